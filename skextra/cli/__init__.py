@@ -1,0 +1,5 @@
+"""The ``skextra`` command."""
+
+
+def main(argv=None):
+    raise SystemExit("skextra: the command is not available yet")

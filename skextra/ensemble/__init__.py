@@ -1,0 +1,3 @@
+"""Stacking, blending, ensemble selection, combination rules and dynamic selection."""
+
+__all__ = []

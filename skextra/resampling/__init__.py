@@ -1,0 +1,3 @@
+"""Imbalance-aware ensembles built on imbalanced-learn samplers."""
+
+__all__ = []

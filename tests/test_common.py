@@ -1,0 +1,40 @@
+"""scikit-learn's common checks over every public skextra estimator."""
+
+import pytest
+from sklearn.utils.estimator_checks import check_param_validation, parametrize_with_checks
+
+from skextra.utils.discovery import all_estimators
+
+from ._instances import EXPECTED_FAILED_CHECKS, expected_failed_checks, instances_of
+
+ESTIMATORS = [
+    est for name, cls in all_estimators() for est in instances_of(name, cls)
+]
+
+
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failed_checks)
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=lambda est: type(est).__name__)
+def test_param_validation(estimator):
+    check_param_validation(type(estimator).__name__, estimator)
+
+
+def test_expected_failures_have_reasons():
+    for name, checks in EXPECTED_FAILED_CHECKS.items():
+        for check, reason in checks.items():
+            assert isinstance(reason, str) and len(reason) > 10, (name, check)
+
+
+def test_discovery_finds_every_public_name():
+    import skextra.ensemble
+    import skextra.resampling
+
+    discovered = {name for name, _ in all_estimators()}
+    for module in (skextra.ensemble, skextra.resampling):
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if isinstance(obj, type) and hasattr(obj, "fit"):
+                assert name in discovered
