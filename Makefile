@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench doc clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	@echo "see benchmarks/README.md for the individual commands"
+
+doc: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[doc]"
+	$(BIN)/python -m sphinx -b html doc doc/_build/html
+	@echo "open doc/_build/html/index.html"
 
 clean:
 	rm -rf $(VENV) build *.egg-info

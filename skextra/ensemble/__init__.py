@@ -1,3 +1,20 @@
 """Stacking, blending, ensemble selection, combination rules and dynamic selection."""
 
-__all__ = []
+from ._blending import BlendingClassifier, BlendingRegressor
+from ._dynamic import *  # noqa: F403 - the dynamic-selection classifiers
+from ._dynamic import __all__ as _dynamic_all
+from ._combination import CombinationClassifier, CombinationRegressor
+from ._selection import EnsembleSelectionClassifier, EnsembleSelectionRegressor
+from ._stacking import StackingClassifier, StackingRegressor
+
+__all__ = [
+    "BlendingClassifier",
+    "BlendingRegressor",
+    "CombinationClassifier",
+    "CombinationRegressor",
+    "EnsembleSelectionClassifier",
+    "EnsembleSelectionRegressor",
+    "StackingClassifier",
+    "StackingRegressor",
+]
+__all__ += _dynamic_all

@@ -1,5 +1,24 @@
-"""Device choice and dispatch of work to a GPU when one is usable."""
+"""Device choice, dispatch of estimators to GPU libraries, GPU neighbour search.
+
+``device="auto"`` (the default of :func:`skextra.set_config`) runs on a GPU
+when one is usable and on the CPU otherwise, with the same results on the
+CPU as if no GPU code existed. Nothing here imports CuPy, PyTorch, cuML,
+XGBoost or LightGBM until a GPU path is taken.
+"""
 
 from ._device import gpu_available, gpu_info, resolve_device
+from ._dispatch import DeviceEstimator, members_to_device, to_cpu, to_device
+from ._neighbors import GPUNeighbors
+from ._translate import DeviceFallbackWarning
 
-__all__ = ["gpu_available", "gpu_info", "resolve_device"]
+__all__ = [
+    "DeviceEstimator",
+    "DeviceFallbackWarning",
+    "GPUNeighbors",
+    "gpu_available",
+    "gpu_info",
+    "members_to_device",
+    "resolve_device",
+    "to_cpu",
+    "to_device",
+]

@@ -1,3 +1,39 @@
 """Imbalance-aware ensembles built on imbalanced-learn samplers."""
 
-__all__ = []
+from ._bagging import (
+    BalancedBaggingClassifier,
+    OverBaggingClassifier,
+    RoughlyBalancedBaggingClassifier,
+    SMOTEBaggingClassifier,
+    UnderBaggingClassifier,
+)
+from ._cascade import (
+    BalanceCascadeClassifier,
+    EasyEnsembleClassifier,
+    SelfPacedEnsembleClassifier,
+)
+from ._forest import BalancedRandomForestClassifier
+from ._boosting import (
+    BalancedBoostClassifier,
+    ChanceErrorWarning,
+    OverBoostClassifier,
+    RUSBoostClassifier,
+    SMOTEBoostClassifier,
+)
+
+__all__ = [
+    "BalanceCascadeClassifier",
+    "BalancedBaggingClassifier",
+    "BalancedBoostClassifier",
+    "BalancedRandomForestClassifier",
+    "ChanceErrorWarning",
+    "EasyEnsembleClassifier",
+    "OverBaggingClassifier",
+    "OverBoostClassifier",
+    "RoughlyBalancedBaggingClassifier",
+    "RUSBoostClassifier",
+    "SMOTEBaggingClassifier",
+    "SMOTEBoostClassifier",
+    "SelfPacedEnsembleClassifier",
+    "UnderBaggingClassifier",
+]

@@ -60,15 +60,30 @@ def _library_of(estimator):
     return None
 
 
+def _sample_aligned(value, n_samples):
+    """Whether ``value`` holds one entry per sample (array-like of that length)."""
+    if value is None or isinstance(value, (str, bytes, dict)) or np.isscalar(value):
+        return False
+    shape = getattr(value, "shape", None)
+    if shape is not None:
+        return len(shape) > 0 and shape[0] == n_samples
+    if hasattr(value, "__len__"):
+        return len(value) == n_samples
+    if hasattr(value, "__array__"):
+        shape = np.asarray(value).shape
+        return len(shape) > 0 and shape[0] == n_samples
+    return False
+
+
 def _slice_params(params, indices, n_samples):
     """Index the sample-aligned values of ``params`` with ``indices``."""
     if not params:
         return {}
     sliced = {}
     for key, value in params.items():
-        if value is not None and hasattr(value, "__len__") and not isinstance(
-            value, (str, dict)
-        ) and len(value) == n_samples:
+        if _sample_aligned(value, n_samples):
+            if not hasattr(value, "__len__"):
+                value = np.asarray(value)
             sliced[key] = _safe_indexing(value, indices)
         else:
             sliced[key] = value
@@ -82,10 +97,7 @@ def _resample(sampler, X, y, params):
     if not params:
         return X_res, y_res, params
     aligned = {
-        key: value
-        for key, value in params.items()
-        if hasattr(value, "__len__") and not isinstance(value, (str, dict))
-        and len(value) == len(y)
+        key: value for key, value in params.items() if _sample_aligned(value, len(y))
     }
     if not aligned:
         return X_res, y_res, params

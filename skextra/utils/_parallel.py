@@ -78,6 +78,26 @@ def estimate_cost(estimator, n_samples):
     return factor * rounds * float(n_samples)
 
 
+def _aligned(value):
+    if isinstance(value, np.ndarray) and not value.flags.aligned:
+        return np.require(value, requirements="A")
+    return value
+
+
+def _call_aligned(function, /, *args, **kwargs):
+    """Call ``function`` with its NumPy arguments memory-aligned.
+
+    Dask (and Ray) may deliver arrays at unaligned addresses; BLAS then takes
+    other code paths whose sums differ in the last bits, so fits would not be
+    identical to a local run. Copying the (rare) unaligned arrays fixes that.
+    The arguments stay top-level so that joblib's Dask backend can scatter
+    large arrays once instead of sending them with every job.
+    """
+    args = tuple(_aligned(a) for a in args)
+    kwargs = {k: _aligned(v) for k, v in kwargs.items()}
+    return function(*args, **kwargs)
+
+
 def run_longest_first(jobs, costs, *, n_jobs=None, verbose=0):
     """Run independent jobs in parallel, longest first; return results in order.
 
@@ -114,7 +134,7 @@ def run_longest_first(jobs, costs, *, n_jobs=None, verbose=0):
         )
     order = np.argsort(-np.asarray(costs, dtype=float), kind="stable")
     ran = Parallel(n_jobs=n_jobs, verbose=verbose, batch_size=1)(
-        delayed(jobs[i][0])(*jobs[i][1], **jobs[i][2]) for i in order
+        delayed(_call_aligned)(jobs[i][0], *jobs[i][1], **jobs[i][2]) for i in order
     )
     results = [None] * len(jobs)
     for position, result in zip(order, ran):

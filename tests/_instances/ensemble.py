@@ -1,5 +1,70 @@
-"""Common-check instances for this family (see tests/_instances/__init__.py)."""
+"""Common-check instances for stacking and blending (see tests/_instances/__init__.py)."""
 
-INSTANCES = {}
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
-EXPECTED_FAILED_CHECKS = {}
+from skextra.ensemble import (
+    BlendingClassifier,
+    BlendingRegressor,
+    StackingClassifier,
+    StackingRegressor,
+)
+
+
+def _classifiers():
+    return [
+        ("lr", LogisticRegression()),
+        ("tree", DecisionTreeClassifier(max_depth=3, random_state=0)),
+    ]
+
+
+def _regressors():
+    return [
+        ("ridge", Ridge()),
+        ("tree", DecisionTreeRegressor(max_depth=3, random_state=0)),
+    ]
+
+
+INSTANCES = {
+    "StackingClassifier": [
+        StackingClassifier(estimators=_classifiers(), cv=3),
+        StackingClassifier(
+            estimators=[
+                ("tree0", DecisionTreeClassifier(max_depth=3, random_state=0)),
+                ("tree1", DecisionTreeClassifier(max_depth=3, random_state=1)),
+            ],
+            final_estimator=DecisionTreeClassifier(max_depth=3, random_state=2),
+            layers=[[("top", DecisionTreeClassifier(max_depth=2, random_state=0))]],
+            passthrough="all",
+            cv=3,
+        ),
+    ],
+    "StackingRegressor": [
+        StackingRegressor(estimators=_regressors(), cv=3),
+        StackingRegressor(
+            estimators=_regressors(),
+            layers=[[("top", Ridge())]],
+            passthrough="layers",
+            cv=3,
+        ),
+    ],
+    "BlendingClassifier": [
+        BlendingClassifier(estimators=_classifiers(), holdout_size=0.3, random_state=0)
+    ],
+    "BlendingRegressor": [
+        BlendingRegressor(estimators=_regressors(), holdout_size=0.3, random_state=0)
+    ],
+}
+
+_HOLDOUT_REASON = (
+    "the hold-out split is drawn over rows, so repeating a row changes which "
+    "rows are held out; weights cannot match repetitions"
+)
+
+EXPECTED_FAILED_CHECKS = {
+    name: {
+        "check_sample_weight_equivalence_on_dense_data": _HOLDOUT_REASON,
+        "check_sample_weight_equivalence_on_sparse_data": _HOLDOUT_REASON,
+    }
+    for name in ("BlendingClassifier", "BlendingRegressor")
+}

@@ -1,0 +1,776 @@
+"""What stacking and blending share: layers of members, meta-features, routing.
+
+A stack is a list of layers (the first is ``estimators``, more come from
+``layers``) and a final estimator. Each layer is fitted out of fold through
+:func:`~skextra.utils.fit_members_oof`; the subclasses only decide which
+splits are used (k folds for stacking, one hold-out split for blending) and
+which fitted members predict.
+"""
+
+import inspect
+from abc import ABCMeta, abstractmethod
+from numbers import Integral
+
+import numpy as np
+import scipy.sparse as sparse
+from sklearn import get_config as _sklearn_get_config
+from sklearn.base import (
+    BaseEstimator,
+    MetaEstimatorMixin,
+    TransformerMixin,
+    clone,
+    is_classifier,
+    is_regressor,
+)
+from sklearn.metrics import get_scorer_names
+from sklearn.model_selection import check_cv
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils import Bunch, _safe_indexing, get_tags
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    MethodMapping,
+    process_routing,
+)
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import (
+    _check_feature_names_in,
+    check_is_fitted,
+    column_or_1d,
+    has_fit_parameter,
+    validate_data,
+)
+
+from ..utils import fit_members_oof
+from ..utils._oof import _slice_params
+
+_AUTO_METHODS = ("predict_proba", "decision_function", "predict")
+
+# What the layers after the first (and the final estimator) see, besides the
+# outputs of the layer just before them: (earlier layers' outputs, inputs X).
+_PASSTHROUGH = {
+    False: (False, False),
+    True: (False, True),
+    "inputs": (False, True),
+    "layers": (True, False),
+    "all": (True, True),
+}
+
+_SHARED_PARAM_DOCS = {
+    "passthrough": """passthrough : bool or {"inputs", "layers", "all"}, default=False
+        What each layer after the first, and the final estimator, is trained
+        on besides the predictions of the layer just before it:
+
+        * ``False``: nothing else (scikit-learn's default);
+        * ``True`` or ``"inputs"``: also the original inputs ``X``
+          (scikit-learn's ``passthrough=True``);
+        * ``"layers"``: also the predictions of every earlier layer
+          (restacking of the layers);
+        * ``"all"``: the predictions of every earlier layer and ``X``.
+
+        With a single layer, ``"layers"`` is ``False`` and ``"all"`` is
+        ``True``. Columns come layer by layer in order, then ``X``.""",
+    "n_jobs": """n_jobs : int, default=None
+        Number of fits run at once. Every member x fold fit and every full
+        refit of a layer form one list of jobs, scheduled longest first, so
+        the workers stay busy until the end. ``None`` means 1 unless in a
+        :func:`joblib.parallel_config` context; ``-1`` uses all processors.
+        The joblib backend (loky, threading, Dask) does not change the
+        results.""",
+    "verbose": """verbose : int, default=0
+        joblib's verbosity while fitting the members.""",
+    "sampler": """sampler : imbalanced-learn sampler, default=None
+        Any object with ``fit_resample`` (e.g. ``RandomUnderSampler``,
+        ``SMOTE``). It resamples the training part of every member fit and
+        the data of the full refits, never the rows that are predicted out of
+        fold: the out-of-fold predictions, their scores and the final
+        estimator's training data keep the original rows in their order.""",
+    "early_stopping_rounds": """early_stopping_rounds : int, default=None
+        When set, XGBoost and LightGBM members stop boosting on each fold's
+        held-out part after this many rounds without improvement, and the
+        refit on all the data uses the mean of the rounds found (rounded).
+        Other members are not affected.""",
+    "scoring": """scoring : str or callable, default=None
+        Scorer of the members' held-out predictions stored in
+        ``cv_scores_`` (any name of :func:`sklearn.metrics.get_scorer_names`
+        or a callable ``scorer(estimator, X, y)``; ``y`` is label-encoded for
+        classifiers). ``None`` uses accuracy for classifiers and R^2 for
+        regressors, computed from the held-out predictions.""",
+}
+
+
+def _is_drop(estimator):
+    return isinstance(estimator, str) and estimator == "drop"
+
+
+def _default_final_estimator(classifier):
+    from sklearn.linear_model import LogisticRegression, RidgeCV
+
+    final = LogisticRegression() if classifier else RidgeCV()
+    if _sklearn_get_config().get("enable_metadata_routing", False):
+        final.set_fit_request(sample_weight=True)
+    return final
+
+
+def _response_method(name, estimator, method):
+    candidates = _AUTO_METHODS if method == "auto" else (method,)
+    for candidate in candidates:
+        if hasattr(estimator, candidate):
+            return candidate
+    wanted = list(candidates) if method == "auto" else method
+    raise ValueError(
+        f"Underlying estimator {name} does not implement the method {wanted}."
+    )
+
+
+def _final_has(attr):
+    """``available_if`` check: the (fitted or given) final estimator has ``attr``."""
+
+    def check(self):
+        if hasattr(self, "final_estimator_"):
+            return hasattr(self.final_estimator_, attr)
+        final = self.final_estimator
+        if final is None:
+            final = _default_final_estimator(is_classifier(self))
+        return hasattr(final, attr)
+
+    return check
+
+
+class _BaseStacking(
+    TransformerMixin, MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta
+):
+    """Layers of members fitted out of fold, and a final estimator on top."""
+
+    _parameter_constraints: dict = {
+        "estimators": [list],
+        "final_estimator": [None, HasMethods("fit")],
+        "passthrough": ["boolean", StrOptions({"inputs", "layers", "all"})],
+        "n_jobs": [None, Integral],
+        "verbose": ["verbose"],
+        "sampler": [None, HasMethods(["fit_resample"])],
+        "early_stopping_rounds": [None, Interval(Integral, 1, None, closed="left")],
+        "scoring": [None, StrOptions(set(get_scorer_names())), callable],
+    }
+
+    @abstractmethod
+    def __init__(self):
+        pass
+
+    # ----------------------------------------------------------------- params
+    def _layer_params(self):
+        """The layers as given: ``estimators`` then each of ``layers``."""
+        more = getattr(self, "layers", None)
+        if not isinstance(more, (list, tuple)):
+            more = []
+        return [self.estimators] + list(more)
+
+    @property
+    def named_estimators(self):
+        """Every member of every layer, by name (as given, unfitted).
+
+        Returns
+        -------
+        :class:`~sklearn.utils.Bunch`
+        """
+        named = Bunch()
+        for layer in self._layer_params():
+            named.update(dict(layer))
+        return named
+
+    def get_params(self, deep=True):
+        """Get the parameters of the stack and of its members.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Also return the members of every layer by name, and their
+            parameters as ``name__param``.
+
+        Returns
+        -------
+        params : dict
+            Parameter names mapped to their values.
+        """
+        out = super().get_params(deep=deep)
+        if not deep:
+            return out
+        for layer in self._layer_params():
+            try:
+                members = dict(layer)
+            except (TypeError, ValueError):
+                continue
+            out.update(members)
+            for name, estimator in members.items():
+                if hasattr(estimator, "get_params"):
+                    for key, value in estimator.get_params(deep=True).items():
+                        out[f"{name}__{key}"] = value
+        return out
+
+    def set_params(self, **params):
+        """Set the parameters of the stack and of its members.
+
+        A member of any layer can be replaced (or set to ``"drop"``) by its
+        name, and its parameters set with ``name__param``.
+
+        Parameters
+        ----------
+        **params : keyword arguments
+            Parameter names mapped to their new values.
+
+        Returns
+        -------
+        self : object
+            The estimator.
+        """
+        for attr in ("estimators", "layers"):
+            if attr in params:
+                setattr(self, attr, params.pop(attr))
+        own = set(super().get_params(deep=False))
+        for key in list(params):
+            if "__" in key or key in own:
+                continue
+            if self._replace_member(key, params[key]):
+                params.pop(key)
+        super().set_params(**params)
+        return self
+
+    def _replace_member(self, name, value):
+        layers = self._layer_params()
+        for index, layer in enumerate(layers):
+            try:
+                names = [item[0] for item in layer]
+            except (TypeError, IndexError):
+                continue
+            if name not in names:
+                continue
+            new_layer = list(layer)
+            position = names.index(name)
+            new_layer[position] = (name, value)
+            if index == 0:
+                self.estimators = new_layer
+            else:
+                new_layers = list(self.layers)
+                new_layers[index - 1] = new_layer
+                self.layers = new_layers
+            return True
+        return False
+
+    # -------------------------------------------------------------- validation
+    def _validate_layers(self):
+        """Check the layers; return them as lists of names and of members."""
+        classifier = is_classifier(self)
+        layers = self._layer_params()
+        seen = []
+        checked = []
+        for index, layer in enumerate(layers):
+            where = "'estimators'" if index == 0 else f"layers[{index - 1}]"
+            if (
+                not isinstance(layer, (list, tuple))
+                or len(layer) == 0
+                or not all(
+                    isinstance(item, (tuple, list))
+                    and len(item) == 2
+                    and isinstance(item[0], str)
+                    for item in layer
+                )
+            ):
+                raise ValueError(
+                    f"Invalid {where} attribute, {where} should be a non-empty "
+                    "list of (string, estimator) tuples."
+                )
+            names, estimators = (list(part) for part in zip(*layer))
+            if all(_is_drop(est) for est in estimators):
+                raise ValueError(
+                    f"All estimators of {where} are dropped. At least one is "
+                    "required to be an estimator."
+                )
+            for name, est in zip(names, estimators):
+                if _is_drop(est):
+                    continue
+                if not hasattr(est, "fit"):
+                    raise TypeError(
+                        f"Member {name!r} of {where} should be an estimator "
+                        f"implementing 'fit' or 'drop', got {est!r}."
+                    )
+                if classifier and not is_classifier(est):
+                    raise ValueError(
+                        f"Member {name!r} ({type(est).__name__}) of {where} is "
+                        f"not a classifier; every member of a "
+                        f"{type(self).__name__} must be a classifier."
+                    )
+                if not classifier and not is_regressor(est):
+                    raise ValueError(
+                        f"Member {name!r} ({type(est).__name__}) of {where} is "
+                        f"not a regressor; every member of a "
+                        f"{type(self).__name__} must be a regressor."
+                    )
+            seen.extend(names)
+            checked.append((names, estimators))
+        self._validate_member_names(seen)
+        return checked
+
+    def _validate_member_names(self, names):
+        duplicated = sorted({name for name in names if names.count(name) > 1})
+        if duplicated:
+            raise ValueError(
+                f"Names provided are not unique: {duplicated} appear more than "
+                "once across the layers."
+            )
+        clashing = sorted(set(names) & set(super().get_params(deep=False)))
+        if clashing:
+            raise ValueError(
+                f"Estimator names conflict with constructor arguments: {clashing}"
+            )
+        with_dunder = [name for name in names if "__" in name]
+        if with_dunder:
+            raise ValueError(
+                f"Estimator names must not contain __: got {with_dunder}"
+            )
+
+    def _make_final_estimator(self):
+        classifier = is_classifier(self)
+        if self.final_estimator is None:
+            final = _default_final_estimator(classifier)
+        else:
+            final = clone(self.final_estimator)
+        if classifier and not is_classifier(final):
+            raise ValueError(
+                "'final_estimator' parameter should be a classifier. Got "
+                f"{final}"
+            )
+        if not classifier and not is_regressor(final):
+            raise ValueError(
+                f"'final_estimator' parameter should be a regressor. Got {final}"
+            )
+        return final
+
+    def _stack_method_param(self):
+        return "predict"
+
+    def _passthrough_mode(self):
+        return _PASSTHROUGH[self.passthrough]
+
+    def _validate_X_y(self, X, y):
+        """Check X and y as the stack sees them; X reaches the members as given.
+
+        Data frames go to the members unchanged (their own pipelines may need
+        column names and dtypes); other inputs are converted to arrays (or
+        CSR/CSC matrices).
+        """
+        tags = self.__sklearn_tags__().input_tags
+        classifier = is_classifier(self)
+        X_checked, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"] if tags.sparse else False,
+            dtype=None,
+            ensure_all_finite="allow-nan" if tags.allow_nan else True,
+            y_numeric=not classifier,
+            multi_output=True,
+        )
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        elif y.ndim == 2:
+            kind = "multilabel" if classifier else "multi-output"
+            raise ValueError(
+                f"{type(self).__name__} does not support {kind} targets; got y "
+                f"of shape {y.shape}. Fit one stack per target column."
+            )
+        if not _is_dataframe(X):
+            X = X_checked
+        return X, y
+
+    def _validate_X_predict(self, X):
+        tags = self.__sklearn_tags__().input_tags
+        X_checked = validate_data(
+            self,
+            X,
+            reset=False,
+            accept_sparse=["csr", "csc"] if tags.sparse else False,
+            dtype=None,
+            ensure_all_finite="allow-nan" if tags.allow_nan else True,
+        )
+        if not _is_dataframe(X):
+            X = X_checked
+        return X
+
+    def _encode_y(self, y):
+        if is_classifier(self):
+            check_classification_targets(y)
+            self._label_encoder = LabelEncoder().fit(y)
+            self.classes_ = self._label_encoder.classes_
+            return self._label_encoder.transform(y)
+        return y
+
+    # ---------------------------------------------------------------- routing
+    def get_metadata_routing(self):
+        """Get the metadata routing of this object.
+
+        Members of every layer receive what they request in ``fit``; the
+        final estimator receives what it requests in ``fit`` and ``predict``;
+        the cross-validation splitter receives ``groups`` in ``split`` when
+        it requests them (e.g. :class:`~sklearn.model_selection.GroupKFold`).
+        When routing is enabled and ``final_estimator=None``, the default
+        final estimator requests ``sample_weight``.
+
+        Returns
+        -------
+        routing : MetadataRouter
+            A :class:`~sklearn.utils.metadata_routing.MetadataRouter`
+            encapsulating routing information.
+        """
+        router = MetadataRouter(owner=self)
+        for layer in self._layer_params():
+            for name, estimator in layer:
+                if _is_drop(estimator):
+                    continue
+                router.add(
+                    **{name: estimator},
+                    method_mapping=MethodMapping().add(caller="fit", callee="fit"),
+                )
+        if hasattr(self, "final_estimator_"):
+            final = self.final_estimator_
+        elif self.final_estimator is not None:
+            final = self.final_estimator
+        else:
+            final = _default_final_estimator(is_classifier(self))
+        router.add(
+            final_estimator_=final,
+            method_mapping=MethodMapping()
+            .add(caller="fit", callee="fit")
+            .add(caller="predict", callee="predict"),
+        )
+        splitter = self._splitter_for_routing()
+        if splitter is not None:
+            router.add(
+                splitter=splitter,
+                method_mapping=MethodMapping().add(caller="fit", callee="split"),
+            )
+        return router
+
+    def _splitter_for_routing(self):
+        return None
+
+    def _route_fit_params(self, member_names, sample_weight, groups, fit_params):
+        """Return (params per member name, final estimator params, groups)."""
+        routing = _sklearn_get_config().get("enable_metadata_routing", False)
+        if routing:
+            params = dict(fit_params)
+            if sample_weight is not None:
+                params["sample_weight"] = sample_weight
+            if groups is not None:
+                params["groups"] = groups
+            routed = process_routing(self, "fit", **params)
+            members = {name: dict(routed[name]["fit"]) for name in member_names}
+            final = dict(routed["final_estimator_"]["fit"])
+            if self._splitter_for_routing() is not None:
+                groups = routed["splitter"]["split"].get("groups")
+            else:
+                groups = None
+            return members, final, groups
+        if fit_params:
+            raise ValueError(
+                f"{type(self).__name__}.fit got unexpected arguments "
+                f"{sorted(fit_params)}; without metadata routing it accepts "
+                "sample_weight and groups. Call "
+                "sklearn.set_config(enable_metadata_routing=True) to route "
+                "other metadata to the members."
+            )
+        members = {name: {} for name in member_names}
+        final = {}
+        if sample_weight is not None:
+            for name in member_names:
+                members[name] = {"sample_weight": sample_weight}
+            final = {"sample_weight": sample_weight}
+        return members, final, groups
+
+    # ---------------------------------------------------------- meta-features
+    def _meta_block(self, pred, method):
+        """One member's predictions as 2D meta-features."""
+        pred = np.asarray(pred)
+        if pred.ndim == 1:
+            return pred.reshape(-1, 1)
+        if method == "predict_proba" and is_classifier(self) and len(self.classes_) == 2:
+            return pred[:, 1:]
+        return pred
+
+    def _next_input(self, X, layer_outputs):
+        """What the next layer (or the final estimator) sees."""
+        keep_layers, keep_inputs = self._passthrough_mode()
+        blocks = list(layer_outputs) if keep_layers else [layer_outputs[-1]]
+        if keep_inputs:
+            if sparse.issparse(X):
+                return sparse.hstack(blocks + [X], format=X.format)
+            blocks.append(X)
+        return np.hstack(blocks)
+
+    def _check_sample_weight_support(self, layers, member_params, final, final_params):
+        for names, estimators in layers:
+            for name, est in zip(names, estimators):
+                if _is_drop(est) or "sample_weight" not in member_params[name]:
+                    continue
+                if not _accepts(est, "sample_weight"):
+                    raise TypeError(
+                        f"Underlying estimator {name} ({type(est).__name__}) "
+                        "does not support sample weights."
+                    )
+        if "sample_weight" in final_params and not _accepts(final, "sample_weight"):
+            raise TypeError(
+                f"Underlying estimator final_estimator ({type(final).__name__}) "
+                "does not support sample weights."
+            )
+
+    # -------------------------------------------------------------------- fit
+    @abstractmethod
+    def _oof_plan(self, X, y, groups):
+        """How members are fitted out of fold.
+
+        Returns a dict with ``cv`` (a splitter, or ``"prefit"``),
+        ``require_partition``, ``refit`` and ``rows`` (indices of the rows the
+        final estimator is trained on, ``None`` for all).
+        """
+
+    def _fit_stack(self, X, y, sample_weight=None, groups=None, **fit_params):
+        layers = self._validate_layers()
+        final = self._make_final_estimator()
+        X, y = self._validate_X_y(X, y)
+        y = self._encode_y(y)
+        member_names = [
+            name
+            for names, estimators in layers
+            for name, est in zip(names, estimators)
+            if not _is_drop(est)
+        ]
+        member_params, final_params, groups = self._route_fit_params(
+            member_names, sample_weight, groups, fit_params
+        )
+        if not _sklearn_get_config().get("enable_metadata_routing", False):
+            self._check_sample_weight_support(layers, member_params, final, final_params)
+
+        plan = self._oof_plan(X, y, groups)
+        prefit = isinstance(plan["cv"], str) and plan["cv"] == "prefit"
+        stack_method = self._stack_method_param()
+        self.layers_, self.layers_stack_method_ = [], []
+        self.named_estimators_ = Bunch()
+        self.oof_predictions_, self.cv_scores_, self.best_iterations_ = {}, {}, {}
+        self._n_feature_outs = []
+        outputs = []
+        layer_input = X
+        for names, estimators in layers:
+            live = [(name, est) for name, est in zip(names, estimators) if not _is_drop(est)]
+            live_names = [name for name, _ in live]
+            live_estimators = [est for _, est in live]
+            methods = [_response_method(name, est, stack_method) for name, est in live]
+            if prefit:
+                fitted, preds = self._predict_prefit(
+                    live_names, live_estimators, methods, layer_input
+                )
+            else:
+                fitted, preds = self._fit_layer_oof(
+                    live_names,
+                    live_estimators,
+                    methods,
+                    layer_input,
+                    y,
+                    plan,
+                    [member_params[name] for name in live_names],
+                )
+            fitted_by_name = dict(zip(live_names, fitted))
+            for name in names:
+                self.named_estimators_[name] = fitted_by_name.get(name, "drop")
+            self.layers_.append(fitted)
+            self.layers_stack_method_.append(methods)
+            blocks = [self._meta_block(pred, method) for pred, method in zip(preds, methods)]
+            self._n_feature_outs.append([block.shape[1] for block in blocks])
+            outputs.append(np.hstack(blocks))
+            layer_input = self._next_input(X, outputs)
+
+        self.estimators_ = self.layers_[0]
+        self.stack_method_ = self.layers_stack_method_[0]
+        rows = plan["rows"]
+        if rows is not None:
+            layer_input = _safe_indexing(layer_input, rows)
+            final_params = _slice_params(final_params, rows, len(y))
+            y = y[rows]
+        self.final_estimator_ = final
+        final.fit(layer_input, y, **final_params)
+        return self
+
+    def _predict_prefit(self, names, estimators, methods, X):
+        for est in estimators:
+            check_is_fitted(est)
+        preds = [getattr(est, method)(X) for est, method in zip(estimators, methods)]
+        for name, pred in zip(names, preds):
+            self.oof_predictions_[name] = np.asarray(pred)
+        return list(estimators), preds
+
+    def _fit_layer_oof(self, names, estimators, methods, X, y, plan, fit_params):
+        result = fit_members_oof(
+            estimators,
+            X,
+            y,
+            cv=plan["cv"],
+            methods=methods,
+            names=names,
+            fit_params=fit_params,
+            sampler=self.sampler,
+            early_stopping_rounds=self.early_stopping_rounds,
+            scoring=self.scoring,
+            refit=plan["refit"],
+            require_partition=plan["require_partition"],
+            keep_fold_estimators=not plan["refit"],
+            n_jobs=self.n_jobs,
+            verbose=self.verbose,
+        )
+        rows = plan["rows"]
+        if plan["refit"]:
+            fitted = list(result.estimators)
+        else:
+            fitted = [folds[0] for folds in result.fold_estimators]
+        preds = []
+        for i, name in enumerate(names):
+            pred = result.predictions[i]
+            preds.append(pred)
+            self.oof_predictions_[name] = pred if rows is None else pred[rows]
+            self.cv_scores_[name] = result.fold_scores[i].copy()
+            if result.best_iterations[i] is not None:
+                self.best_iterations_[name] = list(result.best_iterations[i])
+        return fitted, preds
+
+    # ---------------------------------------------------------------- predict
+    def _transform(self, X):
+        check_is_fitted(self)
+        X = self._validate_X_predict(X)
+        outputs = []
+        layer_input = X
+        for fitted, methods in zip(self.layers_, self.layers_stack_method_):
+            blocks = [
+                self._meta_block(getattr(est, method)(layer_input), method)
+                for est, method in zip(fitted, methods)
+            ]
+            outputs.append(np.hstack(blocks))
+            layer_input = self._next_input(X, outputs)
+        return layer_input
+
+    def transform(self, X):
+        """Return what the final estimator sees for ``X``.
+
+        The predictions of the last layer (and of the earlier layers and the
+        inputs, as ``passthrough`` says), made by the members fitted on the
+        training data.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input samples.
+
+        Returns
+        -------
+        X_meta : ndarray or sparse matrix of shape (n_samples, n_meta_features)
+            The meta-features, named by :meth:`get_feature_names_out`.
+        """
+        return self._transform(X)
+
+    def get_feature_names_out(self, input_features=None):
+        """Get output feature names for transformation.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Input features, only used when the inputs are passed through.
+            If ``None``, ``feature_names_in_`` is used, or generated names
+            ``[x0, x1, ...]`` when it is not defined. If given, they must
+            match ``feature_names_in_`` if that is defined.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            Names of the columns of :meth:`transform`: ``<class>_<member>``
+            (or ``<class>_<member><k>`` when a member gives several columns).
+        """
+        check_is_fitted(self, "n_features_in_")
+        keep_layers, keep_inputs = self._passthrough_mode()
+        input_features = _check_feature_names_in(
+            self, input_features, generate_names=keep_inputs
+        )
+        class_name = type(self).__name__.lower()
+        layer_names = []
+        for (names, estimators), widths in zip(
+            self._fitted_layer_names(), self._n_feature_outs
+        ):
+            out = []
+            for name, width in zip(names, widths):
+                if width == 1:
+                    out.append(f"{class_name}_{name}")
+                else:
+                    out.extend(f"{class_name}_{name}{k}" for k in range(width))
+            layer_names.append(out)
+        kept = [n for layer in layer_names for n in layer] if keep_layers else layer_names[-1]
+        if keep_inputs:
+            return np.concatenate((np.asarray(kept, dtype=object), input_features))
+        return np.asarray(kept, dtype=object)
+
+    def _fitted_layer_names(self):
+        layers = []
+        for fitted_layer, layer in zip(self.layers_, self._layer_params()):
+            names = [name for name, est in layer if not _is_drop(est)]
+            layers.append((names, fitted_layer))
+        return layers
+
+    def _predict_meta(self, X, **predict_params):
+        if _sklearn_get_config().get("enable_metadata_routing", False):
+            routed = process_routing(self, "predict", **predict_params)
+            predict_params = routed["final_estimator_"]["predict"]
+        return self.final_estimator_.predict(self.transform(X), **predict_params)
+
+    # ------------------------------------------------------------------- tags
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        keep_layers, keep_inputs = _PASSTHROUGH.get(self.passthrough, (False, False))
+        try:
+            layers = self._layer_params()
+            seeing_inputs = list(layers[0])
+            if keep_inputs:
+                for layer in layers[1:]:
+                    seeing_inputs.extend(layer)
+            members = [est for _, est in seeing_inputs if not _is_drop(est)]
+            if keep_inputs and self.final_estimator is not None:
+                members.append(self.final_estimator)
+            tags.input_tags.allow_nan = all(
+                get_tags(est).input_tags.allow_nan for est in members
+            )
+            tags.input_tags.sparse = all(get_tags(est).input_tags.sparse for est in members)
+        except Exception:
+            # Invalid members are reported by fit, not here.
+            pass
+        tags.transformer_tags.preserves_dtype = []
+        return tags
+
+
+def _is_dataframe(X):
+    return hasattr(X, "iloc") or hasattr(X, "__dataframe__")
+
+
+def _accepts(estimator, param):
+    if has_fit_parameter(estimator, param):
+        return True
+    try:
+        parameters = inspect.signature(estimator.fit).parameters.values()
+    except (TypeError, ValueError):
+        return True
+    return any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters)
+
+
+def _fill_doc(*extra):
+    """Class decorator: substitute the shared parameter texts into the docstring."""
+    texts = dict(_SHARED_PARAM_DOCS)
+    for more in extra:
+        texts.update(more)
+
+    def decorate(cls):
+        cls.__doc__ = cls.__doc__ % texts
+        return cls
+
+    return decorate

@@ -1,0 +1,281 @@
+"""META-DES: competence predicted by a meta-classifier."""
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.naive_bayes import MultinomialNB
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+
+from ._base import fill_doc, select_above
+from ._knop import output_profiles
+from ._knora import _DES_CONSTRAINTS, _BaseKNORA
+from ._neighbors import fit_searcher, make_searcher
+
+_BINS = np.linspace(0.1, 1, 10)
+
+
+def meta_features(processed, true_proba, neighbors, op_neighbors, max_proba):
+    """META-DES meta-features of every (row, member) pair.
+
+    For each row and member: its hits on the ``k`` nearest neighbours (f1),
+    its probability of their true class (f2), its local accuracy (f3), its
+    hits on the ``Kp`` nearest output profiles (f4) and its confidence on the
+    row (f5, the largest probability). Rows of the result are ordered row by
+    row, member by member.
+
+    Parameters
+    ----------
+    processed : ndarray of shape (n_dsel, n_members)
+    true_proba : ndarray of shape (n_dsel, n_members)
+    neighbors : ndarray of shape (n, k)
+    op_neighbors : ndarray of shape (n, Kp)
+    max_proba : ndarray of shape (n, n_members)
+
+    Returns
+    -------
+    features : ndarray of shape (n * n_members, 2 * k + Kp + 2)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skextra.ensemble._dynamic._metades import meta_features
+    >>> hits = np.array([[True, False], [True, True]])
+    >>> proba = np.array([[0.9, 0.4], [0.7, 0.6]])
+    >>> f = meta_features(hits, proba, np.array([[0, 1]]), np.array([[1]]),
+    ...                   np.array([[0.8, 0.55]]))
+    >>> f.tolist()
+    [[1.0, 1.0, 0.9, 0.7, 1.0, 1.0, 0.8], [0.0, 1.0, 0.4, 0.6, 0.5, 1.0, 0.55]]
+    """
+    n, k = neighbors.shape
+    m = processed.shape[1]
+    f1 = processed[neighbors].transpose(0, 2, 1).reshape(n * m, k)
+    f2 = true_proba[neighbors].transpose(0, 2, 1).reshape(n * m, k)
+    f3 = processed[neighbors].mean(axis=1).reshape(n * m, 1)
+    kp = op_neighbors.shape[1]
+    f4 = processed[op_neighbors].transpose(0, 2, 1).reshape(n * m, kp)
+    f5 = max_proba.reshape(n * m, 1)
+    return np.hstack((f1, f2, f3, f4, f5)).astype(np.float64)
+
+
+@fill_doc
+class METADES(_BaseKNORA):
+    """META-DES: a meta-classifier predicts each member's competence.
+
+    For every DSEL row and member, meta-features describe the member's
+    behaviour around the row (hits and probabilities on the ``k`` nearest
+    neighbours, local accuracy, hits on the ``Kp`` nearest output profiles,
+    confidence); a meta-classifier learns from them whether the member is
+    right. At prediction its probability of "right" is the competence, and
+    members above ``selection_threshold`` are selected (Cruz et al. 2015).
+    Same parameters and predictions as DESlib's ``METADES``.
+
+    Parameters
+    ----------
+    {{pool_classifiers}}
+    meta_classifier : classifier, default=None
+        The meta-classifier; None means ``MultinomialNB()`` on meta-features
+        binned into 10 intervals (as DESlib). An unfitted classifier is
+        cloned and fitted on the meta-training set; a fitted one is used as
+        is.
+    {{k}}
+    Kp : int, default=5
+        Number of nearest output profiles.
+    Hc : float, default=1.0
+        Consensus threshold of the meta-training set: DSEL rows whose
+        fraction of right members is below ``Hc`` or above ``1 - Hc`` are
+        used.
+    selection_threshold : float, default=0.5
+        Members whose competence exceeds it are selected.
+    {{mode}}
+    {{DFP}}
+    {{with_IH}}
+    {{safe_k}}
+    {{IH_rate}}
+    {{random_state}}
+    {{knn_classifier}}
+    {{knne}}
+    {{knn_metric}}
+    {{DSEL_perc}}
+    {{n_jobs}}
+    {{voting}}
+    {{sampler}}
+
+    Attributes
+    ----------
+    {{attributes}}
+    meta_classifier_ : classifier
+        The fitted meta-classifier.
+    op_knn_ : object
+        The neighbour search over the DSEL output profiles.
+    Kp_ : int
+        Number of output-profile neighbours used.
+    n_meta_features_ : int
+
+    Notes
+    -----
+    Since ``Hc >= 0.5``, the consensus rule (DESlib's) keeps every DSEL row.
+    The meta-training set takes ``k + 1`` neighbours of each DSEL row and
+    drops the first (the row itself), so ``k`` and ``Kp`` are capped at
+    ``n_dsel - 1``. When every DSEL answer of every member is right (or
+    wrong), the meta-classifier sees one class; skextra then gives all
+    members competence 1 (or 0), where DESlib fails. An unfitted
+    ``meta_classifier`` is cloned, not fitted in place. See
+    :class:`KNORAU` for the other differences with DESlib.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from skextra.ensemble import METADES
+    >>> X, y = make_classification(n_samples=300, random_state=0)
+    >>> clf = METADES(random_state=0).fit(X[:200], y[:200])
+    >>> clf.predict(X[200:203]).shape
+    (3,)
+    """
+
+    _parameter_constraints: dict = {
+        **_DES_CONSTRAINTS,
+        "meta_classifier": [None, HasMethods(["fit", "predict_proba"])],
+        "Kp": [Interval(Integral, 1, None, closed="left")],
+        "Hc": [Interval(Real, 0.5, None, closed="left")],
+        "selection_threshold": [Interval(Real, 0.5, None, closed="left")],
+        "mode": [StrOptions({"selection", "weighting", "hybrid"})],
+    }
+    _needs_proba = True
+    _needs_dsel_proba = True
+
+    def __init__(
+        self,
+        pool_classifiers=None,
+        meta_classifier=None,
+        *,
+        k=7,
+        Kp=5,
+        Hc=1.0,
+        selection_threshold=0.5,
+        mode="selection",
+        DFP=False,
+        with_IH=False,
+        safe_k=None,
+        IH_rate=0.3,
+        random_state=None,
+        knn_classifier="knn",
+        knne=False,
+        knn_metric="minkowski",
+        DSEL_perc=0.5,
+        n_jobs=None,
+        voting="hard",
+        sampler=None,
+    ):
+        super().__init__(
+            pool_classifiers,
+            k=k,
+            DFP=DFP,
+            with_IH=with_IH,
+            safe_k=safe_k,
+            IH_rate=IH_rate,
+            random_state=random_state,
+            knn_classifier=knn_classifier,
+            knn_metric=knn_metric,
+            knne=knne,
+            DSEL_perc=DSEL_perc,
+            n_jobs=n_jobs,
+            voting=voting,
+            sampler=sampler,
+        )
+        self.meta_classifier = meta_classifier
+        self.Kp = Kp
+        self.Hc = Hc
+        self.selection_threshold = selection_threshold
+        self.mode = mode
+
+    def _row_bytes(self):
+        width = 2 * self.k_ + self.Kp_ + 2
+        return super()._row_bytes() + 16 * self.n_classifiers_ * width
+
+    def _fit_selection(self):
+        if self.n_classes_ < 2:
+            raise ValueError("METADES needs at least 2 classes in y; got 1 class.")
+        n = self.n_samples_
+        if n < 2:
+            raise ValueError(
+                f"METADES needs at least 2 DSEL rows, got n_samples={n}."
+            )
+        if self.k_ >= n:
+            self.k_ = n - 1
+        self.safe_k_ = min(self.safe_k_, self.k_)
+        if self.Kp >= n:
+            warnings.warn(
+                f"Kp={self.Kp} is not smaller than DSEL ({n} rows); using "
+                f"Kp={n - 1}.",
+                RuntimeWarning,
+            )
+            self.Kp_ = n - 1
+        else:
+            self.Kp_ = self.Kp
+        rows = np.arange(n)
+        self.dsel_true_proba_ = self.dsel_scores_[rows, :, self.DSEL_target_]
+        profiles = output_profiles(self.dsel_scores_)
+        self.op_knn_ = fit_searcher(
+            make_searcher(self.knn_classifier, "minkowski", n_jobs=self.n_jobs,
+                          knne=self.knne, k=self.Kp_),
+            profiles,
+            self.DSEL_target_,
+        )
+        self.n_meta_features_ = 2 * self.k_ + self.Kp_ + 2
+
+        if self.meta_classifier is None:
+            self.meta_classifier_ = MultinomialNB()
+        elif hasattr(self.meta_classifier, "classes_"):
+            self.meta_classifier_ = self.meta_classifier
+            return
+        else:
+            self.meta_classifier_ = clone(self.meta_classifier)
+
+        agreement = self.DSEL_processed_.sum(axis=1) / self.n_classifiers_
+        rows = np.flatnonzero((agreement < self.Hc) | (agreement > 1 - self.Hc))
+        _, neighbors = self.roc_algorithm_.kneighbors(
+            self.DSEL_data_[rows], n_neighbors=self.k_ + 1, return_distance=True
+        )
+        _, op_neighbors = self.op_knn_.kneighbors(
+            profiles[rows], n_neighbors=self.Kp_ + 1, return_distance=True
+        )
+        X_meta = meta_features(
+            self.DSEL_processed_,
+            self.dsel_true_proba_,
+            np.atleast_2d(neighbors)[:, 1:],
+            np.atleast_2d(op_neighbors)[:, 1:],
+            self.dsel_scores_[rows].max(axis=2),
+        )
+        y_meta = self.DSEL_processed_[rows].reshape(-1)
+        self.meta_classifier_.fit(self._meta_input(X_meta), y_meta)
+
+    def _meta_input(self, X_meta):
+        if isinstance(self.meta_classifier_, MultinomialNB):
+            return np.digitize(X_meta, _BINS)
+        return X_meta
+
+    def _competence(self, batch):
+        _, op_neighbors = self.op_knn_.kneighbors(
+            output_profiles(batch.probabilities), n_neighbors=self.Kp_,
+            return_distance=True,
+        )
+        X_meta = meta_features(
+            self.DSEL_processed_,
+            self.dsel_true_proba_,
+            batch.neighbors[:, : self.k_],
+            np.atleast_2d(op_neighbors),
+            batch.probabilities.max(axis=2),
+        )
+        proba = self.meta_classifier_.predict_proba(self._meta_input(X_meta))
+        classes = np.asarray(self.meta_classifier_.classes_)
+        right = np.flatnonzero(classes == 1)
+        if right.size:
+            competence = proba[:, right[0]]
+        else:
+            competence = np.zeros(proba.shape[0])
+        return competence.reshape(-1, self.n_classifiers_)
+
+    def _select(self, competences, batch):
+        return select_above(competences, self.selection_threshold)

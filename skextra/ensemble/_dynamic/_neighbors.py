@@ -1,0 +1,322 @@
+"""Neighbour search for dynamic selection: one exchangeable component.
+
+Every dynamic-selection estimator finds the region of competence of a query
+(its ``k`` nearest rows of the selection set, DSEL) through a *searcher*, an
+object with this interface::
+
+    searcher.fit(X, y=None) -> searcher
+        Index the rows of ``X`` (DSEL). ``y`` is passed when ``fit`` accepts
+        it (scikit-learn's ``KNeighborsClassifier`` needs it).
+    searcher.kneighbors(X, n_neighbors, return_distance=True)
+        -> (distances, indices), each of shape (n_queries, n_neighbors)
+        For each query row, the indices of its ``n_neighbors`` nearest indexed
+        rows and their distances, nearest first.
+
+The estimators' ``knn_classifier`` parameter chooses the searcher:
+
+- ``"knn"`` (default) or ``None``: exact search with scikit-learn's
+  :class:`~sklearn.neighbors.NearestNeighbors`;
+- a name added with :func:`register_searcher` (``skextra.gpu`` adds its GPU
+  searcher this way);
+- an instance with the two methods above (cloned before fitting), or a class
+  that takes ``n_neighbors`` as a keyword (as in DESlib).
+
+``knn_metric="mahalanobis"`` whitens the data with the pseudo-inverse of the
+DSEL feature covariance (a ``n_features x n_features`` matrix) and searches
+with the Euclidean distance, which gives the Mahalanobis neighbours exactly.
+``knne=True`` wraps the searcher in :class:`EqualityNeighbors` (K-nearest
+neighbours equality: the same number of neighbours from every class).
+"""
+
+import copy
+import inspect
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.neighbors import NearestNeighbors
+from threadpoolctl import threadpool_limits
+
+__all__ = [
+    "EqualityNeighbors",
+    "canonical_order",
+    "ExactNeighbors",
+    "WhitenedNeighbors",
+    "make_searcher",
+    "register_searcher",
+]
+
+
+_SMALL_SEARCH = 2_000_000
+
+
+class ExactNeighbors:
+    """Exact nearest neighbours with scikit-learn's ``NearestNeighbors``.
+
+    Parameters
+    ----------
+    metric : str, default="minkowski"
+        Any metric :class:`~sklearn.neighbors.NearestNeighbors` accepts.
+    n_jobs : int, default=None
+        Number of parallel jobs of the search.
+    """
+
+    def __init__(self, metric="minkowski", n_jobs=None):
+        self.metric = metric
+        self.n_jobs = n_jobs
+
+    def fit(self, X, y=None):
+        self.nn_ = NearestNeighbors(metric=self.metric, n_jobs=self.n_jobs).fit(X)
+        return self
+
+    def kneighbors(self, X, n_neighbors, return_distance=True):
+        if X.shape[0] * self.nn_.n_samples_fit_ < _SMALL_SEARCH:
+            # Starting OpenMP threads costs more than a small search.
+            with threadpool_limits(limits=1):
+                dist, ind = self.nn_.kneighbors(X, n_neighbors=n_neighbors)
+        else:
+            dist, ind = self.nn_.kneighbors(X, n_neighbors=n_neighbors)
+        dist, ind = canonical_order(dist, ind)
+        return (dist, ind) if return_distance else ind
+
+
+class WhitenedNeighbors:
+    """Mahalanobis neighbours: whiten the features, then search Euclidean.
+
+    The whitening matrix ``W`` satisfies ``W @ W.T = pinv(cov(X))``, so the
+    Euclidean distance between ``x @ W`` and ``z @ W`` is the Mahalanobis
+    distance between ``x`` and ``z``. Only ``n_features x n_features``
+    matrices are built.
+
+    Parameters
+    ----------
+    searcher : searcher
+        The Euclidean searcher used on the whitened data.
+    """
+
+    def __init__(self, searcher):
+        self.searcher = searcher
+
+    def fit(self, X, y=None):
+        X = np.asarray(X, dtype=np.float64)
+        if X.shape[0] < 2:
+            raise ValueError(
+                "knn_metric='mahalanobis' needs at least 2 DSEL rows to estimate "
+                f"the feature covariance, got {X.shape[0]}."
+            )
+        cov = np.atleast_2d(np.cov(X, rowvar=False))
+        eigval, eigvec = np.linalg.eigh(cov)
+        keep = eigval > eigval.max(initial=0.0) * X.shape[1] * np.finfo(float).eps
+        self.whitening_ = eigvec[:, keep] / np.sqrt(eigval[keep])
+        _fit_searcher(self.searcher, X @ self.whitening_, y)
+        return self
+
+    def kneighbors(self, X, n_neighbors, return_distance=True):
+        X = np.asarray(X, dtype=np.float64) @ self.whitening_
+        return self.searcher.kneighbors(
+            X, n_neighbors=n_neighbors, return_distance=return_distance
+        )
+
+
+class EqualityNeighbors:
+    """K-nearest neighbours equality (KNN-E): neighbours from every class.
+
+    For ``n_neighbors = q * n_classes + r``, each query gets the ``q`` nearest
+    rows of every class, sorted by distance, followed by the ``r`` nearest
+    among the ``(q + 1)``-th nearest rows of the classes (as DESlib's
+    ``KNNE``).
+
+    Parameters
+    ----------
+    make_searcher : callable
+        Called with no argument, returns a fresh searcher for one class.
+    """
+
+    def __init__(self, make_searcher):
+        self.make_searcher = make_searcher
+
+    def fit(self, X, y):
+        if y is None:
+            raise ValueError("knne=True needs the DSEL labels.")
+        y = np.asarray(y)
+        self.classes_ = np.unique(y)
+        self.rows_ = []
+        self.searchers_ = []
+        for label in self.classes_:
+            rows = np.flatnonzero(y == label)
+            self.rows_.append(rows)
+            self.searchers_.append(_fit_searcher(self.make_searcher(), X[rows], None))
+        return self
+
+    def kneighbors(self, X, n_neighbors, return_distance=True):
+        n_classes = len(self.classes_)
+        if n_neighbors < n_classes:
+            raise ValueError(
+                f"knne=True needs k >= the number of classes ({n_classes}), "
+                f"got k={n_neighbors}."
+            )
+        per_class, extra = divmod(n_neighbors, n_classes)
+        n_query = per_class + (1 if extra else 0)
+        for rows, label in zip(self.rows_, self.classes_):
+            if rows.size < n_query:
+                raise ValueError(
+                    f"knne=True needs {n_query} DSEL rows of every class for "
+                    f"k={n_neighbors}, but class {label!r} has {rows.size}."
+                )
+        dists, inds, extra_d, extra_i = [], [], [], []
+        for rows, searcher in zip(self.rows_, self.searchers_):
+            d, i = searcher.kneighbors(X, n_neighbors=n_query, return_distance=True)
+            i = rows[i]
+            dists.append(d[:, :per_class])
+            inds.append(i[:, :per_class])
+            if extra:
+                extra_d.append(d[:, -1:])
+                extra_i.append(i[:, -1:])
+        dist, ind = _sorted_by_distance(dists, inds)
+        if extra:
+            d, i = _sorted_by_distance(extra_d, extra_i)
+            dist = np.hstack((dist, d[:, :extra]))
+            ind = np.hstack((ind, i[:, :extra]))
+        return (dist, ind) if return_distance else ind
+
+
+def canonical_order(dist, ind):
+    """Sort each row's neighbours by distance, then by index.
+
+    The search returns equally distant neighbours in an order that depends on
+    how the queries were batched; this order does not, so a row gets the same
+    region of competence whatever rows it is predicted with.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skextra.ensemble._dynamic._neighbors import canonical_order
+    >>> d, i = canonical_order(np.array([[0.0, 1.0, 1.0]]), np.array([[4, 9, 2]]))
+    >>> i.tolist()
+    [[4, 2, 9]]
+    """
+    by_index = np.argsort(ind, axis=1, kind="stable")
+    dist = np.take_along_axis(dist, by_index, axis=1)
+    ind = np.take_along_axis(ind, by_index, axis=1)
+    by_dist = np.argsort(dist, axis=1, kind="stable")
+    return (
+        np.take_along_axis(dist, by_dist, axis=1),
+        np.take_along_axis(ind, by_dist, axis=1),
+    )
+
+
+def _sorted_by_distance(dists, inds):
+    dist = np.concatenate(dists, axis=1)
+    ind = np.concatenate(inds, axis=1)
+    order = np.argsort(dist, axis=1, kind="stable")
+    return (
+        np.take_along_axis(dist, order, axis=1),
+        np.take_along_axis(ind, order, axis=1),
+    )
+
+
+def _fit_searcher(searcher, X, y):
+    try:
+        accepts_y = "y" in inspect.signature(searcher.fit).parameters
+    except (TypeError, ValueError):  # pragma: no cover - builtins
+        accepts_y = True
+    if accepts_y:
+        searcher.fit(X, y)
+    else:
+        searcher.fit(X)
+    return searcher
+
+
+_REGISTRY = {}
+
+
+def register_searcher(name, factory):
+    """Make ``knn_classifier=name`` build searchers with ``factory``.
+
+    Parameters
+    ----------
+    name : str
+        The value users pass as ``knn_classifier``.
+    factory : callable
+        Called as ``factory(metric=..., n_jobs=...)``; returns an unfitted
+        searcher (see the module docstring for the interface).
+
+    Examples
+    --------
+    >>> from skextra.ensemble._dynamic._neighbors import (
+    ...     ExactNeighbors, make_searcher, register_searcher)
+    >>> register_searcher("exact-copy", ExactNeighbors)
+    >>> type(make_searcher("exact-copy")).__name__
+    'ExactNeighbors'
+    """
+    _REGISTRY[name] = factory
+
+
+def make_searcher(knn_classifier="knn", knn_metric="minkowski", *, n_jobs=None,
+                  knne=False, k=None):
+    """An unfitted searcher for the ``knn_classifier``/``knn_metric``/``knne``
+    parameters of the dynamic-selection estimators.
+
+    Parameters
+    ----------
+    knn_classifier : {"knn"}, None, str, searcher instance or class
+        See the module docstring.
+    knn_metric : {"minkowski", "mahalanobis"}, default="minkowski"
+    n_jobs : int, default=None
+    knne : bool, default=False
+    k : int, default=None
+        Passed as ``n_neighbors`` to a searcher class.
+
+    Returns
+    -------
+    searcher : object with ``fit`` and ``kneighbors``
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skextra.ensemble._dynamic._neighbors import make_searcher
+    >>> X = np.array([[0.0], [1.0], [3.0]])
+    >>> searcher = make_searcher().fit(X)
+    >>> dist, ind = searcher.kneighbors(np.array([[0.9]]), n_neighbors=2)
+    >>> ind.tolist()
+    [[1, 0]]
+    """
+
+    def base():
+        if knn_classifier is None or knn_classifier in ("knn", "sklearn"):
+            return ExactNeighbors(metric="minkowski", n_jobs=n_jobs)
+        if isinstance(knn_classifier, str):
+            if knn_classifier not in _REGISTRY:
+                known = sorted({"knn", *_REGISTRY})
+                raise ValueError(
+                    f"knn_classifier={knn_classifier!r} is not a known neighbour "
+                    f"search; use one of {known}, None, or an object with fit and "
+                    "kneighbors."
+                )
+            return _REGISTRY[knn_classifier](metric="minkowski", n_jobs=n_jobs)
+        if isinstance(knn_classifier, type):
+            return knn_classifier(n_neighbors=k) if k is not None else knn_classifier()
+        if not (callable(getattr(knn_classifier, "fit", None))
+                and callable(getattr(knn_classifier, "kneighbors", None))):
+            raise TypeError(
+                "knn_classifier must be 'knn', None, a registered name, or an "
+                "object with fit and kneighbors methods; got "
+                f"{type(knn_classifier).__name__}."
+            )
+        try:
+            return clone(knn_classifier)
+        except TypeError:
+            return copy.deepcopy(knn_classifier)
+
+    if knn_metric not in ("minkowski", "mahalanobis"):
+        raise ValueError(
+            f"knn_metric must be 'minkowski' or 'mahalanobis', got {knn_metric!r}."
+        )
+    searcher = EqualityNeighbors(base) if knne else base()
+    if knn_metric == "mahalanobis":
+        searcher = WhitenedNeighbors(searcher)
+    return searcher
+
+
+def fit_searcher(searcher, X, y=None):
+    """Fit ``searcher`` on ``X`` (and ``y`` when its ``fit`` accepts it)."""
+    return _fit_searcher(searcher, X, y)

@@ -1,0 +1,624 @@
+"""Probabilistic dynamic ensemble selection: DES-RRC, DES-KL, Exponential,
+Logarithmic and Minimum Difference (Woloszynski and Kurzynski's family).
+
+Each member gets a *source competence* on every DSEL row, computed from the
+probabilities it gives there (:func:`source_competence`). The competence at
+a query ``x`` is the average of the source competences of the DSEL rows
+weighted by the Gaussian potential ``exp(-d(x, x_j) ** 2)``:
+
+.. math::
+
+    c_m(x) = \\frac{\\sum_j C_{src}[j, m] \\, e^{-d(x, x_j)^2}}
+                  {\\sum_j e^{-d(x, x_j)^2}}
+
+over the ``k`` nearest DSEL rows, or over all of DSEL when ``k=None`` (the
+default, as in DESlib). As DESlib, a potential that underflows to 0 is
+replaced by 1e-20. DESlib evaluates the all-DSEL case by asking its neighbour
+search for ``n_dsel`` neighbours of every test row at once, i.e. dense
+``n_test x n_dsel`` distance/index matrices and an ``n_test x n_dsel x
+n_members`` gather, which does not fit in memory for large DSEL. skextra
+computes the same sums exactly, without sorting and without a gather: for a
+batch of test rows the squared distances to all DSEL rows come from one
+matrix product, the potentials are exponentiated in place, and the weighted
+sums are a second matrix product with ``C_src``. Memory is
+``batch x n_dsel`` floats, with the batch size set by scikit-learn's
+``working_memory``; the results equal DESlib's up to floating-point rounding
+in the order of the sum.
+"""
+
+from numbers import Integral
+
+import numpy as np
+from scipy.special import betainc
+from scipy.stats import entropy
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from ._base import BaseDynamicSelection, fill_doc, select_above
+
+__all__ = [
+    "DESKL",
+    "RRC",
+    "Exponential",
+    "Logarithmic",
+    "MinimumDifference",
+    "source_competence",
+]
+
+_TINY_POTENTIAL = 1e-20
+
+
+# ---------------------------------------------------------------------------
+# Source competence of every member on every DSEL row, all members at once.
+# The formulas and the order of the floating-point operations are DESlib's
+# (deslib.util.prob_functions), so the values are equal to the last bit.
+# ---------------------------------------------------------------------------
+
+
+def _correct_support(scores, y):
+    """Support each member gives to the true class: (n_dsel, n_members)."""
+    return np.take_along_axis(scores, y[:, None, None], axis=2)[:, :, 0]
+
+
+def rrc_source_competence(scores, y, n_points=20):
+    """Randomized reference classifier (Woloszynski and Kurzynski, 2011).
+
+    Each member's supports ``s`` are read as the means of independent beta
+    variables ``Beta(C s_c, C (1 - s_c))``; the competence is the probability
+    that the true class's variable is the largest, integrated with the
+    trapezoidal rule on ``n_points`` points of [0, 1].
+    """
+    n, n_members, n_classes = scores.shape
+    x = np.linspace(0, 1, n_points)
+    out = np.empty((n, n_members))
+    # The beta CDFs depend on the support value only: evaluate betainc once
+    # per distinct value (trees and other members repeat few values).
+    values, inverse = np.unique(np.minimum(scores, 1.0), return_inverse=True)
+    inverse = inverse.reshape(scores.shape)
+    a = n_classes * values
+    b = n_classes - a
+    a[a <= 1e-20] = 1e-20
+    b[b <= 1e-20] = 1e-20
+    table = betainc(a[:, None], b[:, None], x)
+    # (rows, members, classes, points) per batch: bounded to ~32 MB.
+    step = max(1, (4 << 20) // max(1, n_members * n_classes * n_points))
+    for start in range(0, n, step):
+        stop = min(n, start + step)
+        cdf = table[inverse[start:stop]]
+        true = y[start:stop]
+        cdf_true = np.take_along_axis(cdf, true[:, None, None, None], axis=2)[:, :, 0]
+        mass = cdf_true[..., 1:] - cdf_true[..., :-1]
+        mid = (cdf[..., :-1] + cdf[..., 1:]) / 2
+        prod = None
+        for c in range(n_classes):
+            factor = np.where((true == c)[:, None, None], 1.0, mid[:, :, c])
+            prod = factor if prod is None else prod * factor
+        out[start:stop] = np.sum(mass * prod, axis=-1)
+    return out
+
+
+def kl_source_competence(scores, y, hits):
+    """DES-KL: normalised entropy of the supports, plus 1 if right, -1 if wrong."""
+    n_classes = scores.shape[2]
+    s = np.clip(scores, 0.0, 1.0)
+    return 1.0 / np.log(n_classes) * entropy(s, axis=2) + (2 * hits - 1)
+
+
+def exponential_source_competence(scores, y):
+    """Exponential competence: ``1 - 2 ** (1 - (C - 1) s / (1 - s))``, 1 when s = 1."""
+    n_classes = scores.shape[2]
+    s = _correct_support(scores, y)
+    s = np.where(s <= 0.0, 0.0, s)
+    out = np.ones_like(s)
+    below = s < 1
+    sb = s[below]
+    out[below] = 1.0 - 2 ** (1.0 - (n_classes - 1.0) * sb / (1.0 - sb))
+    return out
+
+
+def log_source_competence(scores, y):
+    """Logarithmic competence: ``2 s ** (log 2 / log C) - 1`` (``2 s - 1`` for 2 classes)."""
+    n_classes = scores.shape[2]
+    s = np.clip(_correct_support(scores, y), 0.0, 1.0)
+    if n_classes == 2:
+        return 2 * s - 1
+    return 2 * s ** (np.log(2) / np.log(n_classes)) - 1
+
+
+def min_difference_source_competence(scores, y):
+    """Smallest difference between the true class's support and another's."""
+    n_classes = scores.shape[2]
+    s_true = _correct_support(scores, y)
+    out = None
+    for c in range(n_classes):
+        diff = np.where((y == c)[:, None], np.inf, s_true - scores[:, :, c])
+        out = diff if out is None else np.minimum(out, diff)
+    return out
+
+
+_SOURCES = {
+    "rrc": lambda scores, y, hits: rrc_source_competence(scores, y),
+    "kl": lambda scores, y, hits: kl_source_competence(scores, y, hits),
+    "exponential": lambda scores, y, hits: exponential_source_competence(scores, y),
+    "logarithmic": lambda scores, y, hits: log_source_competence(scores, y),
+    "min_difference": lambda scores, y, hits: min_difference_source_competence(
+        scores, y
+    ),
+}
+
+
+def source_competence(kind, scores, y):
+    """Source competence of every member on every DSEL row.
+
+    Parameters
+    ----------
+    kind : {"rrc", "kl", "exponential", "logarithmic", "min_difference"}
+    scores : ndarray of shape (n_dsel, n_members, n_classes)
+        The members' probabilities on DSEL.
+    y : ndarray of shape (n_dsel,)
+        DSEL class indices.
+
+    Returns
+    -------
+    C_src : ndarray of shape (n_dsel, n_members)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skextra.ensemble._dynamic._probabilistic import source_competence
+    >>> scores = np.array([[[0.9, 0.1], [0.4, 0.6]]])  # 1 row, 2 members
+    >>> source_competence("min_difference", scores, np.array([0])).round(2)
+    array([[ 0.8, -0.2]])
+    >>> source_competence("logarithmic", scores, np.array([0])).round(2)
+    array([[ 0.8, -0.2]])
+    """
+    scores = np.asarray(scores, dtype=np.float64)
+    y = np.asarray(y, dtype=np.intp)
+    hits = scores.argmax(axis=2) == y[:, None]
+    return _SOURCES[kind](scores, y, hits)
+
+
+def _potentials(sq_dist):
+    """Gaussian potential, in place; underflows replaced by 1e-20 as DESlib."""
+    np.negative(sq_dist, out=sq_dist)
+    np.exp(sq_dist, out=sq_dist)
+    sq_dist[sq_dist == 0] = _TINY_POTENTIAL
+    return sq_dist
+
+
+def potential_competence(distances, neighbors, C_src):
+    """Potential-weighted mean of the neighbours' source competences.
+
+    Parameters
+    ----------
+    distances, neighbors : ndarray of shape (n_queries, k)
+    C_src : ndarray of shape (n_dsel, n_members)
+
+    Returns
+    -------
+    competences : ndarray of shape (n_queries, n_members)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skextra.ensemble._dynamic._probabilistic import potential_competence
+    >>> C_src = np.array([[1.0, 0.0], [0.0, 1.0]])
+    >>> potential_competence(np.array([[0.0, 1.0]]), np.array([[0, 1]]), C_src).round(3)
+    array([[0.731, 0.269]])
+    """
+    potential = _potentials(np.asarray(distances, dtype=np.float64) ** 2)
+    total = potential.sum(axis=1)
+    weighted = np.einsum("ijk,ij->ik", C_src[neighbors], potential)
+    return weighted / total[:, None]
+
+
+def all_dsel_competence(X, X_dsel, C_src, *, dsel_sq_norms=None, chunk_bytes=32 << 20):
+    """:func:`potential_competence` over all DSEL rows, without a dense
+    ``n_queries x n_dsel`` matrix of neighbours.
+
+    Rows of ``X`` are processed in chunks of at most ``chunk_bytes`` of
+    potentials; each chunk costs two matrix products (squared distances, then
+    the weighted sums).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skextra.ensemble._dynamic._probabilistic import (
+    ...     all_dsel_competence, potential_competence)
+    >>> rng = np.random.RandomState(0)
+    >>> X_dsel, X = rng.normal(size=(50, 3)), rng.normal(size=(4, 3))
+    >>> C_src = rng.uniform(size=(50, 2))
+    >>> d = np.sqrt(((X[:, None] - X_dsel[None]) ** 2).sum(-1))
+    >>> nb = np.tile(np.arange(50), (4, 1))
+    >>> np.allclose(all_dsel_competence(X, X_dsel, C_src),
+    ...             potential_competence(d, nb, C_src))
+    True
+    """
+    X = np.asarray(X, dtype=np.float64)
+    X_dsel = np.asarray(X_dsel, dtype=np.float64)
+    if dsel_sq_norms is None:
+        dsel_sq_norms = np.einsum("ij,ij->i", X_dsel, X_dsel)
+    n, n_dsel = X.shape[0], X_dsel.shape[0]
+    out = np.empty((n, C_src.shape[1]))
+    step = int(max(1, min(n, chunk_bytes // (8 * max(n_dsel, 1)))))
+    for start in range(0, n, step):
+        Xc = X[start : start + step]
+        # -|x - z|^2 = 2 x.z - |x|^2 - |z|^2, clipped at 0 like a distance.
+        neg_sq = Xc @ X_dsel.T
+        neg_sq *= 2.0
+        neg_sq -= np.einsum("ij,ij->i", Xc, Xc)[:, None]
+        neg_sq -= dsel_sq_norms[None, :]
+        np.minimum(neg_sq, 0.0, out=neg_sq)
+        np.exp(neg_sq, out=neg_sq)
+        neg_sq[neg_sq == 0] = _TINY_POTENTIAL
+        out[start : start + step] = (neg_sq @ C_src) / neg_sq.sum(axis=1)[:, None]
+    return out
+
+
+def _crossing_members(y_dsel, processed):
+    """DFP over all of DSEL: members right on rows of two classes or more."""
+    y_big = int(y_dsel.max(initial=0)) + 1
+    lowest = np.where(processed, y_dsel[:, None], y_big).min(axis=0)
+    highest = np.where(processed, y_dsel[:, None], -1).max(axis=0)
+    keep = highest > lowest
+    if np.unique(y_dsel).size < 2 or not keep.any():
+        keep[:] = True
+    return keep.astype(np.float64)
+
+
+class _BaseProbabilistic(BaseDynamicSelection):
+    """Shared fit/competence/selection of the probabilistic methods."""
+
+    _needs_dsel_proba = True
+    _source = None
+    _threshold = 0.0  # None: 1 / n_classes
+
+    _parameter_constraints: dict = {
+        **BaseDynamicSelection._parameter_constraints,
+        "k": [Interval(Integral, 1, None, closed="left"), None],
+        "mode": [StrOptions({"selection", "weighting", "hybrid"})],
+        "voting": [StrOptions({"hard", "soft"})],
+    }
+
+    def __init__(
+        self,
+        pool_classifiers=None,
+        *,
+        k=None,
+        DFP=False,
+        with_IH=False,
+        safe_k=None,
+        IH_rate=0.3,
+        mode="selection",
+        voting="hard",
+        random_state=None,
+        knn_classifier="knn",
+        knn_metric="minkowski",
+        knne=False,
+        DSEL_perc=0.5,
+        n_jobs=None,
+        sampler=None,
+    ):
+        self.pool_classifiers = pool_classifiers
+        self.k = k
+        self.DFP = DFP
+        self.with_IH = with_IH
+        self.safe_k = safe_k
+        self.IH_rate = IH_rate
+        self.mode = mode
+        self.voting = voting
+        self.random_state = random_state
+        self.knn_classifier = knn_classifier
+        self.knn_metric = knn_metric
+        self.knne = knne
+        self.DSEL_perc = DSEL_perc
+        self.n_jobs = n_jobs
+        self.sampler = sampler
+
+    def _all_dsel(self):
+        return self.k is None or self.k_ >= self.n_samples_
+
+    def _fit_selection(self):
+        if self.n_classes_ < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs at least 2 classes; got "
+                f"{self.n_classes_} class."
+            )
+        self.C_src_ = source_competence(self._source, self.dsel_scores_, self.DSEL_target_)
+        self._dsel_sq_norms_ = np.einsum("ij,ij->i", self.DSEL_data_, self.DSEL_data_)
+        self._dfp_all_dsel_ = _crossing_members(self.DSEL_target_, self.DSEL_processed_)
+
+    def _row_bytes(self):
+        m, c = self.n_classifiers_, self.n_classes_
+        k = self.safe_k_ if self._all_dsel() else self.k_
+        return 8 * (4 * m * k + 3 * m * c + 2 * k + 2 * c)
+
+    def _region(self, X):
+        if not self._all_dsel():
+            return super()._region(X)
+        if not self.with_IH:
+            return None, None
+        # Only the hardness needs neighbours: the safe_k nearest.
+        distances, indices = self.roc_algorithm_.kneighbors(
+            X, n_neighbors=self.safe_k_, return_distance=True
+        )
+        return np.atleast_2d(distances), np.atleast_2d(indices).astype(np.intp)
+
+    def _dfp_mask(self, batch):
+        if self._all_dsel():
+            return np.broadcast_to(self._dfp_all_dsel_, (batch.X.shape[0], self.n_classifiers_))
+        return super()._dfp_mask(batch)
+
+    def _competence(self, batch):
+        if self._all_dsel():
+            return all_dsel_competence(
+                batch.X, self.DSEL_data_, self.C_src_, dsel_sq_norms=self._dsel_sq_norms_
+            )
+        return potential_competence(batch.distances, batch.neighbors, self.C_src_)
+
+    def _select(self, competences, batch):
+        threshold = 1.0 / self.n_classes_ if self._threshold is None else self._threshold
+        return select_above(competences, threshold)
+
+
+_PARAMS = """    Parameters
+    ----------
+    {{pool_classifiers}}
+    k : int or None, default=None
+        Number of nearest DSEL rows whose source competences are averaged;
+        None (DESlib's default) averages over all DSEL rows, computed
+        exactly in memory-bounded batches (see Notes). When larger than
+        DSEL, all DSEL rows are used.
+    {{DFP}}
+    {{with_IH}}
+    safe_k : int, default=None
+        Neighbours used for the hardness of ``with_IH``; None means ``k``,
+        or 7 when ``k`` is None.
+    {{IH_rate}}
+    {{mode}}
+    {{voting}}
+    {{random_state}}
+    {{knn_classifier}}
+    {{knn_metric}}
+    {{knne}}
+    {{DSEL_perc}}
+    {{n_jobs}}
+    {{sampler}}
+
+    Attributes
+    ----------
+    {{attributes}}
+    dsel_scores_ : ndarray of shape (n_dsel, n_members, n_classes)
+        The members' probabilities on DSEL.
+    C_src_ : ndarray of shape (n_dsel, n_members)
+        Source competence of each member on each DSEL row.
+"""
+
+_NOTES = """    With ``k=None`` the competence of a query averages the source
+    competences of all DSEL rows with Gaussian potentials. DESlib obtains
+    them from a dense ``n_test x n_dsel`` neighbour query (and an
+    ``n_test x n_dsel x n_members`` array), which does not fit in memory for
+    large DSEL; skextra computes the same sums with two matrix products per
+    batch of test rows, exactly (up to floating-point rounding), in memory
+    proportional to ``batch x n_dsel``. The batch size follows
+    scikit-learn's ``working_memory``.
+
+    Differences with DESlib, where DESlib fails: ``with_IH=True`` with
+    ``k=None`` raises ``TypeError`` in DESlib; skextra measures the hardness on
+    the ``safe_k`` nearest DSEL rows (``safe_k`` defaults to 7 when ``k`` is
+    None). ``DFP=True`` with ``k=None`` prunes with the whole DSEL as region
+    (as DESlib does, computed once in ``fit``). A ``k`` larger than DSEL
+    uses all DSEL rows (DESlib: all but the farthest).
+"""
+
+
+def _doc(text):
+    return text.replace("{{PARAMS}}", _PARAMS).replace("{{NOTES}}", _NOTES)
+
+
+@fill_doc
+class RRC(_BaseProbabilistic):
+    __doc__ = _doc(
+        """Dynamic ensemble selection with the randomized reference classifier
+    (DES-RRC).
+
+    A member's source competence on a DSEL row is the probability that a
+    randomized reference classifier (beta-distributed supports with the
+    member's probabilities as means) gives the true class the largest
+    support (Woloszynski and Kurzynski 2011). Members whose competence at
+    the query exceeds ``1 / n_classes`` are selected. Same parameters and
+    predictions as DESlib's ``RRC``.
+
+{{PARAMS}}
+    See Also
+    --------
+    DESKL, Exponential, Logarithmic, MinimumDifference : the other source
+        competences of the same family.
+
+    Notes
+    -----
+{{NOTES}}
+    References
+    ----------
+    T. Woloszynski, M. Kurzynski, "A probabilistic model of classifier
+    competence for dynamic ensemble selection", Pattern Recognition 44
+    (2011) 2656-2668.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from skextra.ensemble import RRC
+    >>> X, y = make_classification(n_samples=300, random_state=0)
+    >>> clf = RRC(random_state=0).fit(X[:200], y[:200])
+    >>> clf.C_src_.shape
+    (100, 10)
+    >>> round(clf.score(X[200:], y[200:]), 2) > 0.8
+    True
+    """
+    )
+
+    _source = "rrc"
+    _threshold = None
+
+
+@fill_doc
+class DESKL(_BaseProbabilistic):
+    __doc__ = _doc(
+        """Dynamic ensemble selection with the Kullback-Leibler competence
+    (DES-KL).
+
+    A member's source competence on a DSEL row is the entropy of its
+    probabilities normalised by ``log(n_classes)``, plus 1 when it is right
+    and minus 1 when it is wrong, as DESlib computes it (Woloszynski et al.
+    2012). Members with a positive competence at the query are selected.
+    Same parameters and predictions as DESlib's ``DESKL``.
+
+{{PARAMS}}
+    See Also
+    --------
+    RRC, Exponential, Logarithmic, MinimumDifference
+
+    Notes
+    -----
+{{NOTES}}
+    References
+    ----------
+    T. Woloszynski, M. Kurzynski, P. Podsiadlo, G. W. Stachowiak, "A measure
+    of competence based on random classification for dynamic ensemble
+    selection", Information Fusion 13 (2012) 207-213.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from skextra.ensemble import DESKL
+    >>> X, y = make_classification(n_samples=300, random_state=0)
+    >>> clf = DESKL(k=15, random_state=0).fit(X[:200], y[:200])
+    >>> clf.predict(X[200:205]).shape
+    (5,)
+    """
+    )
+
+    _source = "kl"
+    _threshold = 0.0
+
+
+@fill_doc
+class Exponential(_BaseProbabilistic):
+    __doc__ = _doc(
+        """Dynamic ensemble selection with the exponential competence.
+
+    A member's source competence on a DSEL row is
+    ``1 - 2 ** (1 - (C - 1) s / (1 - s))`` for the probability ``s`` it gives
+    the true class (1 when ``s = 1``), which is positive when ``s > 1 / C``
+    (Antosik and Kurzynski 2011). Members with a positive competence at the
+    query are selected. Same parameters and predictions as DESlib's
+    ``Exponential``.
+
+{{PARAMS}}
+    See Also
+    --------
+    RRC, DESKL, Logarithmic, MinimumDifference
+
+    Notes
+    -----
+{{NOTES}}
+    References
+    ----------
+    B. Antosik, M. Kurzynski, "New measures of classifier competence -
+    heuristics and application to the design of multiple classifier
+    systems", Computer Recognition Systems 4 (2011) 197-206.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from skextra.ensemble import Exponential
+    >>> X, y = make_classification(n_samples=300, random_state=0)
+    >>> clf = Exponential(random_state=0).fit(X[:200], y[:200])
+    >>> clf.predict_proba(X[200:203]).shape
+    (3, 2)
+    """
+    )
+
+    _source = "exponential"
+    _threshold = 0.0
+
+
+@fill_doc
+class Logarithmic(_BaseProbabilistic):
+    __doc__ = _doc(
+        """Dynamic ensemble selection with the logarithmic competence.
+
+    A member's source competence on a DSEL row is
+    ``2 s ** (log 2 / log C) - 1`` for the probability ``s`` it gives the true
+    class (``2 s - 1`` with two classes) (Antosik and Kurzynski 2011).
+    Members whose competence at the query exceeds ``1 / n_classes`` are
+    selected, as in DESlib. Same parameters and predictions as DESlib's
+    ``Logarithmic``.
+
+{{PARAMS}}
+    See Also
+    --------
+    RRC, DESKL, Exponential, MinimumDifference
+
+    Notes
+    -----
+{{NOTES}}
+    References
+    ----------
+    B. Antosik, M. Kurzynski, "New measures of classifier competence -
+    heuristics and application to the design of multiple classifier
+    systems", Computer Recognition Systems 4 (2011) 197-206.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from skextra.ensemble import Logarithmic
+    >>> X, y = make_classification(n_samples=300, random_state=0)
+    >>> clf = Logarithmic(random_state=0).fit(X[:200], y[:200])
+    >>> clf.predict(X[200:205]).shape
+    (5,)
+    """
+    )
+
+    _source = "logarithmic"
+    _threshold = None
+
+
+@fill_doc
+class MinimumDifference(_BaseProbabilistic):
+    __doc__ = _doc(
+        """Dynamic ensemble selection with the minimum-difference competence.
+
+    A member's source competence on a DSEL row is the smallest difference
+    between the probability it gives the true class and the probability it
+    gives any other class: positive exactly when it is right with a margin
+    (Antosik and Kurzynski 2011). Members with a positive competence at the
+    query are selected. Same parameters and predictions as DESlib's
+    ``MinimumDifference``.
+
+{{PARAMS}}
+    See Also
+    --------
+    RRC, DESKL, Exponential, Logarithmic
+
+    Notes
+    -----
+{{NOTES}}
+    References
+    ----------
+    B. Antosik, M. Kurzynski, "New measures of classifier competence -
+    heuristics and application to the design of multiple classifier
+    systems", Computer Recognition Systems 4 (2011) 197-206.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from skextra.ensemble import MinimumDifference
+    >>> X, y = make_classification(n_samples=300, random_state=0)
+    >>> clf = MinimumDifference(random_state=0).fit(X[:200], y[:200])
+    >>> clf.predict(X[200:205]).shape
+    (5,)
+    """
+    )
+
+    _source = "min_difference"
+    _threshold = 0.0

@@ -1,0 +1,345 @@
+"""Dynamic selection for regression: members chosen by their local error."""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin, _fit_context, clone
+from sklearn.ensemble import BaggingRegressor
+from sklearn.model_selection import train_test_split
+from sklearn.tree import DecisionTreeRegressor
+from sklearn.utils import _safe_indexing, check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ...utils._parallel import estimate_cost, run_longest_first
+from ._base import (
+    _fit_member,
+    _is_dataframe,
+    _is_fitted,
+    _members_of,
+    _seed_estimator,
+    _unfreeze,
+)
+from ._neighbors import fit_searcher, make_searcher
+
+
+def local_errors(errors, neighbors, distances=None):
+    """Each member's mean error over each row's neighbours.
+
+    Parameters
+    ----------
+    errors : ndarray of shape (n_dsel, n_members)
+        Each member's error on each DSEL row.
+    neighbors : ndarray of shape (n, k)
+    distances : ndarray of shape (n, k), default=None
+        When given, neighbours are weighted by the inverse of their distance.
+
+    Returns
+    -------
+    local : ndarray of shape (n, n_members)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skextra.ensemble._dynamic._regression import local_errors
+    >>> errors = np.array([[0.0, 1.0], [2.0, 1.0], [4.0, 1.0]])
+    >>> local_errors(errors, np.array([[0, 1]])).tolist()
+    [[1.0, 1.0]]
+    """
+    near = errors[neighbors]
+    if distances is None:
+        return near.mean(axis=1)
+    w = 1.0 / np.where(distances == 0, 1e-10, distances)
+    return (near * w[:, :, None]).sum(axis=1) / w.sum(axis=1, keepdims=True)
+
+
+def combine_by_local_error(predictions, local, selection, tolerance):
+    """Combine members' predictions from their local errors.
+
+    Parameters
+    ----------
+    predictions : ndarray of shape (n, n_members)
+    local : ndarray of shape (n, n_members)
+    selection : {"best", "within", "weighted"}
+    tolerance : float
+
+    Returns
+    -------
+    y : ndarray of shape (n,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skextra.ensemble._dynamic._regression import combine_by_local_error
+    >>> p = np.array([[1.0, 2.0, 9.0]])
+    >>> e = np.array([[0.5, 0.52, 3.0]])
+    >>> combine_by_local_error(p, e, "best", 0.0).tolist()
+    [1.0]
+    >>> combine_by_local_error(p, e, "within", 0.1).tolist()
+    [1.5]
+    """
+    best = local.min(axis=1, keepdims=True)
+    if selection == "best":
+        return predictions[np.arange(len(predictions)), local.argmin(axis=1)]
+    if selection == "within":
+        weights = (local <= best * (1.0 + tolerance)).astype(np.float64)
+    else:
+        zero = local == 0
+        with np.errstate(divide="ignore"):
+            weights = np.where(zero.any(axis=1, keepdims=True),
+                               zero.astype(np.float64), 1.0 / local)
+    return (predictions * weights).sum(axis=1) / weights.sum(axis=1)
+
+
+class DynamicSelectionRegressor(RegressorMixin, BaseEstimator):
+    """Dynamic selection of regressors by their error around each row.
+
+    For each row, the ``k`` nearest rows of the selection set (DSEL) form its
+    region of competence; each member's competence is its mean error there
+    (absolute or squared). The most competent member predicts the row
+    (``selection="best"``), or the mean of the members within ``tolerance``
+    of the best error (``"within"``), or the mean of all members weighted by
+    the inverse of their local error (``"weighted"``). It is the regression
+    counterpart of OLA / KNORA, which DESlib does not have.
+
+    Parameters
+    ----------
+    pool_regressors : list of regressors, ensemble or None, default=None
+        Fitted regressors (a list or a fitted ensemble with ``estimators_``)
+        are used as they are and all of ``X`` is DSEL. None (a bagging of 10
+        regression trees), an unfitted ensemble or a list of unfitted
+        regressors are fitted on a ``1 - DSEL_perc`` part of ``X`` and the
+        rest is DSEL.
+    k : int, default=7
+        Size of the region of competence.
+    selection : {"best", "within", "weighted"}, default="best"
+        How the members are chosen from their local errors.
+    tolerance : float, default=0.1
+        ``"within"`` keeps members whose local error is at most
+        ``(1 + tolerance)`` times the best one.
+    error : {"absolute", "squared"}, default="absolute"
+        The error of a member on a DSEL row.
+    distance_weighting : bool, default=False
+        Weight the neighbours by the inverse of their distance.
+    knn_search : "knn", None, str or object, default="knn"
+        The neighbour search, as ``knn_classifier`` of the classifiers.
+    knn_metric : {"minkowski", "mahalanobis"}, default="minkowski"
+    DSEL_perc : float, default=0.5
+        Fraction of ``X`` kept as DSEL when the estimator fits the pool.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the split and the pool fitted by the estimator.
+    n_jobs : int, default=None
+        Parallel jobs for fitting the pool and for the neighbour search.
+
+    Attributes
+    ----------
+    pool_regressors_ : list or ensemble
+    members_ : list of regressors
+    n_regressors_ : int
+    DSEL_data_ : ndarray of shape (n_dsel, n_features)
+    DSEL_target_ : ndarray of shape (n_dsel,)
+    DSEL_errors_ : ndarray of shape (n_dsel, n_members)
+        Each member's error on each DSEL row.
+    k_ : int
+    roc_algorithm_ : object
+        The fitted neighbour search.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_regression
+    >>> from skextra.ensemble import DynamicSelectionRegressor
+    >>> X, y = make_regression(n_samples=300, n_features=5, noise=5, random_state=0)
+    >>> reg = DynamicSelectionRegressor(selection="within", random_state=0)
+    >>> reg.fit(X[:200], y[:200]).predict(X[200:203]).shape
+    (3,)
+    """
+
+    _parameter_constraints: dict = {
+        "pool_regressors": [None, list, tuple, HasMethods(["fit", "predict"])],
+        "k": [Interval(Integral, 1, None, closed="left")],
+        "selection": [StrOptions({"best", "within", "weighted"})],
+        "tolerance": [Interval(Real, 0, None, closed="left")],
+        "error": [StrOptions({"absolute", "squared"})],
+        "distance_weighting": ["boolean"],
+        "knn_search": [str, None, HasMethods(["fit", "kneighbors"])],
+        "knn_metric": [StrOptions({"minkowski", "mahalanobis"})],
+        "DSEL_perc": [Interval(Real, 0, 1, closed="neither")],
+        "random_state": ["random_state"],
+        "n_jobs": [Integral, None],
+    }
+
+    def __init__(
+        self,
+        pool_regressors=None,
+        *,
+        k=7,
+        selection="best",
+        tolerance=0.1,
+        error="absolute",
+        distance_weighting=False,
+        knn_search="knn",
+        knn_metric="minkowski",
+        DSEL_perc=0.5,
+        random_state=None,
+        n_jobs=None,
+    ):
+        self.pool_regressors = pool_regressors
+        self.k = k
+        self.selection = selection
+        self.tolerance = tolerance
+        self.error = error
+        self.distance_weighting = distance_weighting
+        self.knn_search = knn_search
+        self.knn_metric = knn_metric
+        self.DSEL_perc = DSEL_perc
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y):
+        """Fit the pool if needed, then prepare DSEL and the neighbour search.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+
+        Returns
+        -------
+        self : object
+        """
+        X_in = X
+        X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True)
+        if not _is_dataframe(X_in):
+            X_in = X
+        rng = check_random_state(self.random_state)
+        pool = _unfreeze(self.pool_regressors)
+        rows = np.arange(X.shape[0])
+        if isinstance(pool, (list, tuple)):
+            if len(pool) == 0:
+                raise ValueError("pool_regressors is an empty list.")
+            states = [_is_fitted(_unfreeze(m)) for m in pool]
+            if any(states) and not all(states):
+                raise ValueError(
+                    "pool_regressors mixes fitted and unfitted regressors."
+                )
+            fitted = all(states)
+        else:
+            fitted = pool is not None and _is_fitted(pool)
+
+        if fitted:
+            self.pool_regressors_ = (
+                [_unfreeze(m) for m in pool] if isinstance(pool, (list, tuple)) else pool
+            )
+            dsel = rows
+        else:
+            if X.shape[0] < 2:
+                raise ValueError(
+                    "Fitting the pool and DSEL needs at least 2 samples, got "
+                    f"n_samples={X.shape[0]}."
+                )
+            train, dsel = train_test_split(rows, test_size=self.DSEL_perc,
+                                           random_state=rng)
+            X_train = _safe_indexing(X_in, train)
+            if pool is None or not isinstance(pool, (list, tuple)):
+                estimator = (
+                    BaggingRegressor(DecisionTreeRegressor(), random_state=rng,
+                                     n_jobs=self.n_jobs)
+                    if pool is None else _seed_estimator(clone(pool), rng)
+                )
+                self.pool_regressors_ = estimator.fit(X_train, y[train])
+            else:
+                estimators = [_seed_estimator(clone(_unfreeze(m)), rng) for m in pool]
+                jobs = [(_fit_member, (e, X_train, y[train]), {}) for e in estimators]
+                costs = [estimate_cost(e, train.size) for e in estimators]
+                self.pool_regressors_ = run_longest_first(jobs, costs, n_jobs=self.n_jobs)
+        self.members_, container = _members_of(self.pool_regressors_)
+        subsets = getattr(container, "estimators_features_", None)
+        self._features = (
+            [np.asarray(f) for f in subsets] if subsets is not None
+            else [None] * len(self.members_)
+        )
+        self.n_regressors_ = len(self.members_)
+        if self.n_regressors_ < 2:
+            raise ValueError(
+                "Dynamic selection needs a pool of at least 2 regressors, got "
+                f"{self.n_regressors_}."
+            )
+        for i, member in enumerate(self.members_):
+            expected = X.shape[1] if self._features[i] is None else len(self._features[i])
+            got = getattr(member, "n_features_in_", None)
+            if got is not None and got != expected:
+                raise ValueError(
+                    f"pool member {i} ({type(member).__name__}) was fitted on "
+                    f"{got} features, but X has {expected}."
+                )
+        self.DSEL_data_ = X[dsel]
+        self.DSEL_target_ = y[dsel]
+        X_dsel_in = self.DSEL_data_ if X_in is X else _safe_indexing(X_in, dsel)
+        residual = self._member_predictions(X_dsel_in, self.DSEL_data_) - y[dsel, None]
+        self.DSEL_errors_ = (
+            np.abs(residual) if self.error == "absolute" else residual**2
+        )
+        self.k_ = min(self.k, dsel.size)
+        self.roc_algorithm_ = fit_searcher(
+            make_searcher(self.knn_search, self.knn_metric, n_jobs=self.n_jobs,
+                          k=self.k_),
+            self.DSEL_data_,
+        )
+        return self
+
+    def _member_predictions(self, X_in, X):
+        out = np.empty((X.shape[0], self.n_regressors_))
+        for i, member in enumerate(self.members_):
+            feats = self._features[i]
+            if feats is not None:
+                Xm = X[:, feats]
+            elif X_in is not X and hasattr(member, "feature_names_in_"):
+                Xm = X_in
+            else:
+                Xm = X
+            out[:, i] = np.asarray(member.predict(Xm)).reshape(-1)
+        return out
+
+    def predict(self, X):
+        """Predict with the members of lowest error around each row.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+        """
+        check_is_fitted(self)
+        X_in = X
+        X = validate_data(self, X, reset=False, dtype=np.float64)
+        if not _is_dataframe(X_in):
+            X_in = X
+        from sklearn import get_config
+
+        row_bytes = 8 * self.n_regressors_ * (3 * self.k_ + 4)
+        step = max(1, get_config()["working_memory"] * 2**20 // row_bytes)
+        out = np.empty(X.shape[0])
+        for start in range(0, X.shape[0], step):
+            rows = np.arange(start, min(X.shape[0], start + step))
+            X_b = X[rows]
+            X_b_in = X_b if X_in is X else _safe_indexing(X_in, rows)
+            preds = self._member_predictions(X_b_in, X_b)
+            dist, nbrs = self.roc_algorithm_.kneighbors(X_b, n_neighbors=self.k_,
+                                                        return_distance=True)
+            local = local_errors(
+                self.DSEL_errors_, nbrs, dist if self.distance_weighting else None
+            )
+            out[rows] = combine_by_local_error(preds, local, self.selection,
+                                               self.tolerance)
+        return out
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.input_tags.sparse = False
+        return tags

@@ -1,0 +1,537 @@
+"""Stacking classifier and regressor: scikit-learn's, with layers and more."""
+
+from copy import deepcopy
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context, is_classifier
+from sklearn.model_selection import check_cv
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import check_is_fitted
+
+from ._base_stacking import _BaseStacking, _fill_doc, _final_has
+
+_STACKING_CONSTRAINTS = {
+    **_BaseStacking._parameter_constraints,
+    "layers": [None, list],
+    "cv": ["cv_object", StrOptions({"prefit"})],
+}
+
+
+class _StackingCV:
+    """The out-of-fold plan of k-fold stacking (shared by both estimators)."""
+
+    def _splitter_for_routing(self):
+        if isinstance(self.cv, str) and self.cv == "prefit":
+            return None
+        return check_cv(self.cv)
+
+    def _oof_plan(self, X, y, groups):
+        if isinstance(self.cv, str) and self.cv == "prefit":
+            return dict(cv="prefit", require_partition=True, refit=True, rows=None)
+        cv = check_cv(self.cv, y=y, classifier=is_classifier(self))
+        if hasattr(cv, "random_state") and cv.random_state is None:
+            # Every layer must see the same folds.
+            cv = deepcopy(cv)
+            cv.random_state = np.random.RandomState()
+        splits = [(np.asarray(train), np.asarray(test)) for train, test in cv.split(X, y, groups)]
+        return dict(cv=check_cv(splits), require_partition=True, refit=True, rows=None)
+
+
+@_fill_doc()
+class StackingClassifier(_StackingCV, ClassifierMixin, _BaseStacking):
+    """Stack of classifiers in one or more layers with a final classifier.
+
+    A drop-in superset of :class:`sklearn.ensemble.StackingClassifier`: with
+    the same arguments it makes the same predictions. Each member is fitted
+    on every training fold and on all the data; its out-of-fold predictions
+    train the next layer (or the final estimator). Beyond scikit-learn it
+    schedules the member x fold fits together (longest first), stacks several
+    layers, restacks earlier layers and inputs, early-stops XGBoost/LightGBM
+    members on each held-out fold, resamples training folds with an
+    imbalanced-learn sampler, and keeps the out-of-fold predictions and each
+    member's fold scores.
+
+    Parameters
+    ----------
+    estimators : list of (str, estimator)
+        The members of the first layer. Each element is a tuple of a name and
+        a classifier. A member can be set to ``"drop"`` with ``set_params``.
+        A member already fitted can be given as
+        :class:`sklearn.frozen.FrozenEstimator` (see Notes).
+
+    final_estimator : estimator, default=None
+        The classifier trained on the out-of-fold predictions of the last
+        layer. ``None`` means :class:`~sklearn.linear_model.LogisticRegression`.
+
+    layers : list of list of (str, estimator), default=None
+        More layers between ``estimators`` and ``final_estimator``:
+        ``layers[0]`` is trained on the out-of-fold predictions of
+        ``estimators``, ``layers[1]`` on those of ``layers[0]``, and so on
+        (each with the same folds). Names are unique across all layers, so
+        ``set_params(name__param=...)`` reaches any member.
+
+    cv : int, cross-validation generator, iterable, or "prefit", default=None
+        The splits that give the out-of-fold predictions:
+
+        * ``None``, 5-fold;
+        * an int, the number of folds of a
+          :class:`~sklearn.model_selection.StratifiedKFold` (for binary or
+          multiclass targets, :class:`~sklearn.model_selection.KFold`
+          otherwise), without shuffling;
+        * a splitter (its ``split`` gets the ``groups`` passed to ``fit``);
+        * an iterable of (train, test) index arrays;
+        * ``"prefit"``: the members are already fitted and are not fitted
+          again; the final estimator is trained on their in-sample
+          predictions, with a high risk of overfitting.
+
+        Every row must be in exactly one test fold.
+
+    stack_method : {'auto', 'predict_proba', 'decision_function', 'predict'}, \
+            default='auto'
+        The method of each member whose output is stacked. ``'auto'`` tries
+        ``predict_proba``, ``decision_function`` and ``predict`` in that
+        order, for each member.
+
+    %(n_jobs)s
+
+    %(passthrough)s
+
+    %(verbose)s
+
+    %(sampler)s
+
+    %(early_stopping_rounds)s
+
+    %(scoring)s
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+
+    estimators_ : list of estimators
+        The members of the first layer fitted on all the training data
+        (``"drop"`` members left out). With ``cv="prefit"``, the given
+        members.
+
+    named_estimators_ : :class:`~sklearn.utils.Bunch`
+        Every fitted member of every layer, by name (``"drop"`` for dropped
+        ones).
+
+    layers_ : list of list of estimators
+        The fitted members of each layer; ``layers_[0] is estimators_``.
+
+    stack_method_ : list of str
+        The method used by each member of the first layer.
+
+    layers_stack_method_ : list of list of str
+        The method used by each member of each layer.
+
+    final_estimator_ : estimator
+        The classifier trained on the out-of-fold predictions.
+
+    oof_predictions_ : dict of str to ndarray of shape (n_samples, ...)
+        Each member's out-of-fold predictions (what its stack method returned
+        on the held-out folds), rows in the order of ``X``. With
+        ``cv="prefit"``, in-sample predictions.
+
+    cv_scores_ : dict of str to ndarray of shape (n_splits,)
+        Each member's score on each held-out fold (see ``scoring``). Empty
+        with ``cv="prefit"``.
+
+    best_iterations_ : dict of str to list of int
+        Boosting rounds found by early stopping on each fold, for the members
+        that early-stopped.
+
+    n_features_in_ : int
+        Number of features seen during :term:`fit`.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during :term:`fit`. Defined only when `X`
+        has feature names that are all strings.
+
+    See Also
+    --------
+    StackingRegressor : Stack of regressors.
+    BlendingClassifier : The same with one hold-out split instead of folds.
+    sklearn.ensemble.StackingClassifier : The two-level stack it extends.
+
+    Notes
+    -----
+    As in scikit-learn, with ``predict_proba`` the first probability column of
+    each member is dropped for binary targets (the two are collinear), and
+    ``y`` is label-encoded before the members see it.
+
+    Unlike scikit-learn, every member (of every layer) and the final estimator
+    must be classifiers: a regressor raises a ``ValueError`` at fit that names
+    it. Encode an ordinal target yourself and use :class:`StackingRegressor`
+    for ordinal regression.
+
+    A :class:`~sklearn.frozen.FrozenEstimator` member is not refitted on the
+    folds, so its "out-of-fold" predictions are in-sample: if it was fitted
+    on the rows the stack is fitted on, the final estimator learns from
+    leaked predictions and overrates it. Freeze members fitted on other data.
+
+    ``sample_weight`` reaches every member (sliced per fold) and the final
+    estimator; ``groups`` reaches the splitter. With
+    ``sklearn.set_config(enable_metadata_routing=True)`` any metadata is
+    routed to the members, the final estimator and the splitter that request
+    it.
+
+    References
+    ----------
+    .. [1] Wolpert, David H. "Stacked generalization." Neural networks 5.2
+       (1992): 241-259.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.model_selection import train_test_split
+    >>> from sklearn.tree import DecisionTreeClassifier
+    >>> from skextra.ensemble import StackingClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> X_train, X_test, y_train, y_test = train_test_split(
+    ...     X, y, stratify=y, random_state=42)
+    >>> clf = StackingClassifier(
+    ...     estimators=[("lr", LogisticRegression(max_iter=1000)),
+    ...                 ("tree", DecisionTreeClassifier(max_depth=3, random_state=0))],
+    ...     layers=[[("top", LogisticRegression(max_iter=1000))]],
+    ...     passthrough="all", cv=3)
+    >>> round(clf.fit(X_train, y_train).score(X_test, y_test), 2)
+    0.95
+    >>> sorted(clf.cv_scores_), clf.oof_predictions_["lr"].shape
+    (['lr', 'top', 'tree'], (112, 3))
+    """
+
+    _parameter_constraints: dict = {
+        **_STACKING_CONSTRAINTS,
+        "stack_method": [
+            StrOptions({"auto", "predict_proba", "decision_function", "predict"})
+        ],
+    }
+
+    def __init__(
+        self,
+        estimators,
+        final_estimator=None,
+        *,
+        layers=None,
+        cv=None,
+        stack_method="auto",
+        n_jobs=None,
+        passthrough=False,
+        verbose=0,
+        sampler=None,
+        early_stopping_rounds=None,
+        scoring=None,
+    ):
+        self.estimators = estimators
+        self.final_estimator = final_estimator
+        self.layers = layers
+        self.cv = cv
+        self.stack_method = stack_method
+        self.n_jobs = n_jobs
+        self.passthrough = passthrough
+        self.verbose = verbose
+        self.sampler = sampler
+        self.early_stopping_rounds = early_stopping_rounds
+        self.scoring = scoring
+
+    def _stack_method_param(self):
+        return self.stack_method
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y, *, sample_weight=None, groups=None, **fit_params):
+        """Fit the members out of fold, then the final estimator.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training vectors.
+
+        y : array-like of shape (n_samples,)
+            Target values. They are label-encoded (sorted) before the members
+            see them.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples, given to every member (sliced per fold)
+            and to the final estimator; all of them must accept it.
+
+        groups : array-like of shape (n_samples,), default=None
+            Group labels given to ``cv.split`` (e.g. for
+            :class:`~sklearn.model_selection.GroupKFold`).
+
+        **fit_params : dict
+            Other metadata, routed to the members, the final estimator and
+            the splitter that request it; only with
+            ``sklearn.set_config(enable_metadata_routing=True)``.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit_stack(X, y, sample_weight=sample_weight, groups=groups, **fit_params)
+
+    @available_if(_final_has("predict"))
+    def predict(self, X, **predict_params):
+        """Predict class labels for X.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input samples.
+
+        **predict_params : dict of str -> obj
+            Parameters of the final estimator's ``predict`` (routed to it
+            when metadata routing is enabled).
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Predicted class labels.
+        """
+        check_is_fitted(self)
+        return self._label_encoder.inverse_transform(
+            self._predict_meta(X, **predict_params)
+        )
+
+    @available_if(_final_has("predict_proba"))
+    def predict_proba(self, X):
+        """Predict class probabilities for X with the final estimator.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input samples.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Class probabilities, columns in the order of ``classes_``.
+        """
+        check_is_fitted(self)
+        return self.final_estimator_.predict_proba(self.transform(X))
+
+    @available_if(_final_has("decision_function"))
+    def decision_function(self, X):
+        """Decision function of the final estimator for X.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input samples.
+
+        Returns
+        -------
+        decisions : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            The final estimator's decision function.
+        """
+        check_is_fitted(self)
+        return self.final_estimator_.decision_function(self.transform(X))
+
+
+@_fill_doc()
+class StackingRegressor(_StackingCV, RegressorMixin, _BaseStacking):
+    """Stack of regressors in one or more layers with a final regressor.
+
+    A drop-in superset of :class:`sklearn.ensemble.StackingRegressor`: with
+    the same arguments it makes the same predictions. Each member is fitted
+    on every training fold and on all the data; its out-of-fold predictions
+    train the next layer (or the final estimator). Beyond scikit-learn it
+    schedules the member x fold fits together (longest first), stacks several
+    layers, restacks earlier layers and inputs, early-stops XGBoost/LightGBM
+    members on each held-out fold, and keeps the out-of-fold predictions and
+    each member's fold scores.
+
+    Parameters
+    ----------
+    estimators : list of (str, estimator)
+        The members of the first layer. Each element is a tuple of a name and
+        a regressor. A member can be set to ``"drop"`` with ``set_params``.
+        A member already fitted can be given as
+        :class:`sklearn.frozen.FrozenEstimator` (see Notes).
+
+    final_estimator : estimator, default=None
+        The regressor trained on the out-of-fold predictions of the last
+        layer. ``None`` means :class:`~sklearn.linear_model.RidgeCV`.
+
+    layers : list of list of (str, estimator), default=None
+        More layers between ``estimators`` and ``final_estimator``:
+        ``layers[0]`` is trained on the out-of-fold predictions of
+        ``estimators``, ``layers[1]`` on those of ``layers[0]``, and so on
+        (each with the same folds). Names are unique across all layers.
+
+    cv : int, cross-validation generator, iterable, or "prefit", default=None
+        The splits that give the out-of-fold predictions: ``None`` (5-fold
+        :class:`~sklearn.model_selection.KFold`), an int (number of folds), a
+        splitter (its ``split`` gets the ``groups`` passed to ``fit``), an
+        iterable of (train, test) index arrays, or ``"prefit"`` (members
+        already fitted, final estimator trained on their in-sample
+        predictions). Every row must be in exactly one test fold.
+
+    %(n_jobs)s
+
+    %(passthrough)s
+
+    %(verbose)s
+
+    %(sampler)s
+
+    %(early_stopping_rounds)s
+
+    %(scoring)s
+
+    Attributes
+    ----------
+    estimators_ : list of estimators
+        The members of the first layer fitted on all the training data
+        (``"drop"`` members left out).
+
+    named_estimators_ : :class:`~sklearn.utils.Bunch`
+        Every fitted member of every layer, by name.
+
+    layers_ : list of list of estimators
+        The fitted members of each layer; ``layers_[0] is estimators_``.
+
+    stack_method_ : list of str
+        The method used by each member of the first layer (``"predict"``).
+
+    layers_stack_method_ : list of list of str
+        The method used by each member of each layer.
+
+    final_estimator_ : estimator
+        The regressor trained on the out-of-fold predictions.
+
+    oof_predictions_ : dict of str to ndarray of shape (n_samples,)
+        Each member's out-of-fold predictions, rows in the order of ``X``.
+
+    cv_scores_ : dict of str to ndarray of shape (n_splits,)
+        Each member's score on each held-out fold (see ``scoring``).
+
+    best_iterations_ : dict of str to list of int
+        Boosting rounds found by early stopping on each fold, for the members
+        that early-stopped.
+
+    n_features_in_ : int
+        Number of features seen during :term:`fit`.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during :term:`fit`. Defined only when `X`
+        has feature names that are all strings.
+
+    See Also
+    --------
+    StackingClassifier : Stack of classifiers.
+    BlendingRegressor : The same with one hold-out split instead of folds.
+    sklearn.ensemble.StackingRegressor : The two-level stack it extends.
+
+    Notes
+    -----
+    Every member and the final estimator must be regressors. A
+    :class:`~sklearn.frozen.FrozenEstimator` member is not refitted on the
+    folds, so its out-of-fold predictions are in-sample (leaked when it was
+    fitted on the same rows). ``sample_weight`` reaches every member and the
+    final estimator; ``groups`` reaches the splitter; with metadata routing
+    enabled any metadata goes where it is requested.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_diabetes
+    >>> from sklearn.linear_model import RidgeCV
+    >>> from sklearn.model_selection import train_test_split
+    >>> from sklearn.tree import DecisionTreeRegressor
+    >>> from skextra.ensemble import StackingRegressor
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=42)
+    >>> reg = StackingRegressor(
+    ...     estimators=[("ridge", RidgeCV()),
+    ...                 ("tree", DecisionTreeRegressor(max_depth=3, random_state=0))],
+    ...     cv=5)
+    >>> round(reg.fit(X_train, y_train).score(X_test, y_test), 2)
+    0.49
+    >>> reg.cv_scores_["ridge"].shape
+    (5,)
+    """
+
+    _parameter_constraints: dict = dict(_STACKING_CONSTRAINTS)
+
+    def __init__(
+        self,
+        estimators,
+        final_estimator=None,
+        *,
+        layers=None,
+        cv=None,
+        n_jobs=None,
+        passthrough=False,
+        verbose=0,
+        sampler=None,
+        early_stopping_rounds=None,
+        scoring=None,
+    ):
+        self.estimators = estimators
+        self.final_estimator = final_estimator
+        self.layers = layers
+        self.cv = cv
+        self.n_jobs = n_jobs
+        self.passthrough = passthrough
+        self.verbose = verbose
+        self.sampler = sampler
+        self.early_stopping_rounds = early_stopping_rounds
+        self.scoring = scoring
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y, *, sample_weight=None, groups=None, **fit_params):
+        """Fit the members out of fold, then the final estimator.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training vectors.
+
+        y : array-like of shape (n_samples,)
+            Target values.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples, given to every member (sliced per fold)
+            and to the final estimator; all of them must accept it.
+
+        groups : array-like of shape (n_samples,), default=None
+            Group labels given to ``cv.split``.
+
+        **fit_params : dict
+            Other metadata, routed to the members, the final estimator and
+            the splitter that request it; only with
+            ``sklearn.set_config(enable_metadata_routing=True)``.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit_stack(X, y, sample_weight=sample_weight, groups=groups, **fit_params)
+
+    @available_if(_final_has("predict"))
+    def predict(self, X, **predict_params):
+        """Predict targets for X.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input samples.
+
+        **predict_params : dict of str -> obj
+            Parameters of the final estimator's ``predict`` (e.g.
+            ``return_std``), routed to it when metadata routing is enabled.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Predicted targets.
+        """
+        check_is_fitted(self)
+        return self._predict_meta(X, **predict_params)

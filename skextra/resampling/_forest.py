@@ -1,0 +1,368 @@
+"""Balanced random forest: every tree grows on a balanced under-sample."""
+
+from numbers import Integral, Real
+
+import time
+
+import numpy as np
+from imblearn.under_sampling import RandomUnderSampler
+from joblib import parallel_config
+from scipy import sparse
+from sklearn.base import _fit_context, clone
+from sklearn.tree import DecisionTreeClassifier
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ..utils import estimate_cost, run_longest_first
+from ._bagging import (
+    MAX_SEED,
+    UNDER_SAMPLING_STRATEGY,
+    BaseResampledEnsemble,
+    average_member_outputs,
+)
+from ._validation import check_sampling_strategy_feasible
+
+__all__ = ["BalancedRandomForestClassifier"]
+
+_TREE_PARAMS = (
+    "criterion",
+    "max_depth",
+    "min_samples_split",
+    "min_samples_leaf",
+    "min_weight_fraction_leaf",
+    "max_features",
+    "max_leaf_nodes",
+    "min_impurity_decrease",
+    "ccp_alpha",
+    "monotonic_cst",
+)
+
+
+def _n_bootstrap(n_rows, max_samples):
+    if max_samples is None:
+        return n_rows
+    if isinstance(max_samples, Integral):
+        return min(int(max_samples), n_rows)
+    return max(1, int(round(n_rows * max_samples)))
+
+
+def fit_balanced_tree(
+    tree, X, y, sample_weight, target, replacement, bootstrap, max_samples,
+    balanced_subsample, check_input, seed,
+):
+    """Under-sample ``(X, y)`` to ``target`` and grow one tree on it."""
+    start = time.perf_counter()
+    rng = np.random.RandomState(seed)
+    sampler = RandomUnderSampler(
+        sampling_strategy=target,
+        replacement=replacement,
+        random_state=int(rng.randint(MAX_SEED)),
+    )
+    sampler.fit_resample(np.arange(len(y)).reshape(-1, 1), y)
+    rows = sampler.sample_indices_
+    X_tree, y_tree = X[rows], y[rows]
+    weights = None if sample_weight is None else sample_weight[rows]
+    tree = clone(tree).set_params(random_state=int(rng.randint(MAX_SEED)))
+    if bootstrap:
+        drawn = rng.randint(0, rows.size, size=_n_bootstrap(rows.size, max_samples))
+        counts = np.bincount(drawn, minlength=rows.size).astype(np.float64)
+        weights = counts if weights is None else weights * counts
+        if balanced_subsample:
+            weights = weights * compute_sample_weight("balanced", y_tree, indices=drawn)
+    elif balanced_subsample:
+        balanced = compute_sample_weight("balanced", y_tree)
+        weights = balanced if weights is None else weights * balanced
+    tree.fit(X_tree, y_tree, sample_weight=weights, check_input=check_input)
+    return tree, np.bincount(y_tree), time.perf_counter() - start
+
+
+class BalancedRandomForestClassifier(BaseResampledEnsemble):
+    """A random forest whose every tree grows on a balanced under-sample.
+
+    Each tree is grown on the training set randomly under-sampled by
+    imbalanced-learn's :class:`~imblearn.under_sampling.RandomUnderSampler`
+    (by default every class, drawn with replacement, to the size of the
+    smallest class), optionally followed by a bootstrap, with a random
+    subset of ``max_features`` features tried at every split (Chen, Liaw &
+    Breiman, 2004). Same parameters, defaults and algorithm as
+    imbalanced-learn's ``BalancedRandomForestClassifier``.
+
+    Parameters
+    ----------
+    n_estimators : int, default=100
+        Number of trees.
+    criterion : {"gini", "entropy", "log_loss"}, default="gini"
+        Split quality measure of the trees.
+    max_depth : int, default=None
+        Maximum depth of the trees.
+    min_samples_split : int or float, default=2
+        Minimum number of rows to split a node.
+    min_samples_leaf : int or float, default=1
+        Minimum number of rows in a leaf.
+    min_weight_fraction_leaf : float, default=0.0
+        Minimum weighted fraction of the rows in a leaf.
+    max_features : {"sqrt", "log2"}, int, float or None, default="sqrt"
+        Number of features tried at every split.
+    max_leaf_nodes : int, default=None
+        Maximum number of leaves of the trees.
+    min_impurity_decrease : float, default=0.0
+        A split must decrease the impurity by at least this much.
+    bootstrap : bool, default=False
+        Whether every tree draws a bootstrap of its under-sample.
+    sampling_strategy : float, str, dict or callable, default="all"
+        Under-sampling target of ``RandomUnderSampler``, checked against the
+        training labels before any tree is grown.
+    replacement : bool, default=True
+        Whether under-sampling draws with replacement.
+    n_jobs : int, default=None
+        Number of trees grown (and predicting) at once, in threads unless a
+        joblib backend is set.
+    random_state : int, RandomState instance or None, default=None
+        Seeds every under-sample, bootstrap and tree; the same seed gives the
+        same forest for any ``n_jobs`` and joblib backend.
+    verbose : int, default=0
+        If positive, print one line per tree with its class counts.
+    class_weight : dict, "balanced", "balanced_subsample" or None, default=None
+        Class weights multiplied into ``sample_weight``; ``"balanced"`` is
+        computed on the whole training set, ``"balanced_subsample"`` on each
+        tree's (bootstrapped) under-sample.
+    ccp_alpha : float, default=0.0
+        Cost-complexity pruning parameter of the trees.
+    max_samples : int or float, default=None
+        With ``bootstrap=True``, the size of each tree's bootstrap (an int,
+        or a fraction of the under-sample); ``None`` means the under-sample's
+        size.
+    monotonic_cst : array-like of int of shape (n_features,), default=None
+        Monotonicity constraints of the trees.
+
+    Attributes
+    ----------
+    estimators_ : list of DecisionTreeClassifier
+        The fitted trees, trained on labels encoded as ``0..n_classes-1``.
+    classes_ : ndarray of shape (n_classes,)
+        The class labels.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` has string column
+        names.
+    feature_importances_ : ndarray of shape (n_features_in_,)
+        Mean impurity-based importance over the trees.
+
+    See Also
+    --------
+    imblearn.ensemble.BalancedRandomForestClassifier : The imbalanced-learn
+        counterpart (same algorithm; this one is fitted through skextra's
+        scheduler and accepts pandas, string labels and ``sample_weight`` the
+        same way).
+    UnderBaggingClassifier : Under-sampled bags for any member.
+
+    Notes
+    -----
+    ``sample_weight`` (and class weights) follow the rows chosen by the
+    under-sampler. Out-of-bag scores and ``warm_start`` are not offered.
+
+    References
+    ----------
+    .. [1] C. Chen, A. Liaw and L. Breiman, "Using random forest to learn
+       imbalanced data", University of California, Berkeley, 2004.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn.metrics import balanced_accuracy_score
+    >>> from skextra.resampling import BalancedRandomForestClassifier
+    >>> X, y = make_classification(n_samples=500, weights=[0.95], random_state=0)
+    >>> clf = BalancedRandomForestClassifier(n_estimators=50, random_state=0)
+    >>> clf = clf.fit(X, y)
+    >>> bool(balanced_accuracy_score(y, clf.predict(X)) > 0.8)
+    True
+    >>> clf.feature_importances_.shape
+    (20,)
+    """
+
+    _parameter_constraints = {
+        "n_estimators": [Interval(Integral, 1, None, closed="left")],
+        "criterion": [StrOptions({"gini", "entropy", "log_loss"})],
+        "max_depth": [Interval(Integral, 1, None, closed="left"), None],
+        "min_samples_split": [
+            Interval(Integral, 2, None, closed="left"),
+            Interval(RealNotInt, 0.0, 1.0, closed="right"),
+        ],
+        "min_samples_leaf": [
+            Interval(Integral, 1, None, closed="left"),
+            Interval(RealNotInt, 0.0, 1.0, closed="neither"),
+        ],
+        "min_weight_fraction_leaf": [Interval(Real, 0.0, 0.5, closed="both")],
+        "max_features": [
+            Interval(Integral, 1, None, closed="left"),
+            Interval(RealNotInt, 0.0, 1.0, closed="right"),
+            StrOptions({"sqrt", "log2"}),
+            None,
+        ],
+        "max_leaf_nodes": [Interval(Integral, 2, None, closed="left"), None],
+        "min_impurity_decrease": [Interval(Real, 0.0, None, closed="left")],
+        "bootstrap": ["boolean"],
+        "sampling_strategy": UNDER_SAMPLING_STRATEGY,
+        "replacement": ["boolean"],
+        "n_jobs": [None, Integral],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "class_weight": [
+            StrOptions({"balanced", "balanced_subsample"}),
+            dict,
+            None,
+        ],
+        "ccp_alpha": [Interval(Real, 0.0, None, closed="left")],
+        "max_samples": [
+            None,
+            Interval(RealNotInt, 0.0, 1.0, closed="right"),
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "monotonic_cst": ["array-like", None],
+    }
+
+    def __init__(
+        self,
+        n_estimators=100,
+        *,
+        criterion="gini",
+        max_depth=None,
+        min_samples_split=2,
+        min_samples_leaf=1,
+        min_weight_fraction_leaf=0.0,
+        max_features="sqrt",
+        max_leaf_nodes=None,
+        min_impurity_decrease=0.0,
+        bootstrap=False,
+        sampling_strategy="all",
+        replacement=True,
+        n_jobs=None,
+        random_state=None,
+        verbose=0,
+        class_weight=None,
+        ccp_alpha=0.0,
+        max_samples=None,
+        monotonic_cst=None,
+    ):
+        self.n_estimators = n_estimators
+        self.criterion = criterion
+        self.max_depth = max_depth
+        self.min_samples_split = min_samples_split
+        self.min_samples_leaf = min_samples_leaf
+        self.min_weight_fraction_leaf = min_weight_fraction_leaf
+        self.max_features = max_features
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_impurity_decrease = min_impurity_decrease
+        self.bootstrap = bootstrap
+        self.sampling_strategy = sampling_strategy
+        self.replacement = replacement
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.verbose = verbose
+        self.class_weight = class_weight
+        self.ccp_alpha = ccp_alpha
+        self.max_samples = max_samples
+        self.monotonic_cst = monotonic_cst
+
+    def _template(self):
+        return DecisionTreeClassifier(
+            **{name: getattr(self, name) for name in _TREE_PARAMS}
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.input_tags.allow_nan = True
+        return tags
+
+    # The trees and under-samplers are built from parameters validated here.
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Grow the forest on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training rows; converted to ``float32`` once for all trees.
+        y : array-like of shape (n_samples,)
+            Class labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Row weights; each tree sees the weights of the rows it was grown
+            on.
+
+        Returns
+        -------
+        self : object
+            The fitted forest.
+        """
+        X, y, y_encoded, sample_weight, template = self._validate_training_data(
+            X, y, sample_weight
+        )
+        X = self._as_tree_input(X, "csc")
+        if self.class_weight is not None and self.class_weight != "balanced_subsample":
+            class_weights = compute_sample_weight(self.class_weight, y)
+            sample_weight = (
+                class_weights if sample_weight is None else sample_weight * class_weights
+            )
+        target = self._encode_target(
+            check_sampling_strategy_feasible(self.sampling_strategy, y, "under-sampling")
+        )
+        check_input = sparse.issparse(X) or bool(np.isnan(X).any())
+        seeds = check_random_state(self.random_state).randint(
+            MAX_SEED, size=self.n_estimators
+        )
+        jobs = [
+            (
+                fit_balanced_tree,
+                (
+                    template, X, y_encoded, sample_weight, target, self.replacement,
+                    self.bootstrap, self.max_samples,
+                    self.class_weight == "balanced_subsample", check_input, seed,
+                ),
+                {},
+            )
+            for seed in seeds
+        ]
+        costs = [estimate_cost(template, len(y_encoded))] * len(jobs)
+        with parallel_config(prefer="threads"):
+            results = run_longest_first(jobs, costs, n_jobs=self.n_jobs)
+        self.estimators_ = [tree for tree, _, _ in results]
+        if self.verbose:
+            self._log_members([(counts, seconds) for _, counts, seconds in results])
+        return self
+
+    def _as_tree_input(self, X, sparse_format):
+        if sparse.issparse(X):
+            X = X.asformat(sparse_format).astype(np.float32)
+            X.sort_indices()
+            return X
+        return np.ascontiguousarray(X, dtype=np.float32)
+
+    def _average(self, X, method):
+        X = self._as_tree_input(self._validate_predict_data(X), "csr")
+        return average_member_outputs(
+            self.estimators_,
+            X,
+            method,
+            len(self.classes_),
+            n_jobs=self.n_jobs,
+            kwargs={"check_input": False},
+        )
+
+    @property
+    def feature_importances_(self):
+        """Mean impurity-based feature importance over the trees."""
+        check_is_fitted(self)
+        importances = [
+            tree.feature_importances_
+            for tree in self.estimators_
+            if tree.tree_.node_count > 1
+        ]
+        if not importances:
+            return np.zeros(self.n_features_in_, dtype=np.float64)
+        mean = np.mean(importances, axis=0, dtype=np.float64)
+        return mean / np.sum(mean)
+

@@ -1,0 +1,114 @@
+"""The array-API path, with PyTorch-CPU or array_api_strict standing in for the GPU.
+
+scikit-learn's array-API dispatch needs ``SCIPY_ARRAY_API=1`` before SciPy is
+imported, so these checks run in a fresh interpreter.
+"""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+SCRIPT = textwrap.dedent(
+    """
+    import warnings
+    import numpy as np
+    from sklearn.datasets import make_classification
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.linear_model import LogisticRegression, Ridge
+    from sklearn.neighbors import NearestNeighbors
+    from sklearn.pipeline import Pipeline, make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from skextra.gpu import (
+        DeviceEstimator, DeviceFallbackWarning, GPUNeighbors, _device, to_cpu, to_device)
+    from skextra.utils import get_namespace
+
+    NAMESPACE = {namespace!r}
+    if NAMESPACE == "torch":
+        import torch
+        xp, dev = get_namespace(torch.empty(0)), "cpu"
+        is_device_array = lambda a: isinstance(a, torch.Tensor)
+    else:
+        import array_api_strict as xp
+        dev = None
+        is_device_array = lambda a: type(a).__module__.startswith("array_api_strict")
+    _device._detect = lambda: "Fake GPU"
+    _device._gpu_namespace = lambda: (xp, dev)
+    warnings.simplefilter("error", DeviceFallbackWarning)
+
+    X, y = make_classification(n_samples=150, n_features=5, random_state=0)
+    target = X @ np.arange(1.0, 6.0) + 0.1 * y
+
+    ridge = DeviceEstimator(Ridge(alpha=0.5, solver="svd"), device="gpu").fit(X, target)
+    assert ridge.backend_ == "array_api", ridge.backend_
+    assert is_device_array(ridge.estimator_.coef_)
+    expected = Ridge(alpha=0.5, solver="svd").fit(X, target).predict(X)
+    got = ridge.predict(X)
+    assert isinstance(got, np.ndarray)
+    np.testing.assert_allclose(got, expected, rtol=1e-10)
+    on_device = ridge.predict(xp.asarray(X, device=dev))
+    assert is_device_array(on_device)
+
+    cpu_ridge = to_cpu(ridge)
+    assert type(cpu_ridge) is Ridge and isinstance(cpu_ridge.coef_, np.ndarray)
+    np.testing.assert_allclose(cpu_ridge.predict(X), expected, rtol=1e-10)
+
+    logreg = DeviceEstimator(LogisticRegression(C=0.7), device="gpu").fit(X, y)
+    assert logreg.backend_ == "array_api"
+    reference = LogisticRegression(C=0.7).fit(X, y)
+    assert isinstance(logreg.classes_, np.ndarray)
+    np.testing.assert_array_equal(logreg.classes_, reference.classes_)
+    np.testing.assert_array_equal(logreg.predict(X), reference.predict(X))
+    np.testing.assert_allclose(
+        logreg.predict_proba(X), reference.predict_proba(X), rtol=1e-5, atol=1e-7)
+
+    pipe = to_device(make_pipeline(StandardScaler(), Ridge(solver="svd")), device="gpu")
+    assert isinstance(pipe, DeviceEstimator) and isinstance(pipe.estimator, Pipeline)
+    np.testing.assert_allclose(
+        pipe.fit(X, target).predict(X),
+        make_pipeline(StandardScaler(), Ridge(solver="svd")).fit(X, target).predict(X),
+        rtol=1e-10)
+
+    forest = to_device(RandomForestClassifier(n_estimators=3), device="gpu")
+    assert type(forest) is RandomForestClassifier
+
+    nn = GPUNeighbors(device="gpu").fit(X)
+    assert is_device_array(nn._fit_X)
+    dist, ind = nn.kneighbors(X[:20], n_neighbors=4)
+    assert isinstance(ind, np.ndarray)
+    ref_dist, ref_ind = NearestNeighbors(n_neighbors=4).fit(X).kneighbors(X[:20])
+    np.testing.assert_array_equal(ind, ref_ind)
+    np.testing.assert_allclose(dist, ref_dist, rtol=1e-12, atol=1e-12)
+    print("OK")
+    """
+)
+
+
+def _run(namespace):
+    env = dict(os.environ, SCIPY_ARRAY_API="1")
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT.format(namespace=namespace)],
+        capture_output=True, text=True, env=env,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().endswith("OK")
+
+
+@pytest.mark.parametrize("namespace", ["torch", "array_api_strict"])
+def test_array_api_estimators_run_on_the_device_namespace(namespace):
+    if namespace == "torch":
+        pytest.importorskip("torch")
+    _run(namespace)
+
+
+def test_without_scipy_array_api_the_estimator_stays_on_the_cpu(fake_gpu, monkeypatch,
+                                                                 no_cuml):
+    from sklearn.linear_model import Ridge
+
+    from skextra.gpu import to_device
+
+    monkeypatch.delenv("SCIPY_ARRAY_API", raising=False)
+    assert type(to_device(Ridge(), device="gpu")) is Ridge
