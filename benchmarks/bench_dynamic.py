@@ -306,7 +306,7 @@ def scale_worker(lib, data_path, method, n_test):
                       "accuracy": float(np.mean(pred == data["y_test"]))}))
 
 
-def scale(run_deslib=True, repeats=2):
+def scale(run_deslib=True, repeats=3):
     from sklearn.datasets import make_classification
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -31,6 +31,7 @@ Usage::
 import argparse
 import os
 import platform
+import sys
 import time
 import warnings
 
@@ -188,7 +189,7 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="small smoke run")
     parser.add_argument("--repeats", type=int, default=3, help="train/test splits")
     parser.add_argument("--n-jobs", type=int, default=2)
-    parser.add_argument("--n-estimators", type=int, default=200)
+    parser.add_argument("--n-estimators", type=int, default=100)
     parser.add_argument("--only", default=None, help="comma-separated dataset names")
     args = parser.parse_args(argv)
     n_estimators = 10 if args.quick else args.n_estimators
@@ -236,6 +237,7 @@ def main(argv=None):
             rows.setdefault(metric, []).append(
                 (name, X.shape, best_names, best_mean, cells, runs[-1][3])
             )
+        print(f"  {name}: {sum(sum(run[2].values()) for run in runs):.0f} s", file=sys.stderr)
         for run in runs:
             for key, value in run[2].items():
                 total_times.setdefault(name, {}).setdefault(key, 0.0)

@@ -174,8 +174,10 @@ def main():
     import deslib
     import sklearn
 
-    print(f"DESlib {deslib.__version__}, scikit-learn {sklearn.__version__}, "
-          f"numpy {np.__version__}")
+    print(
+        f"DESlib {deslib.__version__}, scikit-learn {sklearn.__version__}, "
+        f"numpy {np.__version__}"
+    )
     for dataset in mod.DATASETS:
         X_dsel, y_dsel, X_test, y_test = mod.make_data(dataset)
         pool = mod.make_pool(dataset)
@@ -194,7 +196,9 @@ def main():
                 meta["params"][key] = params
                 set_exact_ties(True)
                 try:
-                    pred, proba, votes = run_method(cls, params, pool, X_dsel, y_dsel, X_test, y_test)
+                    pred, proba, votes = run_method(
+                        cls, params, pool, X_dsel, y_dsel, X_test, y_test
+                    )
                 except Exception as exc:  # noqa: BLE001 - recorded, not hidden
                     meta["errors"][key] = f"{type(exc).__name__}: {exc}"
                     print(f"{dataset:12s} {key:40s} DESlib raises {type(exc).__name__}")
@@ -207,10 +211,16 @@ def main():
                 else:
                     arrays[f"{key}/proba"] = proba
                 set_exact_ties(False)
-                pred_default, _, _ = run_method(cls, params, pool, X_dsel, y_dsel, X_test, y_test)
+                pred_default, _, _ = run_method(
+                    cls, params, pool, X_dsel, y_dsel, X_test, y_test
+                )
                 n_diff = int((pred_default != pred).sum())
                 meta["unstable_diff"][key] = n_diff
-                note = f"  ({n_diff} predictions differ without exact ties)" if n_diff else ""
+                note = (
+                    f"  ({n_diff} predictions differ without exact ties)"
+                    if n_diff
+                    else ""
+                )
                 print(f"{dataset:12s} {key:40s} ok{note}")
         arrays["meta"] = np.array(json.dumps(meta, sort_keys=True))
         path = OUT_DIR / f"deslib_{dataset}.npz"

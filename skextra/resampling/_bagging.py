@@ -91,9 +91,12 @@ def seed_estimator(estimator, rng):
 
 
 def stratified_bootstrap(y, rng):
-    """Indices of a bootstrap drawn class by class: every class keeps its size."""
+    """Indices of a bootstrap drawn class by class: every class keeps its size.
+
+    ``y`` holds the class codes ``0..n_classes-1``.
+    """
     parts = []
-    for label in np.unique(y):
+    for label in np.flatnonzero(np.bincount(y)):
         members = np.flatnonzero(y == label)
         parts.append(members[rng.randint(0, members.size, size=members.size)])
     return np.sort(np.concatenate(parts))
@@ -136,6 +139,11 @@ def releases_gil(estimator):
     return type(last).__module__.startswith(_GIL_FREE_MEMBERS)
 
 
+def as_float(codes):
+    """Class codes as floats, which imbalanced-learn's checks handle faster."""
+    return codes.astype(np.float64)
+
+
 def _is_index_sampler(sampler):
     """Whether the sampler picks rows by looking at ``y`` only."""
     if type(sampler) is RandomUnderSampler:
@@ -154,7 +162,7 @@ class SamplerBag:
         rows = stratified_bootstrap(y, rng) if self.bootstrap else np.arange(len(y))
         sampler = seed_estimator(clone(self.sampler), rng)
         if _is_index_sampler(sampler):
-            sampler.fit_resample(np.arange(rows.size).reshape(-1, 1), y[rows])
+            sampler.fit_resample(np.arange(rows.size).reshape(-1, 1), as_float(y[rows]))
             rows = rows[sampler.sample_indices_]
             weights = None if sample_weight is None else sample_weight[rows]
             return take_rows(X, rows), y[rows], weights
@@ -520,7 +528,8 @@ class BalancedBaggingClassifier(BaseSamplerBagging):
         Whether every bag starts from a class-wise bootstrap of the rows;
         ``False`` resamples the whole training set in every bag.
     n_jobs : int, default=None
-        Number of members fitted at once (joblib semantics).
+        Number of members fitted at once (joblib semantics). Tree and forest
+        members are fitted in threads unless a joblib backend is set.
     random_state : int, RandomState instance or None, default=None
         Seeds every bag, sampler and member; the same seed gives the same
         ensemble for any ``n_jobs`` and joblib backend.
@@ -631,7 +640,8 @@ class UnderBaggingClassifier(BaseSamplerBagging):
     bootstrap : bool, default=True
         Whether every bag starts from a class-wise bootstrap of the rows.
     n_jobs : int, default=None
-        Number of members fitted at once (joblib semantics).
+        Number of members fitted at once (joblib semantics). Tree and forest
+        members are fitted in threads unless a joblib backend is set.
     random_state : int, RandomState instance or None, default=None
         Seeds every bag and member; the same seed gives the same ensemble for
         any ``n_jobs`` and joblib backend.
@@ -732,7 +742,8 @@ class OverBaggingClassifier(BaseSamplerBagging):
     bootstrap : bool, default=True
         Whether every bag starts from a class-wise bootstrap of the rows.
     n_jobs : int, default=None
-        Number of members fitted at once (joblib semantics).
+        Number of members fitted at once (joblib semantics). Tree and forest
+        members are fitted in threads unless a joblib backend is set.
     random_state : int, RandomState instance or None, default=None
         Seeds every bag and member; the same seed gives the same ensemble for
         any ``n_jobs`` and joblib backend.
@@ -887,7 +898,8 @@ class SMOTEBaggingClassifier(BaseResampledEnsemble):
         (``BorderlineSMOTE``, ``SVMSMOTE``, ``SMOTENC``, ...), in which case
         ``k_neighbors`` is not used.
     n_jobs : int, default=None
-        Number of members fitted at once (joblib semantics).
+        Number of members fitted at once (joblib semantics). Tree and forest
+        members are fitted in threads unless a joblib backend is set.
     random_state : int, RandomState instance or None, default=None
         Seeds every bag, SMOTE and member; the same seed gives the same
         ensemble for any ``n_jobs`` and joblib backend.
@@ -1057,7 +1069,8 @@ class RoughlyBalancedBaggingClassifier(BaseResampledEnsemble):
         bag sizes with the target as mean; the others are bootstrapped at
         their own size.
     n_jobs : int, default=None
-        Number of members fitted at once (joblib semantics).
+        Number of members fitted at once (joblib semantics). Tree and forest
+        members are fitted in threads unless a joblib backend is set.
     random_state : int, RandomState instance or None, default=None
         Seeds every bag and member; the same seed gives the same ensemble for
         any ``n_jobs`` and joblib backend.

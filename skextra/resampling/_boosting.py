@@ -248,7 +248,11 @@ class _BaseResampledBoost(ClassifierMixin, BaseEstimator):
                         f"{type(self).__name__}: every one of the {n_attempts} "
                         "resamples of the first round gave a member no better "
                         f"than chance (weighted error {error:.4f} >= {chance:.4f}) "
-                        "on the training data; use a stronger estimator."
+                        "on the original training rows: trained on resampled "
+                        "data, it misclassifies too many rows of the large "
+                        "classes. Use a stronger estimator (e.g. "
+                        "DecisionTreeClassifier(max_depth=3)) or a milder "
+                        "sampling_strategy."
                     )
                 warnings.warn(
                     f"{type(self).__name__}: round {iboost + 1} reached "

@@ -13,7 +13,6 @@ import numpy as np
 from imblearn.under_sampling import RandomUnderSampler
 from sklearn.base import clone
 from sklearn.ensemble import AdaBoostClassifier
-from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._bagging import (
@@ -22,6 +21,7 @@ from ._bagging import (
     BaseResampledEnsemble,
     BaseSamplerBagging,
     _member_output,
+    as_float,
     seed_estimator,
     take_rows,
 )
@@ -161,7 +161,7 @@ def _under_sample_rows(rows, y, target, replacement, rng):
         replacement=replacement,
         random_state=int(rng.randint(MAX_SEED)),
     )
-    sampler.fit_resample(np.arange(rows.size).reshape(-1, 1), y[rows])
+    sampler.fit_resample(np.arange(rows.size).reshape(-1, 1), as_float(y[rows]))
     return np.sort(rows[sampler.sample_indices_])
 
 

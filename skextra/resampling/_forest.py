@@ -13,13 +13,14 @@ from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from ..utils import estimate_cost, run_longest_first
 from ._bagging import (
     MAX_SEED,
     UNDER_SAMPLING_STRATEGY,
     BaseResampledEnsemble,
+    as_float,
     average_member_outputs,
 )
 from ._validation import check_sampling_strategy_feasible
@@ -75,7 +76,7 @@ def fit_balanced_tree(
         balanced = compute_sample_weight("balanced", y_tree)
         weights = balanced if weights is None else weights * balanced
     tree.fit(X_tree, y_tree, sample_weight=weights, check_input=check_input)
-    return tree, np.bincount(y_tree), time.perf_counter() - start
+    return tree, np.bincount(y_tree.astype(np.intp)), time.perf_counter() - start
 
 
 class BalancedRandomForestClassifier(BaseResampledEnsemble):
@@ -311,6 +312,8 @@ class BalancedRandomForestClassifier(BaseResampledEnsemble):
             check_sampling_strategy_feasible(self.sampling_strategy, y, "under-sampling")
         )
         check_input = sparse.issparse(X) or bool(np.isnan(X).any())
+        # float labels, as scikit-learn's forests give their trees
+        y_float = as_float(y_encoded)
         seeds = check_random_state(self.random_state).randint(
             MAX_SEED, size=self.n_estimators
         )
@@ -318,7 +321,7 @@ class BalancedRandomForestClassifier(BaseResampledEnsemble):
             (
                 fit_balanced_tree,
                 (
-                    template, X, y_encoded, sample_weight, target, self.replacement,
+                    template, X, y_float, sample_weight, target, self.replacement,
                     self.bootstrap, self.max_samples,
                     self.class_weight == "balanced_subsample", check_input, seed,
                 ),

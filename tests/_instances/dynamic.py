@@ -10,6 +10,7 @@ _RANDOM_CHOICE = (
     "so a row's prediction can depend on the rows predicted before it"
 )
 
+
 def _instances():
     from sklearn.cluster import KMeans
 

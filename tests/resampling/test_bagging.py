@@ -321,7 +321,8 @@ def test_verbose_logs_one_line_per_member(capsys):
     UnderBaggingClassifier(n_estimators=3, verbose=1, random_state=0).fit(X, labels)
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 3
-    assert lines[0].startswith("[UnderBaggingClassifier] member 1/3: 36 rows (a: 12, b: 12, c: 12)")
+    expected = "[UnderBaggingClassifier] member 1/3: 36 rows (a: 12, b: 12, c: 12)"
+    assert lines[0].startswith(expected)
 
 
 # ---------------------------------------------------------------------------

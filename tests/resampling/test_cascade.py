@@ -64,7 +64,8 @@ def test_easy_ensemble_default_member_is_adaboost():
     clf = EasyEnsembleClassifier(2, random_state=0).fit(X, y)
     assert all(type(m) is AdaBoostClassifier for m in clf.estimators_)
     np.testing.assert_allclose(
-        clf.decision_function(X), np.mean([m.decision_function(X) for m in clf.estimators_], axis=0)
+        clf.decision_function(X),
+        np.mean([m.decision_function(X) for m in clf.estimators_], axis=0),
     )
 
 

@@ -135,7 +135,8 @@ def test_weights_follow_selected_rows(sampler):
 
 def test_synthetic_rows_get_their_class_mean_weight():
     X, weights = _data()
-    X_res, y_res, w_res = fit_resample_weighted(SMOTE(k_neighbors=3, random_state=0), X, Y, weights)
+    smote = SMOTE(k_neighbors=3, random_state=0)
+    X_res, y_res, w_res = fit_resample_weighted(smote, X, Y, weights)
     n = Y.size
     np.testing.assert_array_equal(w_res[:n], weights)
     for label in (1, 2):

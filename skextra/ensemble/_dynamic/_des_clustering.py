@@ -117,7 +117,9 @@ class DESClustering(BaseDynamicSelection):
     _uses_region = False
 
     _parameter_constraints: dict = {
-        "pool_classifiers": BaseDynamicSelection._parameter_constraints["pool_classifiers"],
+        "pool_classifiers": BaseDynamicSelection._parameter_constraints[
+            "pool_classifiers"
+        ],
         "clustering": [None, HasMethods(["fit", "predict"])],
         "pct_accuracy": [Interval(Real, 0, 1, closed="right")],
         "voting": [StrOptions({"hard", "soft"})],
@@ -175,9 +177,12 @@ class DESClustering(BaseDynamicSelection):
                     f"n_clusters={n_clusters} is larger than DSEL "
                     f"({self.n_samples_} rows); using {self.n_samples_} clusters.",
                     RuntimeWarning,
+                    stacklevel=2,
                 )
                 n_clusters = self.n_samples_
-            self.clustering_ = KMeans(n_clusters=n_clusters, random_state=self.random_state)
+            self.clustering_ = KMeans(
+                n_clusters=n_clusters, random_state=self.random_state
+            )
         else:
             self.clustering_ = clone(self.clustering)
         self.clustering_.fit(self.DSEL_data_)

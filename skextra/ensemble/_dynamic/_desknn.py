@@ -11,7 +11,9 @@ from ._diversity import DIVERSITY_METRICS, pairwise_diversity
 __all__ = ["DESKNN", "accuracy_then_diversity"]
 
 
-def accuracy_then_diversity(accuracy, diversity, n_accurate, n_diverse, more_diverse=True):
+def accuracy_then_diversity(
+    accuracy, diversity, n_accurate, n_diverse, more_diverse=True
+):
     """Members kept by DES-KNN's two-stage ranking, for every row at once.
 
     The ``n_accurate`` most accurate members are kept, then among them the

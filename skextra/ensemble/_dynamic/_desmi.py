@@ -42,7 +42,7 @@ def class_weights(y_neighbors, class_counts, alpha):
     >>> import numpy as np
     >>> from skextra.ensemble._dynamic._desmi import class_weights
     >>> class_weights(np.array([[0, 1]]), np.array([1, 3]), 0.9).round(3)
-    array([[0.773, 0.227]])
+    array([[0.821, 0.179]])
     >>> class_weights(np.array([[0, 1]]), np.array([2000, 2001]), 0.9).round(3)
     array([[0.711, 0.289]])
     """

@@ -31,6 +31,7 @@ from numbers import Integral
 import numpy as np
 from scipy.special import betainc
 from scipy.stats import entropy
+from sklearn import get_config
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseDynamicSelection, fill_doc, select_above
@@ -45,6 +46,9 @@ __all__ = [
 ]
 
 _TINY_POTENTIAL = 1e-20
+# Potentials computed at once by the all-DSEL competence (a few MB per test
+# row for large DSEL; within scikit-learn's working_memory).
+_CHUNK_BYTES = 32 << 20
 
 
 # ---------------------------------------------------------------------------
@@ -116,7 +120,7 @@ def exponential_source_competence(scores, y):
 
 
 def log_source_competence(scores, y):
-    """Logarithmic competence: ``2 s ** (log 2 / log C) - 1`` (``2 s - 1`` for 2 classes)."""
+    """Logarithmic competence ``2 s ** (log 2 / log C) - 1`` (``2 s - 1`` if C = 2)."""
     n_classes = scores.shape[2]
     s = np.clip(_correct_support(scores, y), 0.0, 1.0)
     if n_classes == 2:
@@ -135,18 +139,7 @@ def min_difference_source_competence(scores, y):
     return out
 
 
-_SOURCES = {
-    "rrc": lambda scores, y, hits: rrc_source_competence(scores, y),
-    "kl": lambda scores, y, hits: kl_source_competence(scores, y, hits),
-    "exponential": lambda scores, y, hits: exponential_source_competence(scores, y),
-    "logarithmic": lambda scores, y, hits: log_source_competence(scores, y),
-    "min_difference": lambda scores, y, hits: min_difference_source_competence(
-        scores, y
-    ),
-}
-
-
-def source_competence(kind, scores, y):
+def source_competence(kind, scores, y, hits=None):
     """Source competence of every member on every DSEL row.
 
     Parameters
@@ -156,6 +149,9 @@ def source_competence(kind, scores, y):
         The members' probabilities on DSEL.
     y : ndarray of shape (n_dsel,)
         DSEL class indices.
+    hits : ndarray of shape (n_dsel, n_members), default=None
+        Whether each member's prediction is right (DES-KL only); by default
+        whether the class of largest probability is ``y``.
 
     Returns
     -------
@@ -173,8 +169,19 @@ def source_competence(kind, scores, y):
     """
     scores = np.asarray(scores, dtype=np.float64)
     y = np.asarray(y, dtype=np.intp)
-    hits = scores.argmax(axis=2) == y[:, None]
-    return _SOURCES[kind](scores, y, hits)
+    if kind == "rrc":
+        return rrc_source_competence(scores, y)
+    if kind == "kl":
+        if hits is None:
+            hits = scores.argmax(axis=2) == y[:, None]
+        return kl_source_competence(scores, y, hits)
+    if kind == "exponential":
+        return exponential_source_competence(scores, y)
+    if kind == "logarithmic":
+        return log_source_competence(scores, y)
+    if kind == "min_difference":
+        return min_difference_source_competence(scores, y)
+    raise ValueError(f"unknown source competence {kind!r}")
 
 
 def _potentials(sq_dist):
@@ -211,7 +218,9 @@ def potential_competence(distances, neighbors, C_src):
     return weighted / total[:, None]
 
 
-def all_dsel_competence(X, X_dsel, C_src, *, dsel_sq_norms=None, chunk_bytes=32 << 20):
+def all_dsel_competence(
+    X, X_dsel, C_src, *, dsel_sq_norms=None, chunk_bytes=_CHUNK_BYTES
+):
     """:func:`potential_competence` over all DSEL rows, without a dense
     ``n_queries x n_dsel`` matrix of neighbours.
 
@@ -323,9 +332,19 @@ class _BaseProbabilistic(BaseDynamicSelection):
                 f"{type(self).__name__} needs at least 2 classes; got "
                 f"{self.n_classes_} class."
             )
-        self.C_src_ = source_competence(self._source, self.dsel_scores_, self.DSEL_target_)
-        self._dsel_sq_norms_ = np.einsum("ij,ij->i", self.DSEL_data_, self.DSEL_data_)
+        self.C_src_ = source_competence(
+            self._source, self.dsel_scores_, self.DSEL_target_, self.DSEL_processed_
+        )
+        # Mahalanobis distances are Euclidean ones after whitening.
+        self._whitening_ = getattr(self.roc_algorithm_, "whitening_", None)
+        self._dsel_space_ = self._to_distance_space(self.DSEL_data_)
+        self._dsel_sq_norms_ = np.einsum(
+            "ij,ij->i", self._dsel_space_, self._dsel_space_
+        )
         self._dfp_all_dsel_ = _crossing_members(self.DSEL_target_, self.DSEL_processed_)
+
+    def _to_distance_space(self, X):
+        return X if self._whitening_ is None else X @ self._whitening_
 
     def _row_bytes(self):
         m, c = self.n_classifiers_, self.n_classes_
@@ -345,18 +364,27 @@ class _BaseProbabilistic(BaseDynamicSelection):
 
     def _dfp_mask(self, batch):
         if self._all_dsel():
-            return np.broadcast_to(self._dfp_all_dsel_, (batch.X.shape[0], self.n_classifiers_))
+            return np.broadcast_to(
+                self._dfp_all_dsel_, (batch.X.shape[0], self.n_classifiers_)
+            )
         return super()._dfp_mask(batch)
 
     def _competence(self, batch):
         if self._all_dsel():
+            budget = get_config()["working_memory"] * 2**20 // 4
             return all_dsel_competence(
-                batch.X, self.DSEL_data_, self.C_src_, dsel_sq_norms=self._dsel_sq_norms_
+                self._to_distance_space(batch.X),
+                self._dsel_space_,
+                self.C_src_,
+                dsel_sq_norms=self._dsel_sq_norms_,
+                chunk_bytes=min(_CHUNK_BYTES, budget),
             )
         return potential_competence(batch.distances, batch.neighbors, self.C_src_)
 
     def _select(self, competences, batch):
-        threshold = 1.0 / self.n_classes_ if self._threshold is None else self._threshold
+        threshold = (
+            1.0 / self.n_classes_ if self._threshold is None else self._threshold
+        )
         return select_above(competences, threshold)
 
 
@@ -401,6 +429,11 @@ _NOTES = """    With ``k=None`` the competence of a query averages the source
     batch of test rows, exactly (up to floating-point rounding), in memory
     proportional to ``batch x n_dsel``. The batch size follows
     scikit-learn's ``working_memory``.
+
+    With ``k=None`` the distances are Euclidean, or Mahalanobis with
+    ``knn_metric="mahalanobis"`` (computed after whitening the features);
+    ``knn_classifier`` then only finds the ``safe_k`` neighbours of
+    ``with_IH`` and ``knne`` does not apply.
 
     Differences with DESlib, where DESlib fails: ``with_IH=True`` with
     ``k=None`` raises ``TypeError`` in DESlib; skextra measures the hardness on

@@ -106,8 +106,11 @@ def make_edge_problem(n_classes, n_members=4, n_rows=60, seed=7):
     of :class:`LookupClassifier`.
     """
     rng = np.random.RandomState(seed + n_classes)
-    special = [np.eye(n_classes)[0], np.eye(n_classes)[1],
-               np.full(n_classes, 1.0 / n_classes)]
+    special = [
+        np.eye(n_classes)[0],
+        np.eye(n_classes)[1],
+        np.full(n_classes, 1.0 / n_classes),
+    ]
     half = np.zeros(n_classes)
     half[:2] = 0.5
     special.append(half)
@@ -156,7 +159,7 @@ def make_pool(name, n_members=N_MEMBERS):
     B = rng.normal(size=(n_features, n_classes))
     rng = np.random.RandomState(1000 + seed)
     pool = []
-    for m in range(n_members):
+    for _ in range(n_members):
         noise = np.round(rng.normal(scale=0.8, size=A.shape), 6)
         mix = rng.uniform()
         weights = np.round(A + mix * B, 6) + noise
@@ -239,7 +242,11 @@ def settings_for(method):
     if method in PROBABILISTIC:
         settings["k15_DFP"] = {"k": 15, "DFP": True}
         settings["k7_IH"] = {"k": 7, "with_IH": True, "IH_rate": 0.2}
-    if method in ("KNORAE", "KNORAU", "KNOP", "DESP", "METADES", "DESKNN", "DESMI") + PROBABILISTIC:
+    if (
+        method
+        in ("KNORAE", "KNORAU", "KNOP", "DESP", "METADES", "DESKNN", "DESMI")
+        + PROBABILISTIC
+    ):
         settings["soft"] = {"voting": "soft"}
     if method == "DESKNN":
         settings["ratio"] = {"metric": "ratio", "k": 9}

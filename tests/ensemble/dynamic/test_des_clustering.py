@@ -35,9 +35,12 @@ def test_clusters_performance_and_ensembles_from_definition():
         assert_array_equal(est.indices_[c], [accurate[p] for p in pos])
     test_base = np.column_stack([m.predict(X_test) for m in pool])
     cluster = km.predict(X_test)
-    votes = np.stack([
-        np.bincount(row[est.indices_[c]], minlength=3) for row, c in zip(test_base, cluster)
-    ])
+    votes = np.stack(
+        [
+            np.bincount(row[est.indices_[c]], minlength=3)
+            for row, c in zip(test_base, cluster)
+        ]
+    )
     agree = (test_base == test_base[:, :1]).all(axis=1)
     expected = np.where(agree, test_base[:, 0], votes.argmax(axis=1))
     assert_array_equal(est.predict(X_test), expected)

@@ -70,14 +70,18 @@ def test_accuracy_then_diversity_ties_as_deslib_stable():
     assert accuracy_then_diversity(acc, div, 2, 1).tolist() == [[1]]
     assert accuracy_then_diversity(acc, div, 3, 2).tolist() == [[0, 1]]
     assert accuracy_then_diversity(acc, div, 3, 1, more_diverse=False).tolist() == [[2]]
-    assert accuracy_then_diversity(acc, div, 3, 2, more_diverse=False).tolist() == [[2, 1]]
+    assert accuracy_then_diversity(acc, div, 3, 2, more_diverse=False).tolist() == [
+        [2, 1]
+    ]
 
 
 def _reference_predict(est, X_test):
     """DES-KNN row by row, straight from the definition."""
     base = np.column_stack([m.predict(X_test) for m in est.members_])
-    nb = NearestNeighbors().fit(est.DSEL_data_).kneighbors(
-        X_test, est.k_, return_distance=False
+    nb = (
+        NearestNeighbors()
+        .fit(est.DSEL_data_)
+        .kneighbors(X_test, est.k_, return_distance=False)
     )
     out = []
     for row, idx in zip(base, nb):
@@ -98,11 +102,14 @@ def _reference_predict(est, X_test):
     return np.array(out)
 
 
-@pytest.mark.parametrize("params", [
-    {"metric": "Q", "k": 9},
-    {"metric": "Q", "k": 9, "more_diverse": False},
-    {"metric": "ratio", "pct_accuracy": 0.8, "pct_diversity": 0.5},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"metric": "Q", "k": 9},
+        {"metric": "Q", "k": 9, "more_diverse": False},
+        {"metric": "ratio", "pct_accuracy": 0.8, "pct_diversity": 0.5},
+    ],
+)
 def test_vectorised_equals_row_by_row_definition(params):
     # DESlib raises ZeroDivisionError for "Q" on these data; the reference
     # here follows the documented convention.

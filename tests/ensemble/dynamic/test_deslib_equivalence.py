@@ -49,8 +49,11 @@ def _cases():
             if key in meta["errors"]:
                 continue
             method, setting = key.split("/")
-            cases.append(pytest.param(dataset, method, setting, params,
-                                      id=f"{dataset}-{method}-{setting}"))
+            cases.append(
+                pytest.param(
+                    dataset, method, setting, params, id=f"{dataset}-{method}-{setting}"
+                )
+            )
     return cases
 
 
@@ -67,15 +70,30 @@ def _problem(dataset):
 def test_pool_is_rebuilt_bit_for_bit(dataset):
     data, _ = _fixture(dataset)
     (_, _, X_test, _), pool = _problem(dataset)
-    assert_array_equal(np.column_stack([m.predict(X_test) for m in pool]),
-                       data["pool_predict"])
-    assert_array_equal(np.stack([m.predict_proba(X_test) for m in pool], axis=1),
-                       data["pool_proba"])
+    assert_array_equal(
+        np.column_stack([m.predict(X_test) for m in pool]), data["pool_predict"]
+    )
+    assert_array_equal(
+        np.stack([m.predict_proba(X_test) for m in pool], axis=1), data["pool_proba"]
+    )
 
 
 def test_every_deslib_method_is_covered():
     missing = sorted(set(_pool.METHODS) - set(skextra.ensemble.__all__))
     assert not missing, f"methods without a skextra counterpart: {missing}"
+
+
+def test_deslib_fails_only_where_documented():
+    # skextra's behaviour there is tested in test_probabilistic.py
+    # (with_IH with k=None) and test_desknn.py (Yule's Q of 0/0).
+    expected = {
+        **{f"{m}/with_IH": "TypeError" for m in _pool.PROBABILISTIC},
+        "DESKNN/Q": "ZeroDivisionError",
+    }
+    for dataset in _pool.DATASETS:
+        _, meta = _fixture(dataset)
+        errors = {k: v.split(":")[0] for k, v in meta["errors"].items()}
+        assert errors == expected, dataset
 
 
 def _predict(est, method, X, y, proba=False):
@@ -106,8 +124,12 @@ def test_same_outputs_as_deslib(dataset, method, setting, params):
         with np.errstate(invalid="ignore"):
             flipped = votes.sum(axis=1) < 0
         expected[flipped] = np.argmax(votes[flipped], axis=1)
-    assert_array_equal(pred, expected, err_msg=f"{key} ({flipped.sum()} rows "
-                       "where DESlib's weighted votes sum to < 0)")
+    assert_array_equal(
+        pred,
+        expected,
+        err_msg=f"{key} ({flipped.sum()} rows "
+        "where DESlib's weighted votes sum to < 0)",
+    )
 
     if f"{key}/proba" not in data.files:
         return

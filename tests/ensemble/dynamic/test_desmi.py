@@ -18,7 +18,10 @@ def _exact_weights(y_nb, counts, alpha):
     getcontext().prec = 60
     out = []
     for row in y_nb:
-        w = [1 / (1 + (Decimal(alpha) * int(counts[c])).exp()) for c in range(len(counts))]
+        w = [
+            1 / (1 + (Decimal(alpha) * int(counts[c])).exp())
+            for c in range(len(counts))
+        ]
         total = sum(w[c] for c in row)
         out.append([float(v / total) for v in w])
     return np.array(out)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from numpy.testing import assert_allclose, assert_array_equal
 from joblib import parallel_config
+from numpy.testing import assert_allclose, assert_array_equal
 from sklearn import config_context
 from sklearn.ensemble import BaggingClassifier
 from sklearn.linear_model import Perceptron
@@ -54,6 +54,22 @@ def test_all_dsel_competence_is_the_dense_sum_in_any_chunking():
         assert_allclose(got, dense, rtol=1e-12)
 
 
+def test_all_dsel_mahalanobis():
+    from scipy.spatial.distance import cdist
+
+    X, y, X_test, _ = _pool.make_data("three_class")
+    X = X * np.array([1.0, 5.0, 0.2, 1.0, 3.0, 1.0])  # unequal scales
+    est = RRC(pool_classifiers=_pool.make_pool("three_class"), knn_metric="mahalanobis")
+    est.fit(X, y)
+    VI = np.linalg.pinv(np.cov(X, rowvar=False))
+    d = cdist(X_test, X, metric="mahalanobis", VI=VI)
+    expected = potential_competence(
+        d, np.tile(np.arange(len(X)), (len(X_test), 1)), est.C_src_
+    )
+    got = est._competence(type("B", (), {"X": X_test})())
+    assert_allclose(got, expected, rtol=1e-9)
+
+
 def test_underflowing_potentials_count_as_1e_20():
     # Far from all DSEL rows every potential underflows; DESlib replaces them
     # by 1e-20, so the competence is the plain mean of the source competences.
@@ -62,7 +78,9 @@ def test_underflowing_potentials_count_as_1e_20():
     far = np.array([[100.0]])
     assert_allclose(all_dsel_competence(far, X_dsel, C_src), [[0.5, 1 / 3]])
     d = np.abs(far - X_dsel.T)
-    assert_allclose(potential_competence(d, np.array([[0, 1, 2]]), C_src), [[0.5, 1 / 3]])
+    assert_allclose(
+        potential_competence(d, np.array([[0, 1, 2]]), C_src), [[0.5, 1 / 3]]
+    )
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -103,7 +121,9 @@ def test_DFP_with_all_dsel_prunes_members_right_on_one_class():
     # only: with k=None and DFP=True it is pruned for every query.
     X, y, X_test, _ = _pool.make_data("binary")
     pool = _pool.make_pool("binary")
-    const = _pool.FixedLinearClassifier(np.zeros((6, 2)), np.array([1.0, 0.0])).fit(X, y)
+    const = _pool.FixedLinearClassifier(np.zeros((6, 2)), np.array([1.0, 0.0])).fit(
+        X, y
+    )
     est = Exponential(pool_classifiers=pool + [const], DFP=True).fit(X, y)
     mask = est._dfp_mask(type("B", (), {"X": X_test})())
     assert_array_equal(mask[:, -1], 0.0)
@@ -119,9 +139,7 @@ def test_large_dsel_fits_in_memory():
     X = rng.normal(size=(n_dsel + n_test, 4))
     y = (X[:, 0] + 0.3 * rng.normal(size=len(X)) > 0).astype(int)
     pool = [
-        _pool.FixedLinearClassifier(
-            np.column_stack([-w, w]), np.zeros(2)
-        ).fit(X, y)
+        _pool.FixedLinearClassifier(np.column_stack([-w, w]), np.zeros(2)).fit(X, y)
         for w in rng.normal(size=(8, 4)) + np.array([1.0, 0, 0, 0])
     ]
     est = Exponential(pool_classifiers=pool).fit(X[:n_dsel], y[:n_dsel])
