@@ -38,6 +38,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ..gpu._dispatch import DEVICE_CONSTRAINT, fill_device_doc, members_to_device
 from ..utils._array_api import device, get_namespace, max_float_dtype, move_to, to_numpy
 from ..utils._oof import _reraise
 from ..utils._parallel import estimate_cost, run_longest_first
@@ -450,6 +451,7 @@ class _BaseCombination(_BaseMemberEnsemble):
         "weights": ["array-like", None],
         "n_jobs": [None, Integral],
         "verbose": ["verbose"],
+        "device": DEVICE_CONSTRAINT,
     }
 
     def _live_weights(self):
@@ -478,6 +480,7 @@ class _BaseCombination(_BaseMemberEnsemble):
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X)
         weights = self._live_weights()
+        members = members_to_device(members, self.device)
         fitted = list(members)
         jobs, costs, todo = [], [], []
         for k, (name, member) in enumerate(zip(names, members)):
@@ -495,6 +498,7 @@ class _BaseCombination(_BaseMemberEnsemble):
         return self
 
 
+@fill_device_doc
 class CombinationClassifier(ClassifierMixin, _BaseCombination):
     """Combine the class predictions of several classifiers with a fixed rule.
 
@@ -538,6 +542,7 @@ class CombinationClassifier(ClassifierMixin, _BaseCombination):
         Number of members fitted at once (joblib; ``-1`` uses all cores).
     verbose : int, default=0
         joblib's verbosity.
+    {{device}}
 
     Attributes
     ----------
@@ -594,12 +599,15 @@ class CombinationClassifier(ClassifierMixin, _BaseCombination):
         "rule": [StrOptions(set(SOFT_RULES + HARD_RULES))],
     }
 
-    def __init__(self, estimators, *, rule="mean", weights=None, n_jobs=None, verbose=0):
+    def __init__(
+        self, estimators, *, rule="mean", weights=None, n_jobs=None, verbose=0, device=None
+    ):
         super().__init__(estimators)
         self.rule = rule
         self.weights = weights
         self.n_jobs = n_jobs
         self.verbose = verbose
+        self.device = device
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None):
@@ -671,6 +679,7 @@ class CombinationClassifier(ClassifierMixin, _BaseCombination):
         return self.classes_[to_numpy(xp.argmax(scores, axis=1))]
 
 
+@fill_device_doc
 class CombinationRegressor(RegressorMixin, _BaseCombination):
     """Combine the predictions of several regressors with a fixed rule.
 
@@ -693,6 +702,7 @@ class CombinationRegressor(RegressorMixin, _BaseCombination):
         Number of members fitted at once (joblib; ``-1`` uses all cores).
     verbose : int, default=0
         joblib's verbosity.
+    {{device}}
 
     Attributes
     ----------
@@ -733,12 +743,15 @@ class CombinationRegressor(RegressorMixin, _BaseCombination):
         "rule": [StrOptions(set(REGRESSION_RULES))],
     }
 
-    def __init__(self, estimators, *, rule="mean", weights=None, n_jobs=None, verbose=0):
+    def __init__(
+        self, estimators, *, rule="mean", weights=None, n_jobs=None, verbose=0, device=None
+    ):
         super().__init__(estimators)
         self.rule = rule
         self.weights = weights
         self.n_jobs = n_jobs
         self.verbose = verbose
+        self.device = device
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None):

@@ -27,6 +27,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
+from ..gpu._dispatch import DEVICE_CONSTRAINT, fill_device_doc, members_to_device
 from ..utils._array_api import device, get_namespace, move_to, to_numpy
 from ..utils._oof import fit_members_oof
 from ._combination import (
@@ -342,6 +343,7 @@ class _BaseEnsembleSelection(_BaseMemberEnsemble):
         "n_jobs": [None, Integral],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
+        "device": DEVICE_CONSTRAINT,
     }
 
     def __init__(
@@ -360,6 +362,7 @@ class _BaseEnsembleSelection(_BaseMemberEnsemble):
         n_jobs=None,
         random_state=None,
         verbose=0,
+        device=None,
     ):
         super().__init__(estimators)
         self.ensemble_size = ensemble_size
@@ -374,6 +377,7 @@ class _BaseEnsembleSelection(_BaseMemberEnsemble):
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
+        self.device = device
 
     def _member_outputs(self, names, members, X, y, sample_weight, groups):
         """Out-of-fold outputs of unfitted members, in-sample ones of frozen ones."""
@@ -431,6 +435,7 @@ class _BaseEnsembleSelection(_BaseMemberEnsemble):
                         f"Member {name!r} ({type(member).__name__}) has no "
                         "predict_proba; ensemble selection averages probabilities."
                     )
+        members = members_to_device(members, self.device)
         predictions = self._member_outputs(names, members, X, y, sample_weight, groups)
         scoring = self.scoring
         if scoring is None:
@@ -524,7 +529,8 @@ _SELECTION_PARAMS = """
         Draws the bags. Members keep their own ``random_state``. The result
         does not depend on ``n_jobs``.
     verbose : int, default=0
-        joblib's verbosity."""
+        joblib's verbosity.
+    {{device}}"""
 
 _SELECTION_ATTRIBUTES = """
     estimators_ : list of estimators
@@ -540,6 +546,7 @@ _SELECTION_ATTRIBUTES = """
         Each member's own score on the data the selection ran on."""
 
 
+@fill_device_doc
 class EnsembleSelectionClassifier(ClassifierMixin, _BaseEnsembleSelection):
     __doc__ = (
         """Weighted average of classifiers chosen by greedy ensemble selection.
@@ -664,6 +671,7 @@ class EnsembleSelectionClassifier(ClassifierMixin, _BaseEnsembleSelection):
         return self.classes_[to_numpy(xp.argmax(proba, axis=1))]
 
 
+@fill_device_doc
 class EnsembleSelectionRegressor(RegressorMixin, _BaseEnsembleSelection):
     __doc__ = (
         """Weighted average of regressors chosen by greedy ensemble selection.

@@ -24,6 +24,7 @@ import numpy as np
 import sklearn
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
 from sklearn.base import _fit_context
+from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import HasMethods, StrOptions
@@ -247,7 +248,8 @@ def members_to_device(estimators, device=None):
     ----------
     estimators : list of estimators or of (name, estimator) tuples
         The members, as an ensemble's ``estimators`` parameter holds them.
-        ``None`` and ``"drop"`` entries are kept as they are.
+        ``None`` and ``"drop"`` entries, and fitted members wrapped in
+        :class:`~sklearn.frozen.FrozenEstimator`, are kept as they are.
     device : {"auto", "cpu", "gpu"} or None, default=None
         See :func:`resolve_device`; ``None`` takes the global setting.
 
@@ -277,15 +279,45 @@ def members_to_device(estimators, device=None):
     for member in estimators:
         if isinstance(member, tuple):
             name, estimator, *rest = member
-            if estimator is None or (isinstance(estimator, str) and estimator == "drop"):
+            if _kept_as_is(estimator):
                 out.append(member)
             else:
                 out.append((name, _dispatch(estimator)[0], *rest))
-        elif member is None or (isinstance(member, str) and member == "drop"):
+        elif _kept_as_is(member):
             out.append(member)
         else:
             out.append(_dispatch(member)[0])
     return out
+
+
+def _kept_as_is(member):
+    """Dropped members and already fitted (frozen) ones are not dispatched."""
+    if member is None or (isinstance(member, str) and member == "drop"):
+        return True
+    return isinstance(member, FrozenEstimator)
+
+
+# What every ensemble with a ``device`` parameter shares: its constraint and
+# its description (``{{device}}`` in a docstring, see :func:`fill_device_doc`).
+DEVICE_CONSTRAINT = [StrOptions({"auto", "cpu", "gpu"}), None]
+
+DEVICE_DOC = """device : {"auto", "cpu", "gpu"} or None, default=None
+        Where the members are fitted. On a GPU, each member still to be
+        fitted is replaced at ``fit`` by its GPU implementation (see
+        :func:`skextra.gpu.members_to_device`): the cuML estimator for a
+        scikit-learn estimator that has one, XGBoost with
+        ``device="cuda"``, LightGBM with ``device_type="gpu"``; any other
+        member stays on the CPU. ``"auto"`` uses a GPU when one is usable,
+        ``"cpu"`` never does, ``"gpu"`` raises a ``RuntimeError`` when none
+        is usable, and ``None`` takes the global setting
+        (:func:`skextra.set_config`). The estimators given are not modified;
+        on the CPU the results are those of ``device="cpu"``, bit for bit."""
+
+
+def fill_device_doc(obj):
+    """Replace ``{{device}}`` in ``obj.__doc__`` by :data:`DEVICE_DOC`."""
+    obj.__doc__ = obj.__doc__.replace("{{device}}", DEVICE_DOC)
+    return obj
 
 
 def _is_foreign_array(value):

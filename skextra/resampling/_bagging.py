@@ -29,6 +29,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ..gpu._dispatch import DEVICE_CONSTRAINT, fill_device_doc, members_to_device
 from ..utils import estimate_cost, run_longest_first
 from ._validation import (
     check_n_classes,
@@ -257,6 +258,7 @@ class BaseResampledEnsemble(ClassifierMixin, BaseEstimator):
         "n_jobs": [None, Integral],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
+        "device": DEVICE_CONSTRAINT,
     }
 
     def _default_estimator(self):
@@ -335,6 +337,7 @@ class BaseResampledEnsemble(ClassifierMixin, BaseEstimator):
         X, y, y_encoded, sample_weight, template = self._validate_training_data(
             X, y, sample_weight
         )
+        template = members_to_device([template], self.device)[0]
         rng = check_random_state(self.random_state)
         seeds = rng.randint(MAX_SEED, size=self.n_estimators)
         self.estimators_, counts = self._fit_members(
@@ -498,6 +501,7 @@ _BAGGING_NOTES = """
 """
 
 
+@fill_device_doc
 class BalancedBaggingClassifier(BaseSamplerBagging):
     """Bagging whose every bag is balanced by an imbalanced-learn sampler.
 
@@ -536,6 +540,7 @@ class BalancedBaggingClassifier(BaseSamplerBagging):
     verbose : int, default=0
         If positive, print one line per member: bag size per class and fit
         time.
+    {{device}}
 
     Attributes
     ----------
@@ -594,6 +599,7 @@ class BalancedBaggingClassifier(BaseSamplerBagging):
         n_jobs=None,
         random_state=None,
         verbose=0,
+        device=None,
     ):
         self.estimator = estimator
         self.n_estimators = n_estimators
@@ -604,6 +610,7 @@ class BalancedBaggingClassifier(BaseSamplerBagging):
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
+        self.device = device
 
     def _sampler(self):
         if self.sampler is None:
@@ -616,6 +623,7 @@ BalancedBaggingClassifier.__doc__ = BalancedBaggingClassifier.__doc__ % {
 }
 
 
+@fill_device_doc
 class UnderBaggingClassifier(BaseSamplerBagging):
     """Bagging with random under-sampling in every bag (under-bagging).
 
@@ -648,6 +656,7 @@ class UnderBaggingClassifier(BaseSamplerBagging):
     verbose : int, default=0
         If positive, print one line per member: bag size per class and fit
         time.
+    {{device}}
 
     Attributes
     ----------
@@ -698,6 +707,7 @@ class UnderBaggingClassifier(BaseSamplerBagging):
         n_jobs=None,
         random_state=None,
         verbose=0,
+        device=None,
     ):
         self.estimator = estimator
         self.n_estimators = n_estimators
@@ -707,6 +717,7 @@ class UnderBaggingClassifier(BaseSamplerBagging):
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
+        self.device = device
 
     def _sampler(self):
         return RandomUnderSampler(replacement=self.replacement)
@@ -717,6 +728,7 @@ UnderBaggingClassifier.__doc__ = UnderBaggingClassifier.__doc__ % {
 }
 
 
+@fill_device_doc
 class OverBaggingClassifier(BaseSamplerBagging):
     """Bagging with random over-sampling in every bag (over-bagging).
 
@@ -750,6 +762,7 @@ class OverBaggingClassifier(BaseSamplerBagging):
     verbose : int, default=0
         If positive, print one line per member: bag size per class and fit
         time.
+    {{device}}
 
     Attributes
     ----------
@@ -801,6 +814,7 @@ class OverBaggingClassifier(BaseSamplerBagging):
         n_jobs=None,
         random_state=None,
         verbose=0,
+        device=None,
     ):
         self.estimator = estimator
         self.n_estimators = n_estimators
@@ -810,6 +824,7 @@ class OverBaggingClassifier(BaseSamplerBagging):
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
+        self.device = device
 
     def _sampler(self):
         return RandomOverSampler(shrinkage=self.shrinkage)
@@ -862,6 +877,7 @@ class SMOTEBag:
         return stack_rows(X_parts), np.concatenate(y_parts), weights
 
 
+@fill_device_doc
 class SMOTEBaggingClassifier(BaseResampledEnsemble):
     """SMOTEBagging (Wang & Yao, 2009): bags over-sampled by bootstrap and SMOTE.
 
@@ -906,6 +922,7 @@ class SMOTEBaggingClassifier(BaseResampledEnsemble):
     verbose : int, default=0
         If positive, print one line per member: bag size per class and fit
         time.
+    {{device}}
 
     Attributes
     ----------
@@ -967,6 +984,7 @@ class SMOTEBaggingClassifier(BaseResampledEnsemble):
         n_jobs=None,
         random_state=None,
         verbose=0,
+        device=None,
     ):
         self.estimator = estimator
         self.n_estimators = n_estimators
@@ -977,6 +995,7 @@ class SMOTEBaggingClassifier(BaseResampledEnsemble):
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
+        self.device = device
 
     def _resamples_synthetic_rows(self):
         return True
@@ -1046,6 +1065,7 @@ class RoughlyBalancedBag:
         return take_rows(X, rows), y[rows], weights
 
 
+@fill_device_doc
 class RoughlyBalancedBaggingClassifier(BaseResampledEnsemble):
     """Roughly balanced bagging (Hido & Kashima, 2009).
 
@@ -1077,6 +1097,7 @@ class RoughlyBalancedBaggingClassifier(BaseResampledEnsemble):
     verbose : int, default=0
         If positive, print one line per member: bag size per class and fit
         time.
+    {{device}}
 
     Attributes
     ----------
@@ -1130,6 +1151,7 @@ class RoughlyBalancedBaggingClassifier(BaseResampledEnsemble):
         n_jobs=None,
         random_state=None,
         verbose=0,
+        device=None,
     ):
         self.estimator = estimator
         self.n_estimators = n_estimators
@@ -1137,6 +1159,7 @@ class RoughlyBalancedBaggingClassifier(BaseResampledEnsemble):
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
+        self.device = device
 
     def _bag_maker(self, X, y, y_encoded):
         target = check_sampling_strategy_feasible(

@@ -210,6 +210,7 @@ class _BaseResampledBoost(ClassifierMixin, BaseEstimator):
         )
 
         estimators, weights, errors, restarts = [], [], [], []
+        n_discarded = 0
         epsilon = np.finfo(np.float64).eps
         at_initial_weights = True
         while len(estimators) < self.n_estimators:
@@ -228,6 +229,7 @@ class _BaseResampledBoost(ClassifierMixin, BaseEstimator):
                 attempt += 1
                 if error < chance:
                     break
+                n_discarded += 1
                 self._log(
                     f"round {iboost + 1}: error {error:.4f} >= chance "
                     f"{chance:.4f}, resample discarded"
@@ -291,6 +293,7 @@ class _BaseResampledBoost(ClassifierMixin, BaseEstimator):
         self.estimator_weights_ = np.asarray(weights, dtype=np.float64)
         self.estimator_errors_ = np.asarray(errors, dtype=np.float64)
         self.restarts_ = np.asarray(restarts, dtype=np.intp)
+        self.n_discarded_ = n_discarded
         return self
 
     def _member_scores(self, X):
@@ -481,6 +484,10 @@ _COMMON_ATTRIBUTES = """
     restarts_ : ndarray of int
         Indices of the rounds at which the sample weights were reset to their
         initial values (see Notes).
+
+    n_discarded_ : int
+        Number of members fitted and discarded because their error was at
+        chance level (see Notes).
 
     classes_ : ndarray of shape (n_classes,)
         Class labels.

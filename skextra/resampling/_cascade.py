@@ -15,6 +15,7 @@ from sklearn.base import clone
 from sklearn.ensemble import AdaBoostClassifier
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from ..gpu._dispatch import fill_device_doc
 from ._bagging import (
     MAX_SEED,
     UNDER_SAMPLING_STRATEGY,
@@ -34,6 +35,7 @@ __all__ = [
 ]
 
 
+@fill_device_doc
 class EasyEnsembleClassifier(BaseSamplerBagging):
     """EasyEnsemble (Liu, Wu & Zhou, 2009): AdaBoost on independent under-samples.
 
@@ -65,6 +67,7 @@ class EasyEnsembleClassifier(BaseSamplerBagging):
     verbose : int, default=0
         If positive, print one line per member: bag size per class and fit
         time.
+    {{device}}
 
     Attributes
     ----------
@@ -124,6 +127,7 @@ class EasyEnsembleClassifier(BaseSamplerBagging):
         n_jobs=None,
         random_state=None,
         verbose=0,
+        device=None,
     ):
         self.n_estimators = n_estimators
         self.estimator = estimator
@@ -132,6 +136,7 @@ class EasyEnsembleClassifier(BaseSamplerBagging):
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
+        self.device = device
 
     def _default_estimator(self):
         return AdaBoostClassifier()
@@ -181,6 +186,7 @@ class _BaseCascade(BaseResampledEnsemble):
         return proba[np.arange(rows.size), y[rows]]
 
 
+@fill_device_doc
 class BalanceCascadeClassifier(_BaseCascade):
     """BalanceCascade (Liu, Wu & Zhou, 2009): drop the majority rows already learnt.
 
@@ -219,6 +225,7 @@ class BalanceCascadeClassifier(_BaseCascade):
     verbose : int, default=0
         If positive, print one line per member: bag size per class and fit
         time.
+    {{device}}
 
     Attributes
     ----------
@@ -292,6 +299,7 @@ class BalanceCascadeClassifier(_BaseCascade):
         n_jobs=None,
         random_state=None,
         verbose=0,
+        device=None,
     ):
         self.estimator = estimator
         self.n_estimators = n_estimators
@@ -300,6 +308,7 @@ class BalanceCascadeClassifier(_BaseCascade):
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
+        self.device = device
 
     def _default_estimator(self):
         return AdaBoostClassifier()
@@ -440,6 +449,7 @@ def self_paced_counts(hardness, n_target, k_bins, alpha):
     return counts, bins
 
 
+@fill_device_doc
 class SelfPacedEnsembleClassifier(_BaseCascade):
     """Self-Paced Ensemble (Liu et al., 2020): under-sample by hardness.
 
@@ -483,6 +493,7 @@ class SelfPacedEnsembleClassifier(_BaseCascade):
     verbose : int, default=0
         If positive, print one line per member: bag size per class and fit
         time.
+    {{device}}
 
     Attributes
     ----------
@@ -546,6 +557,7 @@ class SelfPacedEnsembleClassifier(_BaseCascade):
         n_jobs=None,
         random_state=None,
         verbose=0,
+        device=None,
     ):
         self.estimator = estimator
         self.n_estimators = n_estimators
@@ -555,6 +567,7 @@ class SelfPacedEnsembleClassifier(_BaseCascade):
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
+        self.device = device
 
     def _hardness(self, proba, y_encoded, rows):
         if callable(self.hardness):

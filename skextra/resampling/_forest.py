@@ -15,6 +15,8 @@ from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.validation import check_is_fitted
 
+from ..gpu._device import resolve_device
+from ..gpu._dispatch import DEVICE_CONSTRAINT
 from ..utils import estimate_cost, run_longest_first
 from ._bagging import (
     MAX_SEED,
@@ -137,6 +139,11 @@ class BalancedRandomForestClassifier(BaseResampledEnsemble):
         size.
     monotonic_cst : array-like of int of shape (n_features,), default=None
         Monotonicity constraints of the trees.
+    device : {"auto", "cpu", "gpu"} or None, default=None
+        Accepted as by skextra's other ensembles and checked in ``fit``:
+        ``"gpu"`` raises a ``RuntimeError`` when no GPU is usable, ``None``
+        takes the global setting (:func:`skextra.set_config`). The trees
+        always grow on the CPU, whatever the device (see Notes).
 
     Attributes
     ----------
@@ -164,6 +171,13 @@ class BalancedRandomForestClassifier(BaseResampledEnsemble):
     -----
     ``sample_weight`` (and class weights) follow the rows chosen by the
     under-sampler. Out-of-bag scores and ``warm_start`` are not offered.
+
+    The trees are scikit-learn decision trees, which have no GPU
+    implementation one tree at a time (cuML grows whole forests on the GPU,
+    not a tree on a sample of its own), so ``device`` never moves them. For
+    under-sampled forests on a GPU, use :class:`UnderBaggingClassifier` with
+    ``estimator=RandomForestClassifier(...)``: each bag's forest then goes
+    to cuML.
 
     References
     ----------
@@ -223,6 +237,7 @@ class BalancedRandomForestClassifier(BaseResampledEnsemble):
             Interval(Integral, 1, None, closed="left"),
         ],
         "monotonic_cst": ["array-like", None],
+        "device": DEVICE_CONSTRAINT,
     }
 
     def __init__(
@@ -247,6 +262,7 @@ class BalancedRandomForestClassifier(BaseResampledEnsemble):
         ccp_alpha=0.0,
         max_samples=None,
         monotonic_cst=None,
+        device=None,
     ):
         self.n_estimators = n_estimators
         self.criterion = criterion
@@ -267,6 +283,7 @@ class BalancedRandomForestClassifier(BaseResampledEnsemble):
         self.ccp_alpha = ccp_alpha
         self.max_samples = max_samples
         self.monotonic_cst = monotonic_cst
+        self.device = device
 
     def _template(self):
         return DecisionTreeClassifier(
@@ -302,6 +319,7 @@ class BalancedRandomForestClassifier(BaseResampledEnsemble):
         X, y, y_encoded, sample_weight, template = self._validate_training_data(
             X, y, sample_weight
         )
+        resolve_device(self.device)  # only checked: the trees grow on the CPU
         X = self._as_tree_input(X, "csc")
         if self.class_weight is not None and self.class_weight != "balanced_subsample":
             class_weights = compute_sample_weight(self.class_weight, y)

@@ -125,12 +125,13 @@ def test_first_round_at_chance_raises():
 
 def test_retries_are_used_before_weights_are_reset():
     X_train, _, y_train, _ = _one_round_problem()
-    restarts = [
-        RUSBoostClassifier(n_estimators=30, max_retries=retries, random_state=0)
-        .fit(X_train, y_train)
-        .restarts_.size
-        for retries in (0, 3, 10)
-    ]
+    restarts = []
+    for retries in (0, 3, 10):
+        clf = RUSBoostClassifier(n_estimators=30, max_retries=retries, random_state=0)
+        clf.fit(X_train, y_train)
+        # Each reset comes after max_retries + 1 discarded resamples.
+        assert clf.n_discarded_ >= (retries + 1) * clf.restarts_.size
+        restarts.append(clf.restarts_.size)
     # A successful retry keeps the boosting chain going, so fewer resets.
     assert restarts[0] > restarts[1] > restarts[2] > 0
 

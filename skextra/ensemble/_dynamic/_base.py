@@ -103,6 +103,8 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ...gpu._device import resolve_device
+from ...gpu._dispatch import DEVICE_DOC, members_to_device
 from ...utils._parallel import estimate_cost, run_longest_first
 from ...utils._array_api import to_numpy
 from ._neighbors import canonical_order, fit_searcher, make_searcher
@@ -325,6 +327,27 @@ def _unfreeze(pool):
     return pool
 
 
+def _pool_to_device(pool, device):
+    """An unfitted pool whose members will be fitted on ``device``.
+
+    A list of classifiers is dispatched member by member
+    (:func:`skextra.gpu.members_to_device`). An ensemble keeps its class, since
+    its fitted ``estimators_`` are the pool; what it is built from, its
+    ``estimator`` or ``estimators`` parameter, is dispatched. ``pool`` is
+    modified in place: pass a clone.
+    """
+    if device == "cpu":
+        return pool
+    if isinstance(pool, (list, tuple)):
+        return members_to_device(pool, device)
+    params = pool.get_params(deep=False)
+    if params.get("estimator") is not None:
+        pool.set_params(estimator=members_to_device([params["estimator"]], device)[0])
+    if isinstance(params.get("estimators"), list):
+        pool.set_params(estimators=members_to_device(params["estimators"], device))
+    return pool
+
+
 def _seed_estimator(estimator, rng):
     """Give every unset ``*random_state`` of ``estimator`` a seed from ``rng``."""
     params = estimator.get_params(deep=True)
@@ -447,7 +470,8 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
         if not _is_dataframe(X_in):
             X_in = X
         rng = check_random_state(self.random_state)
-        dsel_rows = self._setup_pool(X_in, X, y, rng)
+        device = self._device()
+        dsel_rows = self._setup_pool(X_in, X, y, rng, device)
         X_dsel = X[dsel_rows]
         y_dsel = self._encode_y(y[dsel_rows])
         X_dsel_in = X_dsel if X_in is X else _safe_indexing(X_in, dsel_rows)
@@ -466,6 +490,7 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
                     n_jobs=self.n_jobs,
                     knne=getattr(self, "knne", False),
                     k=self.k_,
+                    device=device,
                 ),
                 self.DSEL_data_,
                 self.DSEL_target_,
@@ -480,8 +505,15 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
     def _fit_selection(self):
         """Method-specific fitted state (override when needed)."""
 
-    def _setup_pool(self, X_in, X, y, rng):
-        """Resolve (and if needed fit) the pool; return DSEL row indices."""
+    def _device(self):
+        """The ``device`` parameter resolved; ``"cpu"`` for a class without one."""
+        return resolve_device(getattr(self, "device", "cpu"))
+
+    def _setup_pool(self, X_in, X, y, rng, device):
+        """Resolve (and if needed fit) the pool; return DSEL row indices.
+
+        A pool fitted here is first dispatched to ``device``.
+        """
         pool = _unfreeze(self.pool_classifiers)
         n = X.shape[0]
         all_rows = np.arange(n)
@@ -549,10 +581,12 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
                 estimator = _default_pool(rng, self.n_jobs)
             else:
                 estimator = _seed_estimator(clone(container), rng)
+            estimator = _pool_to_device(estimator, device)
             self.pool_classifiers_ = estimator.fit(X_train, y_train)
             members, container = _members_of(self.pool_classifiers_)
         else:
             estimators = [_seed_estimator(clone(_unfreeze(m)), rng) for m in pool]
+            estimators = _pool_to_device(estimators, device)
             jobs = [(_fit_member, (est, X_train, y_train), {}) for est in estimators]
             costs = [estimate_cost(est, len(y_train)) for est in estimators]
             members = run_longest_first(jobs, costs, n_jobs=self.n_jobs)
@@ -960,10 +994,16 @@ _DOCS = {
         Seeds the split into pool training part and DSEL and the pool fitted
         by the estimator; for DCS methods also the random choice among
         equally competent members (the same draws at every predict call).""",
-    "knn_classifier": """knn_classifier : "knn", None, str or object, default="knn"
-        The neighbour search: ``"knn"``/None for exact search
-        (scikit-learn), a registered name, or an object with ``fit(X)`` and
-        ``kneighbors(X, n_neighbors, return_distance=True)``.""",
+    "knn_classifier": """knn_classifier : "knn", "sklearn", "gpu", None, str or object, \
+default="knn"
+        The neighbour search: ``"knn"``/None for exact search (scikit-learn's
+        on the CPU, :class:`skextra.gpu.GPUNeighbors` when ``device``
+        resolves to ``"gpu"``), ``"sklearn"`` for scikit-learn's exact
+        search on any device, ``"gpu"`` for
+        :class:`~skextra.gpu.GPUNeighbors` on the device ``device`` resolves
+        to (NumPy on the CPU), a registered name, or an object with
+        ``fit(X)`` and ``kneighbors(X, n_neighbors, return_distance=True)``.""",
+    "device": DEVICE_DOC,
     "knn_metric": """knn_metric : {"minkowski", "mahalanobis"}, default="minkowski"
         Distance of the neighbour search. Mahalanobis uses the inverse of the
         DSEL feature covariance.""",

@@ -10,6 +10,7 @@ from numbers import Real
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from ...gpu._dispatch import DEVICE_CONSTRAINT
 from ._base import BaseDynamicSelection, fill_doc, select_max
 from ._knora import consecutive_hits
 
@@ -17,6 +18,7 @@ _DCS_CONSTRAINTS = {
     **BaseDynamicSelection._parameter_constraints,
     "selection_method": [StrOptions({"best", "all", "random", "diff"})],
     "diff_thresh": [Interval(Real, 0, 0.5, closed="left")],
+    "device": DEVICE_CONSTRAINT,
 }
 
 
@@ -60,6 +62,7 @@ class _BaseDCS(BaseDynamicSelection):
         DSEL_perc=0.5,
         n_jobs=None,
         sampler=None,
+        device=None,
     ):
         self.pool_classifiers = pool_classifiers
         self.k = k
@@ -76,6 +79,7 @@ class _BaseDCS(BaseDynamicSelection):
         self.DSEL_perc = DSEL_perc
         self.n_jobs = n_jobs
         self.sampler = sampler
+        self.device = device
 
     def _select(self, competences, batch):
         method = self.selection_method
@@ -120,6 +124,7 @@ _DCS_PARAMS = """
     {{DSEL_perc}}
     {{n_jobs}}
     {{sampler}}
+    {{device}}
 
     Attributes
     ----------
@@ -262,6 +267,7 @@ class MCB(_BaseDCS):
     {{DSEL_perc}}
     {{n_jobs}}
     {{sampler}}
+    {{device}}
 
     Attributes
     ----------
@@ -301,6 +307,7 @@ class MCB(_BaseDCS):
         DSEL_perc=0.5,
         n_jobs=None,
         sampler=None,
+        device=None,
     ):
         super().__init__(
             pool_classifiers,
@@ -318,6 +325,7 @@ class MCB(_BaseDCS):
             DSEL_perc=DSEL_perc,
             n_jobs=n_jobs,
             sampler=sampler,
+            device=device,
         )
         self.similarity_threshold = similarity_threshold
 
@@ -379,6 +387,7 @@ class _ProbabilisticDCS(_BaseDCS):
         DSEL_perc=0.5,
         n_jobs=None,
         sampler=None,
+        device=None,
     ):
         super().__init__(
             pool_classifiers,
@@ -396,6 +405,7 @@ class _ProbabilisticDCS(_BaseDCS):
             DSEL_perc=DSEL_perc,
             n_jobs=n_jobs,
             sampler=sampler,
+            device=device,
         )
 
     def _fit_selection(self):

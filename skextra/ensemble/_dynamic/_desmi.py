@@ -35,7 +35,8 @@ def class_weights(y_neighbors, class_counts, alpha):
     Returns
     -------
     weights : ndarray of shape (n_rows, n_classes)
-        Normalised weight of one neighbour of each class.
+        Normalised weight of one neighbour of each class (0 for the classes
+        absent from the region).
 
     Examples
     --------
@@ -47,12 +48,14 @@ def class_weights(y_neighbors, class_counts, alpha):
     array([[0.711, 0.289]])
     """
     x = alpha * np.asarray(class_counts, dtype=np.float64)
+    present = (y_neighbors[:, :, None] == np.arange(x.size)).any(axis=1)
     with np.errstate(over="ignore"):
         w = np.tile(1.0 / (1.0 + np.exp(x)), (y_neighbors.shape[0], 1))
     x_min = x[y_neighbors].min(axis=1)
     low = x_min > _LOG_UNDERFLOW
     if low.any():
-        w[low] = np.exp(-(x[None, :] - x_min[low, None]))
+        w[low] = np.exp(np.minimum(0.0, x_min[low, None] - x[None, :]))
+    w[~present] = 0.0
     total = np.take_along_axis(w, y_neighbors, axis=1).sum(axis=1)
     return w / total[:, None]
 

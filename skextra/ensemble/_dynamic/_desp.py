@@ -32,6 +32,7 @@ class DESP(_BaseKNORA):
     {{n_jobs}}
     {{voting}}
     {{sampler}}
+    {{device}}
 
     Attributes
     ----------
@@ -74,6 +75,7 @@ class DESP(_BaseKNORA):
         n_jobs=None,
         voting="hard",
         sampler=None,
+        device=None,
     ):
         super().__init__(
             pool_classifiers,
@@ -90,6 +92,7 @@ class DESP(_BaseKNORA):
             n_jobs=n_jobs,
             voting=voting,
             sampler=sampler,
+            device=device,
         )
         self.mode = mode
 

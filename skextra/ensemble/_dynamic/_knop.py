@@ -52,6 +52,7 @@ class KNOP(_BaseKNORA):
     {{n_jobs}}
     {{voting}}
     {{sampler}}
+    {{device}}
 
     Attributes
     ----------
@@ -98,6 +99,7 @@ class KNOP(_BaseKNORA):
         n_jobs=None,
         voting="hard",
         sampler=None,
+        device=None,
     ):
         self.pool_classifiers = pool_classifiers
         self.k = k
@@ -112,6 +114,7 @@ class KNOP(_BaseKNORA):
         self.n_jobs = n_jobs
         self.voting = voting
         self.sampler = sampler
+        self.device = device
 
     def _fit_selection(self):
         if self.n_classes_ < 2:
@@ -120,7 +123,7 @@ class KNOP(_BaseKNORA):
             )
         self.op_knn_ = fit_searcher(
             make_searcher(self.knn_classifier, "minkowski", n_jobs=self.n_jobs,
-                          knne=self.knne, k=self.k_),
+                          knne=self.knne, k=self.k_, device=self._device()),
             output_profiles(self.dsel_scores_),
             self.DSEL_target_,
         )

@@ -3,11 +3,13 @@
 import numpy as np
 from sklearn.utils._param_validation import StrOptions
 
+from ...gpu._dispatch import DEVICE_CONSTRAINT
 from ._base import BaseDynamicSelection, fill_doc, select_above, select_max
 
 _DES_CONSTRAINTS = {
     **BaseDynamicSelection._parameter_constraints,
     "voting": [StrOptions({"hard", "soft"})],
+    "device": DEVICE_CONSTRAINT,
 }
 
 
@@ -47,6 +49,7 @@ class _BaseKNORA(BaseDynamicSelection):
         n_jobs=None,
         voting="hard",
         sampler=None,
+        device=None,
     ):
         self.pool_classifiers = pool_classifiers
         self.k = k
@@ -62,6 +65,7 @@ class _BaseKNORA(BaseDynamicSelection):
         self.n_jobs = n_jobs
         self.voting = voting
         self.sampler = sampler
+        self.device = device
 
 
 @fill_doc
@@ -89,6 +93,7 @@ class KNORAE(_BaseKNORA):
     {{n_jobs}}
     {{voting}}
     {{sampler}}
+    {{device}}
 
     Attributes
     ----------
@@ -159,6 +164,7 @@ class KNORAU(_BaseKNORA):
     {{n_jobs}}
     {{voting}}
     {{sampler}}
+    {{device}}
 
     Attributes
     ----------

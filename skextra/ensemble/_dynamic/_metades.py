@@ -101,6 +101,7 @@ class METADES(_BaseKNORA):
     {{n_jobs}}
     {{voting}}
     {{sampler}}
+    {{device}}
 
     Attributes
     ----------
@@ -167,6 +168,7 @@ class METADES(_BaseKNORA):
         n_jobs=None,
         voting="hard",
         sampler=None,
+        device=None,
     ):
         super().__init__(
             pool_classifiers,
@@ -183,6 +185,7 @@ class METADES(_BaseKNORA):
             n_jobs=n_jobs,
             voting=voting,
             sampler=sampler,
+            device=device,
         )
         self.meta_classifier = meta_classifier
         self.Kp = Kp
@@ -219,7 +222,7 @@ class METADES(_BaseKNORA):
         profiles = output_profiles(self.dsel_scores_)
         self.op_knn_ = fit_searcher(
             make_searcher(self.knn_classifier, "minkowski", n_jobs=self.n_jobs,
-                          knne=self.knne, k=self.Kp_),
+                          knne=self.knne, k=self.Kp_, device=self._device()),
             profiles,
             self.DSEL_target_,
         )

@@ -14,10 +14,15 @@ object with this interface::
 
 The estimators' ``knn_classifier`` parameter chooses the searcher:
 
-- ``"knn"`` (default) or ``None``: exact search with scikit-learn's
-  :class:`~sklearn.neighbors.NearestNeighbors`;
-- a name added with :func:`register_searcher` (``skextra.gpu`` adds its GPU
-  searcher this way);
+- ``"knn"`` (default) or ``None``: exact search, with scikit-learn's
+  :class:`~sklearn.neighbors.NearestNeighbors` on the CPU, or with
+  :class:`skextra.gpu.GPUNeighbors` on the GPU when the estimator's
+  ``device`` resolves to ``"gpu"``;
+- ``"sklearn"``: scikit-learn's exact search, whatever the device;
+- ``"gpu"``: :class:`skextra.gpu.GPUNeighbors` (exact brute-force search
+  written against the array API), run on the device the estimator's
+  ``device`` resolves to (NumPy on the CPU);
+- a name added with :func:`register_searcher`;
 - an instance with the two methods above (cloned before fitting), or a class
   that takes ``n_neighbors`` as a keyword (as in DESlib).
 
@@ -252,7 +257,7 @@ def register_searcher(name, factory):
 
 
 def make_searcher(knn_classifier="knn", knn_metric="minkowski", *, n_jobs=None,
-                  knne=False, k=None):
+                  knne=False, k=None, device="cpu"):
     """An unfitted searcher for the ``knn_classifier``/``knn_metric``/``knne``
     parameters of the dynamic-selection estimators.
 
@@ -265,6 +270,9 @@ def make_searcher(knn_classifier="knn", knn_metric="minkowski", *, n_jobs=None,
     knne : bool, default=False
     k : int, default=None
         Passed as ``n_neighbors`` to a searcher class.
+    device : {"cpu", "gpu"}, default="cpu"
+        The estimator's resolved device: where ``"gpu"`` searches, and
+        whether ``"knn"`` searches with :class:`skextra.gpu.GPUNeighbors`.
 
     Returns
     -------
@@ -282,11 +290,17 @@ def make_searcher(knn_classifier="knn", knn_metric="minkowski", *, n_jobs=None,
     """
 
     def base():
-        if knn_classifier is None or knn_classifier in ("knn", "sklearn"):
+        name = knn_classifier if isinstance(knn_classifier, str) else None
+        default = knn_classifier is None or name == "knn"
+        if name == "gpu" or (default and device == "gpu"):
+            from ...gpu import GPUNeighbors
+
+            return GPUNeighbors(device=device, n_jobs=n_jobs)
+        if default or name == "sklearn":
             return ExactNeighbors(metric="minkowski", n_jobs=n_jobs)
         if isinstance(knn_classifier, str):
             if knn_classifier not in _REGISTRY:
-                known = sorted({"knn", *_REGISTRY})
+                known = sorted({"knn", "sklearn", "gpu", *_REGISTRY})
                 raise ValueError(
                     f"knn_classifier={knn_classifier!r} is not a known neighbour "
                     f"search; use one of {known}, None, or an object with fit and "

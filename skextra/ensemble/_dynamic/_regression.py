@@ -11,12 +11,15 @@ from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ...gpu._device import resolve_device
+from ...gpu._dispatch import DEVICE_CONSTRAINT, fill_device_doc
 from ...utils._parallel import estimate_cost, run_longest_first
 from ._base import (
     _fit_member,
     _is_dataframe,
     _is_fitted,
     _members_of,
+    _pool_to_device,
     _seed_estimator,
     _unfreeze,
 )
@@ -91,6 +94,7 @@ def combine_by_local_error(predictions, local, selection, tolerance):
     return (predictions * weights).sum(axis=1) / weights.sum(axis=1)
 
 
+@fill_device_doc
 class DynamicSelectionRegressor(RegressorMixin, BaseEstimator):
     """Dynamic selection of regressors by their error around each row.
 
@@ -121,8 +125,10 @@ class DynamicSelectionRegressor(RegressorMixin, BaseEstimator):
         The error of a member on a DSEL row.
     distance_weighting : bool, default=False
         Weight the neighbours by the inverse of their distance.
-    knn_search : "knn", None, str or object, default="knn"
-        The neighbour search, as ``knn_classifier`` of the classifiers.
+    knn_search : "knn", "sklearn", "gpu", None, str or object, default="knn"
+        The neighbour search, as ``knn_classifier`` of the classifiers
+        (``"knn"`` searches on the GPU when ``device`` resolves to
+        ``"gpu"``).
     knn_metric : {"minkowski", "mahalanobis"}, default="minkowski"
     DSEL_perc : float, default=0.5
         Fraction of ``X`` kept as DSEL when the estimator fits the pool.
@@ -130,6 +136,7 @@ class DynamicSelectionRegressor(RegressorMixin, BaseEstimator):
         Seeds the split and the pool fitted by the estimator.
     n_jobs : int, default=None
         Parallel jobs for fitting the pool and for the neighbour search.
+    {{device}}
 
     Attributes
     ----------
@@ -168,6 +175,7 @@ class DynamicSelectionRegressor(RegressorMixin, BaseEstimator):
         "DSEL_perc": [Interval(Real, 0, 1, closed="neither")],
         "random_state": ["random_state"],
         "n_jobs": [Integral, None],
+        "device": DEVICE_CONSTRAINT,
     }
 
     def __init__(
@@ -184,6 +192,7 @@ class DynamicSelectionRegressor(RegressorMixin, BaseEstimator):
         DSEL_perc=0.5,
         random_state=None,
         n_jobs=None,
+        device=None,
     ):
         self.pool_regressors = pool_regressors
         self.k = k
@@ -196,6 +205,7 @@ class DynamicSelectionRegressor(RegressorMixin, BaseEstimator):
         self.DSEL_perc = DSEL_perc
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.device = device
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y):
@@ -215,6 +225,7 @@ class DynamicSelectionRegressor(RegressorMixin, BaseEstimator):
         if not _is_dataframe(X_in):
             X_in = X
         rng = check_random_state(self.random_state)
+        device = resolve_device(self.device)
         pool = _unfreeze(self.pool_regressors)
         rows = np.arange(X.shape[0])
         if isinstance(pool, (list, tuple)):
@@ -249,9 +260,11 @@ class DynamicSelectionRegressor(RegressorMixin, BaseEstimator):
                                      n_jobs=self.n_jobs)
                     if pool is None else _seed_estimator(clone(pool), rng)
                 )
+                estimator = _pool_to_device(estimator, device)
                 self.pool_regressors_ = estimator.fit(X_train, y[train])
             else:
                 estimators = [_seed_estimator(clone(_unfreeze(m)), rng) for m in pool]
+                estimators = _pool_to_device(estimators, device)
                 jobs = [(_fit_member, (e, X_train, y[train]), {}) for e in estimators]
                 costs = [estimate_cost(e, train.size) for e in estimators]
                 self.pool_regressors_ = run_longest_first(jobs, costs, n_jobs=self.n_jobs)
@@ -285,7 +298,7 @@ class DynamicSelectionRegressor(RegressorMixin, BaseEstimator):
         self.k_ = min(self.k, dsel.size)
         self.roc_algorithm_ = fit_searcher(
             make_searcher(self.knn_search, self.knn_metric, n_jobs=self.n_jobs,
-                          k=self.k_),
+                          k=self.k_, device=device),
             self.DSEL_data_,
         )
         return self

@@ -8,12 +8,14 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
+from ...gpu._dispatch import DEVICE_CONSTRAINT
 from ._base import BaseDynamicSelection, fill_doc
 
 _STATIC_CONSTRAINTS = {
     "pool_classifiers": BaseDynamicSelection._parameter_constraints["pool_classifiers"],
     "random_state": ["random_state"],
     "n_jobs": [Integral, None],
+    "device": DEVICE_CONSTRAINT,
 }
 
 
@@ -69,6 +71,7 @@ class SingleBest(_BaseStatic):
         How members are scored (scikit-learn's scoring); None is accuracy.
     {{random_state}}
     {{n_jobs}}
+    {{device}}
 
     Attributes
     ----------
@@ -101,11 +104,12 @@ class SingleBest(_BaseStatic):
     }
 
     def __init__(self, pool_classifiers=None, *, scoring=None, random_state=None,
-                 n_jobs=None):
+                 n_jobs=None, device=None):
         self.pool_classifiers = pool_classifiers
         self.scoring = scoring
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.device = device
 
     def _fit_selection(self):
         self.performances_ = self._member_scores(self.scoring)
@@ -167,6 +171,7 @@ class StaticSelection(_BaseStatic):
         How members are scored; None is accuracy.
     {{random_state}}
     {{n_jobs}}
+    {{device}}
 
     Attributes
     ----------
@@ -207,12 +212,13 @@ class StaticSelection(_BaseStatic):
     }
 
     def __init__(self, pool_classifiers=None, *, pct_classifiers=0.5, scoring=None,
-                 random_state=None, n_jobs=None):
+                 random_state=None, n_jobs=None, device=None):
         self.pool_classifiers = pool_classifiers
         self.pct_classifiers = pct_classifiers
         self.scoring = scoring
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.device = device
 
     def _fit_selection(self):
         self.performances_ = self._member_scores(self.scoring)
@@ -275,6 +281,7 @@ class Oracle(_BaseStatic):
         As in :class:`SingleBest`.
     {{random_state}}
     {{n_jobs}}
+    {{device}}
 
     Attributes
     ----------
@@ -305,10 +312,12 @@ class Oracle(_BaseStatic):
     True
     """
 
-    def __init__(self, pool_classifiers=None, *, random_state=None, n_jobs=None):
+    def __init__(self, pool_classifiers=None, *, random_state=None, n_jobs=None,
+                 device=None):
         self.pool_classifiers = pool_classifiers
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.device = device
 
     def _true_columns(self, y, n):
         y = np.asarray(y)
