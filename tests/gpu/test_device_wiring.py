@@ -28,6 +28,9 @@ from xgboost import XGBClassifier, XGBRegressor
 
 import skextra
 from skextra.ensemble import (
+    DESKL,
+    DESKNN,
+    DESMI,
     KNOP,
     KNORAE,
     KNORAU,
@@ -36,14 +39,19 @@ from skextra.ensemble import (
     METADES,
     MLA,
     OLA,
+    RRC,
     APosteriori,
     APriori,
     CombinationClassifier,
     CombinationRegressor,
+    DESClustering,
     DESP,
     DynamicSelectionRegressor,
     EnsembleSelectionClassifier,
     EnsembleSelectionRegressor,
+    Exponential,
+    Logarithmic,
+    MinimumDifference,
     Oracle,
     Rank,
     SingleBest,
@@ -127,7 +135,8 @@ CLASSIFIERS = {
         cls.__name__: _dynamic(cls)
         for cls in (
             OLA, LCA, MLA, MCB, Rank, APriori, APosteriori, KNORAE, KNORAU, KNOP, DESP,
-            METADES, SingleBest, StaticSelection, Oracle,
+            METADES, RRC, DESKL, Exponential, Logarithmic, MinimumDifference, DESKNN,
+            DESClustering, DESMI, SingleBest, StaticSelection, Oracle,
         )
     },
 }

@@ -15,8 +15,9 @@ What :meth:`BaseDynamicSelection.fit` prepares (DESlib's attribute names)
 n_features float array), ``DSEL_target_`` (n_dsel,) class indices into
 ``classes_``, ``BKS_DSEL_`` (n_dsel x n_members) each member's predicted class
 index on DSEL, ``DSEL_processed_`` (n_dsel x n_members) bool, whether it was
-right, ``dsel_scores_`` (n_dsel x n_members x n_classes) members'
-probabilities on DSEL (only when the class sets ``_needs_dsel_proba``),
+right (these two unless the class sets ``_needs_dsel_predictions = False``),
+``dsel_scores_`` (n_dsel x n_members x n_classes) members' probabilities on
+DSEL (only when the class sets ``_needs_dsel_proba``),
 ``n_samples_`` (DSEL size), ``k_``, ``safe_k_``, ``roc_algorithm_`` (the
 fitted neighbour searcher, see ``_neighbors.py``).
 
@@ -57,7 +58,16 @@ Optional hooks and declarations:
     The members' probabilities for the test rows are always computed (the
     members' predictions are then their argmax, as in DESlib).
 ``_needs_dsel_proba`` (default False): compute ``dsel_scores_`` in fit.
-``_uses_region`` (default True): search neighbours for the rows.
+``_needs_dsel_predictions`` (default True): compute ``BKS_DSEL_`` and
+    ``DSEL_processed_`` in fit. A method that never reads the members'
+    outputs on DSEL (the Oracle; SingleBest and StaticSelection when a
+    ``scoring`` is given, which scores the members itself) declares False
+    and ``fit`` skips those predictions, which are most of its time; the two
+    attributes are then not set. It may be a property when the need depends
+    on a parameter. ``DFP=True`` needs them.
+``_uses_region`` (default True): fit ``roc_algorithm_`` and search the
+    rows' neighbours (KNOP, whose competence is read elsewhere, declares it
+    as a property true only with ``DFP`` or ``with_IH``).
 ``_fixed_mode`` (default "selection"): the combination when the class has
     no ``mode`` parameter. With a ``mode`` parameter, its value is used.
 
@@ -77,6 +87,11 @@ turned into probabilities with a softmax, which keeps the class of largest
 weighted vote (DESlib divides by the sum, which flips the decision when it is
 negative).
 
+The members are asked for their outputs once per batch (and once on DSEL in
+``fit``, only for what the class declares it needs). Decision-tree members
+(the default pool's) share one float32 copy of the rows, which they would
+otherwise each validate and convert (see ``_prepare_member_calls``).
+
 The kernels below use only elementwise operations, reductions and integer
 indexing of arrays, so that they can run on the array-API namespaces of CuPy
 and PyTorch unchanged.
@@ -87,6 +102,8 @@ majority class of those neighbours.
 """
 
 import copy
+import functools
+import inspect
 import warnings
 from dataclasses import dataclass
 from numbers import Integral, Real
@@ -96,7 +113,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context, clone
 from sklearn.ensemble import BaggingClassifier
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import train_test_split
-from sklearn.tree import DecisionTreeClassifier
+from sklearn.tree import BaseDecisionTree, DecisionTreeClassifier
 from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
@@ -421,6 +438,7 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
 
     _needs_proba = False
     _needs_dsel_proba = False
+    _needs_dsel_predictions = True
     _uses_region = True
     _fixed_mode = "selection"
     _dcs = False
@@ -472,16 +490,21 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
         rng = check_random_state(self.random_state)
         device = self._device()
         dsel_rows = self._setup_pool(X_in, X, y, rng, device)
-        X_dsel = X[dsel_rows]
-        y_dsel = self._encode_y(y[dsel_rows])
-        X_dsel_in = X_dsel if X_in is X else _safe_indexing(X_in, dsel_rows)
+        self._prepare_member_calls()
+        if np.array_equal(dsel_rows, np.arange(X.shape[0])):  # all of X: no copy
+            X_dsel, y_dsel, X_dsel_in = X, self._encode_y(y), X_in
+        else:
+            X_dsel = X[dsel_rows]
+            y_dsel = self._encode_y(y[dsel_rows])
+            X_dsel_in = X_dsel if X_in is X else _safe_indexing(X_in, dsel_rows)
         self._set_dsel(X_dsel, y_dsel)
         self._check_members_features(X.shape[1])
         if self._needs_dsel_proba:
             self._check_members_proba()
             _, self.dsel_scores_ = self._member_outputs(X_dsel_in, X_dsel, proba=True)
-        self.BKS_DSEL_, _ = self._member_outputs(X_dsel_in, X_dsel, proba=False)
-        self.DSEL_processed_ = self.BKS_DSEL_ == self.DSEL_target_[:, None]
+        if self._needs_dsel_predictions:
+            self.BKS_DSEL_, _ = self._member_outputs(X_dsel_in, X_dsel, proba=False)
+            self.DSEL_processed_ = self.BKS_DSEL_ == self.DSEL_target_[:, None]
         if self._uses_region:
             self.roc_algorithm_ = fit_searcher(
                 make_searcher(
@@ -722,6 +745,51 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
             return X_in
         return X
 
+    def _prepare_member_calls(self):
+        """Per-member lookups of the output mapping, computed once in fit.
+
+        ``_label_lookup_[i]``: the member's sorted labels and, aligned with
+        them, the class columns they map to; ``_proba_columns_[i]``: the class
+        columns of its probabilities (a slice when they are all classes in
+        order). ``_tree_members_[i]``: the member is a scikit-learn decision
+        tree, which is given one shared float32 copy of the already
+        validated rows with ``check_input=False`` (as scikit-learn's forests
+        call their trees) instead of validating and converting the same rows
+        once per member. A tree fitted on other feature names than the
+        estimator's keeps its own checks.
+        """
+        own_names = getattr(self, "feature_names_in_", None)
+        self._label_lookup_ = []
+        self._proba_columns_ = []
+        self._tree_members_ = []
+        all_columns = np.arange(self.n_classes_)
+        for member, index in zip(self.members_, self._member_index_):
+            classes = np.asarray(member.classes_)
+            order = np.argsort(classes, kind="stable")
+            self._label_lookup_.append((classes[order], index[order]))
+            in_order = np.array_equal(index, all_columns)
+            self._proba_columns_.append(slice(None) if in_order else index)
+            names = getattr(member, "feature_names_in_", None)
+            self._tree_members_.append(
+                _unchecked_tree(type(member))
+                and getattr(member, "n_outputs_", 1) == 1
+                and (names is None or (own_names is not None
+                                       and np.array_equal(names, own_names)))
+            )
+
+    def _call_member(self, i, method, X_in, X, shared):
+        """``method`` of member ``i`` on the rows; ``shared`` caches the
+        float32 rows given to decision trees during one pass over the pool."""
+        member = self.members_[i]
+        if not self._tree_members_[i]:
+            return getattr(member, method)(self._member_inputs(i, X_in, X))
+        if "float32" not in shared:
+            shared["float32"] = np.asarray(X, dtype=np.float32)
+        X32 = shared["float32"]
+        feats = self.estimator_features_[i]
+        X_i = X32 if feats is None else X32[:, feats]
+        return getattr(member, method)(X_i, check_input=False)
+
     def _member_outputs(self, X_in, X, proba, members=None):
         """Members' outputs as class indices (and aligned probabilities).
 
@@ -729,31 +797,30 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
         """
         members = range(self.n_classifiers_) if members is None else members
         n, m, c = X.shape[0], len(members), self.n_classes_
+        shared = {}
         if proba:
             probas = np.zeros((n, m, c))
             for j, i in enumerate(members):
-                p = self.members_[i].predict_proba(self._member_inputs(i, X_in, X))
-                probas[:, j, self._member_index_[i]] = np.asarray(p)
+                p = self._call_member(i, "predict_proba", X_in, X, shared)
+                probas[:, j, self._proba_columns_[i]] = np.asarray(p)
             return probas.argmax(axis=2), probas
         preds = np.empty((n, m), dtype=np.intp)
         for j, i in enumerate(members):
-            raw = self.members_[i].predict(self._member_inputs(i, X_in, X))
+            raw = self._call_member(i, "predict", X_in, X, shared)
             preds[:, j] = self._predicted_columns(i, np.asarray(raw))
         return preds, None
 
     def _predicted_columns(self, i, raw):
-        index = self._member_index_[i]
-        classes = np.asarray(self.members_[i].classes_)
-        order = np.argsort(classes, kind="stable")
-        pos = np.searchsorted(classes[order], raw)
-        pos = np.clip(pos, 0, classes.size - 1)
-        if not np.array_equal(classes[order][pos], raw.astype(classes.dtype, copy=False)):
-            bad = np.setdiff1d(raw, classes)
+        labels, columns = self._label_lookup_[i]
+        pos = np.searchsorted(labels, raw)
+        np.clip(pos, 0, labels.size - 1, out=pos)
+        if not np.array_equal(labels[pos], raw.astype(labels.dtype, copy=False)):
+            bad = np.setdiff1d(raw, labels)
             raise ValueError(
                 f"pool member {i} ({type(self.members_[i]).__name__}) predicted "
                 f"labels {bad[:5].tolist()} that are not in its classes_."
             )
-        return index[order[pos]]
+        return columns[pos]
 
     def _members_have_proba(self):
         if hasattr(self, "members_"):
@@ -960,6 +1027,21 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
 
 def _is_dataframe(X):
     return hasattr(X, "iloc") and hasattr(X, "columns")
+
+
+@functools.lru_cache(maxsize=64)
+def _unchecked_tree(cls):
+    """Whether ``cls`` is a scikit-learn tree classifier whose ``predict`` and
+    ``predict_proba`` take ``check_input``."""
+    if not issubclass(cls, BaseDecisionTree):
+        return False
+    try:
+        return all(
+            "check_input" in inspect.signature(getattr(cls, name)).parameters
+            for name in ("predict", "predict_proba")
+        )
+    except (AttributeError, TypeError, ValueError):  # pragma: no cover
+        return False
 
 
 # --------------------------------------------------------------------------

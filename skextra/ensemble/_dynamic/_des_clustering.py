@@ -9,6 +9,7 @@ from sklearn.base import clone
 from sklearn.cluster import KMeans
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
+from ...gpu._dispatch import DEVICE_CONSTRAINT
 from ._base import BaseDynamicSelection, fill_doc
 from ._desknn import _check_sizes, accuracy_then_diversity
 from ._diversity import DIVERSITY_METRICS, pairwise_diversity
@@ -68,6 +69,7 @@ class DESClustering(BaseDynamicSelection):
     {{DSEL_perc}}
     {{n_jobs}}
     {{sampler}}
+    {{device}}
 
     Attributes
     ----------
@@ -132,6 +134,7 @@ class DESClustering(BaseDynamicSelection):
         "DSEL_perc": BaseDynamicSelection._parameter_constraints["DSEL_perc"],
         "n_jobs": BaseDynamicSelection._parameter_constraints["n_jobs"],
         "sampler": BaseDynamicSelection._parameter_constraints["sampler"],
+        "device": DEVICE_CONSTRAINT,
     }
 
     def __init__(
@@ -150,6 +153,7 @@ class DESClustering(BaseDynamicSelection):
         DSEL_perc=0.5,
         n_jobs=None,
         sampler=None,
+        device=None,
     ):
         self.pool_classifiers = pool_classifiers
         self.clustering = clustering
@@ -164,6 +168,7 @@ class DESClustering(BaseDynamicSelection):
         self.DSEL_perc = DSEL_perc
         self.n_jobs = n_jobs
         self.sampler = sampler
+        self.device = device
 
     def _fit_selection(self):
         self.N_, self.J_ = _check_sizes(

@@ -5,6 +5,7 @@ from numbers import Real
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from ...gpu._dispatch import DEVICE_CONSTRAINT
 from ._base import BaseDynamicSelection, fill_doc
 from ._diversity import DIVERSITY_METRICS, pairwise_diversity
 
@@ -104,6 +105,7 @@ class DESKNN(BaseDynamicSelection):
     {{n_jobs}}
     {{voting}}
     {{sampler}}
+    {{device}}
 
     Attributes
     ----------
@@ -159,6 +161,7 @@ class DESKNN(BaseDynamicSelection):
         "more_diverse": ["boolean"],
         "metric": [StrOptions(set(DIVERSITY_METRICS))],
         "voting": [StrOptions({"hard", "soft"})],
+        "device": DEVICE_CONSTRAINT,
     }
 
     def __init__(
@@ -182,6 +185,7 @@ class DESKNN(BaseDynamicSelection):
         n_jobs=None,
         voting="hard",
         sampler=None,
+        device=None,
     ):
         self.pool_classifiers = pool_classifiers
         self.k = k
@@ -201,6 +205,7 @@ class DESKNN(BaseDynamicSelection):
         self.n_jobs = n_jobs
         self.voting = voting
         self.sampler = sampler
+        self.device = device
 
     def _fit_selection(self):
         self.N_, self.J_ = _check_sizes(

@@ -5,6 +5,7 @@ from numbers import Real
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from ...gpu._dispatch import DEVICE_CONSTRAINT
 from ._base import BaseDynamicSelection, fill_doc, select_top
 
 __all__ = ["DESMI", "class_weights"]
@@ -91,6 +92,7 @@ class DESMI(BaseDynamicSelection):
     {{n_jobs}}
     {{voting}}
     {{sampler}}
+    {{device}}
 
     Attributes
     ----------
@@ -143,6 +145,7 @@ class DESMI(BaseDynamicSelection):
         "pct_accuracy": [Interval(Real, 0, 1, closed="right")],
         "alpha": [Interval(Real, 0, None, closed="neither")],
         "voting": [StrOptions({"hard", "soft"})],
+        "device": DEVICE_CONSTRAINT,
     }
 
     def __init__(
@@ -164,6 +167,7 @@ class DESMI(BaseDynamicSelection):
         n_jobs=None,
         voting="hard",
         sampler=None,
+        device=None,
     ):
         self.pool_classifiers = pool_classifiers
         self.k = k
@@ -181,6 +185,7 @@ class DESMI(BaseDynamicSelection):
         self.n_jobs = n_jobs
         self.voting = voting
         self.sampler = sampler
+        self.device = device
 
     def _fit_selection(self):
         self.N_ = int(self.n_classifiers_ * self.pct_accuracy)

@@ -63,8 +63,10 @@ class KNOP(_BaseKNORA):
     Notes
     -----
     ``DFP`` and ``with_IH`` use the region of competence in the feature
-    space, as in DESlib. See :class:`KNORAU` for the differences with
-    DESlib.
+    space, as in DESlib. Without them that region is not used, so it is
+    never searched (DESlib searches it for every prediction) and
+    ``roc_algorithm_`` is not fitted. See :class:`KNORAU` for the
+    differences with DESlib.
 
     Examples
     --------
@@ -82,6 +84,11 @@ class KNOP(_BaseKNORA):
     _fixed_mode = "weighting"
     _needs_proba = True
     _needs_dsel_proba = True
+
+    @property
+    def _uses_region(self):
+        # The competence is read in the output-profile space only.
+        return self.DFP or self.with_IH
 
     def __init__(
         self,

@@ -50,13 +50,68 @@ def meta_features(processed, true_proba, neighbors, op_neighbors, max_proba):
     """
     n, k = neighbors.shape
     m = processed.shape[1]
-    f1 = processed[neighbors].transpose(0, 2, 1).reshape(n * m, k)
-    f2 = true_proba[neighbors].transpose(0, 2, 1).reshape(n * m, k)
-    f3 = processed[neighbors].mean(axis=1).reshape(n * m, 1)
     kp = op_neighbors.shape[1]
-    f4 = processed[op_neighbors].transpose(0, 2, 1).reshape(n * m, kp)
-    f5 = max_proba.reshape(n * m, 1)
-    return np.hstack((f1, f2, f3, f4, f5)).astype(np.float64)
+    # Written in place into one (n, m, features) array: no stacking copies.
+    out = np.empty((n, m, 2 * k + kp + 2))
+    hits = processed[neighbors]
+    out[:, :, :k] = hits.transpose(0, 2, 1)
+    out[:, :, k : 2 * k] = true_proba[neighbors].transpose(0, 2, 1)
+    out[:, :, 2 * k] = hits.mean(axis=1)
+    out[:, :, 2 * k + 1 : 2 * k + 1 + kp] = processed[op_neighbors].transpose(0, 2, 1)
+    out[:, :, -1] = max_proba
+    return out.reshape(n * m, -1)
+
+
+def binned_meta_features(processed, true_proba_bins, neighbors, op_neighbors,
+                         max_proba):
+    """``np.digitize(meta_features(...), bins)`` for the bins 0.1, 0.2, ..., 1
+    (DESlib's input of the default multinomial naive Bayes), without
+    searching every meta-feature in the bins.
+
+    Hits (f1, f4) are 0 or 1, so their bins are 0 or 10; the probabilities
+    of the true class (f2) are binned once per DSEL row and member
+    (``true_proba_bins``) and gathered; only the local accuracy (f3) and the
+    confidence (f5) are binned here.
+
+    Parameters
+    ----------
+    processed : ndarray of shape (n_dsel, n_members)
+    true_proba_bins : ndarray of shape (n_dsel, n_members)
+        ``np.digitize(true_proba, bins)``.
+    neighbors, op_neighbors, max_proba
+        As :func:`meta_features`.
+
+    Returns
+    -------
+    features : ndarray of int of shape (n * n_members, 2 * k + Kp + 2)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skextra.ensemble._dynamic._metades import (
+    ...     _BINS, binned_meta_features, meta_features)
+    >>> hits = np.array([[True, False], [True, True]])
+    >>> proba = np.array([[0.9, 0.4], [0.7, 0.6]])
+    >>> args = (np.array([[0, 1]]), np.array([[1]]), np.array([[0.8, 0.55]]))
+    >>> binned = binned_meta_features(hits, np.digitize(proba, _BINS), *args)
+    >>> binned.tolist()
+    [[10, 10, 9, 6, 10, 10, 8], [0, 10, 4, 6, 5, 10, 5]]
+    >>> np.array_equal(binned, np.digitize(meta_features(hits, proba, *args), _BINS))
+    True
+    """
+    n, k = neighbors.shape
+    m = processed.shape[1]
+    kp = op_neighbors.shape[1]
+    out = np.empty((n, m, 2 * k + kp + 2), dtype=np.intp)
+    hits = processed[neighbors]
+    np.multiply(hits.transpose(0, 2, 1), 10, out=out[:, :, :k])
+    out[:, :, k : 2 * k] = true_proba_bins[neighbors].transpose(0, 2, 1)
+    out[:, :, 2 * k] = np.searchsorted(_BINS, hits.mean(axis=1), side="right")
+    np.multiply(
+        processed[op_neighbors].transpose(0, 2, 1), 10, out=out[:, :, 2 * k + 1 : -1]
+    )
+    out[:, :, -1] = np.searchsorted(_BINS, max_proba, side="right")
+    return out.reshape(n * m, -1)
 
 
 @fill_doc
@@ -217,8 +272,10 @@ class METADES(_BaseKNORA):
             self.Kp_ = n - 1
         else:
             self.Kp_ = self.Kp
-        rows = np.arange(n)
-        self.dsel_true_proba_ = self.dsel_scores_[rows, :, self.DSEL_target_]
+        self.dsel_true_proba_ = self.dsel_scores_[np.arange(n), :, self.DSEL_target_]
+        self._true_proba_bins_ = np.searchsorted(
+            _BINS, self.dsel_true_proba_, side="right"
+        )
         profiles = output_profiles(self.dsel_scores_)
         self.op_knn_ = fit_searcher(
             make_searcher(self.knn_classifier, "minkowski", n_jobs=self.n_jobs,
@@ -237,41 +294,42 @@ class METADES(_BaseKNORA):
             self.meta_classifier_ = clone(self.meta_classifier)
 
         agreement = self.DSEL_processed_.sum(axis=1) / self.n_classifiers_
-        rows = np.flatnonzero((agreement < self.Hc) | (agreement > 1 - self.Hc))
+        keep = (agreement < self.Hc) | (agreement > 1 - self.Hc)
+        # Hc >= 0.5 keeps every row: then no copies of the DSEL arrays.
+        rows = slice(None) if keep.all() else np.flatnonzero(keep)
         _, neighbors = self.roc_algorithm_.kneighbors(
             self.DSEL_data_[rows], n_neighbors=self.k_ + 1, return_distance=True
         )
         _, op_neighbors = self.op_knn_.kneighbors(
             profiles[rows], n_neighbors=self.Kp_ + 1, return_distance=True
         )
-        X_meta = meta_features(
-            self.DSEL_processed_,
-            self.dsel_true_proba_,
+        X_meta = self._meta_features(
             np.atleast_2d(neighbors)[:, 1:],
             np.atleast_2d(op_neighbors)[:, 1:],
             self.dsel_scores_[rows].max(axis=2),
         )
         y_meta = self.DSEL_processed_[rows].reshape(-1)
-        self.meta_classifier_.fit(self._meta_input(X_meta), y_meta)
+        self.meta_classifier_.fit(X_meta, y_meta)
 
-    def _meta_input(self, X_meta):
-        if isinstance(self.meta_classifier_, MultinomialNB):
-            return np.digitize(X_meta, _BINS)
-        return X_meta
+    def _meta_features(self, neighbors, op_neighbors, max_proba):
+        """The meta-classifier's input: binned for the naive Bayes."""
+        if not isinstance(self.meta_classifier_, MultinomialNB):
+            return meta_features(self.DSEL_processed_, self.dsel_true_proba_,
+                                 neighbors, op_neighbors, max_proba)
+        return binned_meta_features(self.DSEL_processed_, self._true_proba_bins_,
+                                    neighbors, op_neighbors, max_proba)
 
     def _competence(self, batch):
         _, op_neighbors = self.op_knn_.kneighbors(
             output_profiles(batch.probabilities), n_neighbors=self.Kp_,
             return_distance=True,
         )
-        X_meta = meta_features(
-            self.DSEL_processed_,
-            self.dsel_true_proba_,
+        X_meta = self._meta_features(
             batch.neighbors[:, : self.k_],
             np.atleast_2d(op_neighbors),
             batch.probabilities.max(axis=2),
         )
-        proba = self.meta_classifier_.predict_proba(self._meta_input(X_meta))
+        proba = self.meta_classifier_.predict_proba(X_meta)
         classes = np.asarray(self.meta_classifier_.classes_)
         right = np.flatnonzero(classes == 1)
         if right.size:

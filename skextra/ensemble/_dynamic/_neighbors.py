@@ -39,7 +39,7 @@ import inspect
 import numpy as np
 from sklearn.base import clone
 from sklearn.neighbors import NearestNeighbors
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 __all__ = [
     "EqualityNeighbors",
@@ -52,6 +52,18 @@ __all__ = [
 
 
 _SMALL_SEARCH = 2_000_000
+_CONTROLLER = []
+
+
+def _one_thread():
+    """A context limiting BLAS and OpenMP to one thread.
+
+    The controller is created once (``threadpool_limits`` rescans the loaded
+    libraries at every call, which costs milliseconds).
+    """
+    if not _CONTROLLER:
+        _CONTROLLER.append(ThreadpoolController())
+    return _CONTROLLER[0].limit(limits=1)
 
 
 class ExactNeighbors:
@@ -76,7 +88,7 @@ class ExactNeighbors:
     def kneighbors(self, X, n_neighbors, return_distance=True):
         if X.shape[0] * self.nn_.n_samples_fit_ < _SMALL_SEARCH:
             # Starting OpenMP threads costs more than a small search.
-            with threadpool_limits(limits=1):
+            with _one_thread():
                 dist, ind = self.nn_.kneighbors(X, n_neighbors=n_neighbors)
         else:
             dist, ind = self.nn_.kneighbors(X, n_neighbors=n_neighbors)
@@ -199,14 +211,22 @@ def canonical_order(dist, ind):
     >>> i.tolist()
     [[4, 2, 9]]
     """
-    by_index = np.argsort(ind, axis=1, kind="stable")
-    dist = np.take_along_axis(dist, by_index, axis=1)
-    ind = np.take_along_axis(ind, by_index, axis=1)
-    by_dist = np.argsort(dist, axis=1, kind="stable")
-    return (
-        np.take_along_axis(dist, by_dist, axis=1),
-        np.take_along_axis(ind, by_dist, axis=1),
-    )
+    dist, ind = np.asarray(dist), np.asarray(ind)
+    d0, d1, i0, i1 = dist[:, :-1], dist[:, 1:], ind[:, :-1], ind[:, 1:]
+    # Rows already in that order (most of them) are left as they are.
+    unordered = ((d1 < d0) | ((d1 == d0) & (i1 < i0))).any(axis=1)
+    if not unordered.any():
+        return dist, ind
+    rows = np.flatnonzero(unordered)
+    d, i = dist[rows], ind[rows]
+    by_index = np.argsort(i, axis=1, kind="stable")
+    d = np.take_along_axis(d, by_index, axis=1)
+    i = np.take_along_axis(i, by_index, axis=1)
+    by_dist = np.argsort(d, axis=1, kind="stable")
+    dist, ind = dist.copy(), ind.copy()
+    dist[rows] = np.take_along_axis(d, by_dist, axis=1)
+    ind[rows] = np.take_along_axis(i, by_dist, axis=1)
+    return dist, ind
 
 
 def _sorted_by_distance(dists, inds):

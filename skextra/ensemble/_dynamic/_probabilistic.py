@@ -34,6 +34,8 @@ from scipy.stats import entropy
 from sklearn import get_config
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from ...gpu._dispatch import DEVICE_CONSTRAINT
+from ...utils._array_api import to_numpy
 from ._base import BaseDynamicSelection, fill_doc, select_above
 
 __all__ = [
@@ -286,6 +288,7 @@ class _BaseProbabilistic(BaseDynamicSelection):
         "k": [Interval(Integral, 1, None, closed="left"), None],
         "mode": [StrOptions({"selection", "weighting", "hybrid"})],
         "voting": [StrOptions({"hard", "soft"})],
+        "device": DEVICE_CONSTRAINT,
     }
 
     def __init__(
@@ -306,6 +309,7 @@ class _BaseProbabilistic(BaseDynamicSelection):
         DSEL_perc=0.5,
         n_jobs=None,
         sampler=None,
+        device=None,
     ):
         self.pool_classifiers = pool_classifiers
         self.k = k
@@ -322,6 +326,7 @@ class _BaseProbabilistic(BaseDynamicSelection):
         self.DSEL_perc = DSEL_perc
         self.n_jobs = n_jobs
         self.sampler = sampler
+        self.device = device
 
     def _all_dsel(self):
         return self.k is None or self.k_ >= self.n_samples_
@@ -360,7 +365,8 @@ class _BaseProbabilistic(BaseDynamicSelection):
         distances, indices = self.roc_algorithm_.kneighbors(
             X, n_neighbors=self.safe_k_, return_distance=True
         )
-        return np.atleast_2d(distances), np.atleast_2d(indices).astype(np.intp)
+        distances = np.atleast_2d(to_numpy(distances))
+        return distances, np.atleast_2d(to_numpy(indices)).astype(np.intp)
 
     def _dfp_mask(self, batch):
         if self._all_dsel():
@@ -411,6 +417,7 @@ _PARAMS = """    Parameters
     {{DSEL_perc}}
     {{n_jobs}}
     {{sampler}}
+    {{device}}
 
     Attributes
     ----------

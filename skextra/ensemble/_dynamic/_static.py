@@ -4,6 +4,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.metrics import check_scoring
+from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
@@ -25,6 +26,11 @@ class _BaseStatic(BaseDynamicSelection):
     _uses_region = False
     _dsel_split = False
     _parameter_constraints: dict = dict(_STATIC_CONSTRAINTS)
+
+    @property
+    def _needs_dsel_predictions(self):
+        # Accuracy is read from DSEL_processed_; a scoring scores the members.
+        return getattr(self, "scoring", None) is None
 
     def _member_scores(self, scoring):
         """Each member's score on the fit data (accuracy when scoring is None)."""
@@ -295,12 +301,14 @@ class Oracle(_BaseStatic):
     Notes
     -----
     ``predict(X, y)`` returns the prediction of the first member that is
-    right on each row (of the first member where none is);
+    right on each row (of the first member where none is), asking each
+    member only about the rows the members before it got wrong;
     ``predict_proba(X, y)`` the probabilities of the member most confident
     in the true class. Without ``y`` (as in a pipeline) the oracle cannot
     look at the labels: ``predict(X)`` is then the majority vote of the pool
-    and ``predict_proba(X)`` its mean probabilities. DESlib's ``Oracle``
-    fails on string labels; skextra's does not.
+    and ``predict_proba(X)`` its mean probabilities. ``fit`` asks the pool
+    nothing: the oracle does not use the fit data beyond its labels.
+    DESlib's ``Oracle`` fails on string labels; skextra's does not.
 
     Examples
     --------
@@ -311,6 +319,9 @@ class Oracle(_BaseStatic):
     >>> oracle.score(X[100:], y[100:]) >= 0.9
     True
     """
+
+    # The oracle reads the true labels at predict time, never DSEL.
+    _needs_dsel_predictions = False
 
     def __init__(self, pool_classifiers=None, *, random_state=None, n_jobs=None,
                  device=None):
@@ -345,13 +356,25 @@ class Oracle(_BaseStatic):
         y_pred : ndarray of shape (n_samples,)
         """
         X_in, X = self._validated_X(X)
-        preds, _ = self._member_outputs(X_in, X, False)
         if y is None:
+            preds, _ = self._member_outputs(X_in, X, False)
             votes = (preds[:, :, None] == np.arange(self.n_classes_)).sum(axis=1)
             return self.classes_.take(votes.argmax(axis=1))
         truth = self._true_columns(y, X.shape[0])
-        first_right = (preds == truth[:, None]).argmax(axis=1)
-        return self.classes_.take(preds[np.arange(X.shape[0]), first_right])
+        # Each member predicts only the rows all members before it got wrong;
+        # rows no member gets right keep the first member's prediction.
+        labels = self._member_outputs(X_in, X, False, [0])[0][:, 0]
+        pending = np.flatnonzero(labels != truth)
+        for i in range(1, self.n_classifiers_):
+            if pending.size == 0:
+                break
+            X_rows = X[pending]
+            X_rows_in = X_rows if X_in is X else _safe_indexing(X_in, pending)
+            pred = self._member_outputs(X_rows_in, X_rows, False, [i])[0][:, 0]
+            right = pred == truth[pending]
+            labels[pending[right]] = pred[right]
+            pending = pending[~right]
+        return self.classes_.take(labels)
 
     @available_if(BaseDynamicSelection._members_have_proba)
     def predict_proba(self, X, y=None):
