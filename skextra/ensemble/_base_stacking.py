@@ -41,6 +41,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ..gpu._dispatch import DEVICE_CONSTRAINT, DEVICE_DOC, members_to_device
 from ..utils import fit_members_oof
 from ..utils._oof import _slice_params
 
@@ -57,6 +58,7 @@ _PASSTHROUGH = {
 }
 
 _SHARED_PARAM_DOCS = {
+    "device": DEVICE_DOC,
     "passthrough": """passthrough : bool or {"inputs", "layers", "all"}, default=False
         What each layer after the first, and the final estimator, is trained
         on besides the predictions of the layer just before it:
@@ -151,6 +153,7 @@ class _BaseStacking(
         "sampler": [None, HasMethods(["fit_resample"])],
         "early_stopping_rounds": [None, Interval(Integral, 1, None, closed="left")],
         "scoring": [None, StrOptions(set(get_scorer_names())), callable],
+        "device": DEVICE_CONSTRAINT,
     }
 
     @abstractmethod
@@ -534,7 +537,7 @@ class _BaseStacking(
 
     def _fit_stack(self, X, y, sample_weight=None, groups=None, **fit_params):
         layers = self._validate_layers()
-        final = self._make_final_estimator()
+        final = members_to_device([self._make_final_estimator()], self.device)[0]
         X, y = self._validate_X_y(X, y)
         y = self._encode_y(y)
         member_names = [
@@ -561,7 +564,7 @@ class _BaseStacking(
         for names, estimators in layers:
             live = [(name, est) for name, est in zip(names, estimators) if not _is_drop(est)]
             live_names = [name for name, _ in live]
-            live_estimators = [est for _, est in live]
+            live_estimators = members_to_device([est for _, est in live], self.device)
             methods = [_response_method(name, est, stack_method) for name, est in live]
             if prefit:
                 fitted, preds = self._predict_prefit(

@@ -148,6 +148,8 @@ class BlendingClassifier(_Blending, ClassifierMixin, _BaseStacking):
 
     %(scoring)s
 
+    %(device)s
+
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
@@ -245,6 +247,7 @@ class BlendingClassifier(_Blending, ClassifierMixin, _BaseStacking):
         sampler=None,
         early_stopping_rounds=None,
         scoring=None,
+        device=None,
     ):
         self.estimators = estimators
         self.final_estimator = final_estimator
@@ -260,6 +263,7 @@ class BlendingClassifier(_Blending, ClassifierMixin, _BaseStacking):
         self.sampler = sampler
         self.early_stopping_rounds = early_stopping_rounds
         self.scoring = scoring
+        self.device = device
 
     def _stack_method_param(self):
         return self.stack_method
@@ -385,6 +389,8 @@ class BlendingRegressor(_Blending, RegressorMixin, _BaseStacking):
 
     %(scoring)s
 
+    %(device)s
+
     Attributes
     ----------
     estimators_ : list of estimators
@@ -462,6 +468,7 @@ class BlendingRegressor(_Blending, RegressorMixin, _BaseStacking):
         sampler=None,
         early_stopping_rounds=None,
         scoring=None,
+        device=None,
     ):
         self.estimators = estimators
         self.final_estimator = final_estimator
@@ -475,6 +482,7 @@ class BlendingRegressor(_Blending, RegressorMixin, _BaseStacking):
         self.sampler = sampler
         self.early_stopping_rounds = early_stopping_rounds
         self.scoring = scoring
+        self.device = device
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, *, sample_weight=None, **fit_params):

@@ -106,6 +106,8 @@ class StackingClassifier(_StackingCV, ClassifierMixin, _BaseStacking):
 
     %(scoring)s
 
+    %(device)s
+
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
@@ -227,6 +229,7 @@ class StackingClassifier(_StackingCV, ClassifierMixin, _BaseStacking):
         sampler=None,
         early_stopping_rounds=None,
         scoring=None,
+        device=None,
     ):
         self.estimators = estimators
         self.final_estimator = final_estimator
@@ -239,6 +242,7 @@ class StackingClassifier(_StackingCV, ClassifierMixin, _BaseStacking):
         self.sampler = sampler
         self.early_stopping_rounds = early_stopping_rounds
         self.scoring = scoring
+        self.device = device
 
     def _stack_method_param(self):
         return self.stack_method
@@ -385,6 +389,8 @@ class StackingRegressor(_StackingCV, RegressorMixin, _BaseStacking):
 
     %(scoring)s
 
+    %(device)s
+
     Attributes
     ----------
     estimators_ : list of estimators
@@ -472,6 +478,7 @@ class StackingRegressor(_StackingCV, RegressorMixin, _BaseStacking):
         sampler=None,
         early_stopping_rounds=None,
         scoring=None,
+        device=None,
     ):
         self.estimators = estimators
         self.final_estimator = final_estimator
@@ -483,6 +490,7 @@ class StackingRegressor(_StackingCV, RegressorMixin, _BaseStacking):
         self.sampler = sampler
         self.early_stopping_rounds = early_stopping_rounds
         self.scoring = scoring
+        self.device = device
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, *, sample_weight=None, groups=None, **fit_params):

@@ -42,6 +42,8 @@ from skextra.ensemble import (
     RRC,
     APosteriori,
     APriori,
+    BlendingClassifier,
+    BlendingRegressor,
     CombinationClassifier,
     CombinationRegressor,
     DESClustering,
@@ -55,6 +57,8 @@ from skextra.ensemble import (
     Oracle,
     Rank,
     SingleBest,
+    StackingClassifier,
+    StackingRegressor,
     StaticSelection,
 )
 from skextra.ensemble._dynamic._neighbors import ExactNeighbors, make_searcher
@@ -107,6 +111,12 @@ CLASSIFIERS = {
     "CombinationClassifier": lambda m, d: CombinationClassifier(
         [("m", m), ("nb", GaussianNB())], device=d
     ),
+    "StackingClassifier": lambda m, d: StackingClassifier(
+        [("m", m), ("nb", GaussianNB())], cv=3, device=d
+    ),
+    "BlendingClassifier": lambda m, d: BlendingClassifier(
+        [("m", m), ("nb", GaussianNB())], random_state=0, device=d
+    ),
     "BalancedBaggingClassifier": lambda m, d: BalancedBaggingClassifier(
         m, n_estimators=3, random_state=0, device=d
     ),
@@ -148,6 +158,14 @@ REGRESSORS = {
     ),
     "CombinationRegressor": lambda m, d: CombinationRegressor(
         [("m", m), ("tree", DecisionTreeRegressor(max_depth=3, random_state=0))], device=d
+    ),
+    "StackingRegressor": lambda m, d: StackingRegressor(
+        [("m", m), ("tree", DecisionTreeRegressor(max_depth=3, random_state=0))],
+        cv=3, device=d,
+    ),
+    "BlendingRegressor": lambda m, d: BlendingRegressor(
+        [("m", m), ("tree", DecisionTreeRegressor(max_depth=3, random_state=0))],
+        random_state=0, device=d,
     ),
     "DynamicSelectionRegressor": lambda m, d: DynamicSelectionRegressor(
         [m, DecisionTreeRegressor(max_depth=3, random_state=0)], random_state=0, device=d
