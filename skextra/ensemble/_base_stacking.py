@@ -42,7 +42,8 @@ from sklearn.utils.validation import (
 )
 
 from ..gpu._dispatch import DEVICE_CONSTRAINT, DEVICE_DOC, members_to_device
-from ..utils import fit_members_oof
+from ..gpu._resident import member_inputs
+from ..utils import fit_members_oof, to_host
 from ..utils._oof import _slice_params
 
 _AUTO_METHODS = ("predict_proba", "decision_function", "predict")
@@ -492,7 +493,7 @@ class _BaseStacking(
     # ---------------------------------------------------------- meta-features
     def _meta_block(self, pred, method):
         """One member's predictions as 2D meta-features."""
-        pred = np.asarray(pred)
+        pred = np.asarray(to_host(pred))
         if pred.ndim == 1:
             return pred.reshape(-1, 1)
         if method == "predict_proba" and is_classifier(self) and len(self.classes_) == 2:
@@ -604,7 +605,11 @@ class _BaseStacking(
     def _predict_prefit(self, names, estimators, methods, X):
         for est in estimators:
             check_is_fitted(est)
-        preds = [getattr(est, method)(X) for est, method in zip(estimators, methods)]
+        inputs = member_inputs(estimators, X)
+        preds = [
+            to_host(getattr(est, method)(X_in))
+            for est, method, (X_in, _) in zip(estimators, methods, inputs)
+        ]
         for name, pred in zip(names, preds):
             self.oof_predictions_[name] = np.asarray(pred)
         return list(estimators), preds
@@ -649,9 +654,10 @@ class _BaseStacking(
         outputs = []
         layer_input = X
         for fitted, methods in zip(self.layers_, self.layers_stack_method_):
+            inputs = member_inputs(fitted, layer_input)
             blocks = [
-                self._meta_block(getattr(est, method)(layer_input), method)
-                for est, method in zip(fitted, methods)
+                self._meta_block(getattr(est, method)(X_in), method)
+                for est, method, (X_in, _) in zip(fitted, methods, inputs)
             ]
             outputs.append(np.hstack(blocks))
             layer_input = self._next_input(X, outputs)

@@ -39,7 +39,8 @@ from sklearn.utils.validation import (
 )
 
 from ..gpu._dispatch import DEVICE_CONSTRAINT, fill_device_doc, members_to_device
-from ..utils._array_api import device, get_namespace, max_float_dtype, move_to, to_numpy
+from ..gpu._resident import member_inputs
+from ..utils._array_api import device, get_namespace, max_float_dtype, move_to, to_host, to_numpy
 from ..utils._oof import _reraise
 from ..utils._parallel import estimate_cost, run_longest_first
 
@@ -413,17 +414,27 @@ class _BaseMemberEnsemble(_BaseComposition):
         """Member ``k``'s predicted class indices into ``classes_``."""
         member = self.estimators_[k]
         pred = to_numpy(member.predict(X))
-        return self._class_maps_[k][np.searchsorted(np.asarray(member.classes_), pred)]
+        return self._class_maps_[k][np.searchsorted(to_numpy(member.classes_), pred)]
+
+    def _inputs(self, X, members):
+        """``X`` for each of ``members``: one device copy for the GPU ones."""
+        return [X_k for X_k, _ in member_inputs([self.estimators_[k] for k in members], X)]
 
     def _stack_proba(self, X, members=None):
         members = range(len(self.estimators_)) if members is None else members
-        outputs = [self._member_proba(k, X) for k in members]
+        outputs = [
+            to_host(self._member_proba(k, X_k))
+            for k, X_k in zip(members, self._inputs(X, members))
+        ]
         xp = get_namespace(*outputs)
         return xp.stack(outputs)
 
     def _stack_predictions(self, X, members=None):
         members = range(len(self.estimators_)) if members is None else members
-        outputs = [self.estimators_[k].predict(X) for k in members]
+        outputs = [
+            to_host(self.estimators_[k].predict(X_k))
+            for k, X_k in zip(members, self._inputs(X, members))
+        ]
         xp = get_namespace(*outputs)
         outputs = [xp.reshape(o, (-1,)) if o.ndim > 1 else o for o in outputs]
         return xp.stack([xp.astype(o, xp.float64) for o in outputs])
@@ -483,11 +494,12 @@ class _BaseCombination(_BaseMemberEnsemble):
         members = members_to_device(members, self.device)
         fitted = list(members)
         jobs, costs, todo = [], [], []
+        inputs = member_inputs(members, X, y)
         for k, (name, member) in enumerate(zip(names, members)):
             if _is_frozen(member):
                 continue
             params = _member_fit_params(name, member, sample_weight)
-            jobs.append((_fit_member, (member, X, y, params, name), {}))
+            jobs.append((_fit_member, (member, *inputs[k], params, name), {}))
             costs.append(estimate_cost(member, len(y)))
             todo.append(k)
         results = run_longest_first(jobs, costs, n_jobs=self.n_jobs, verbose=self.verbose)
@@ -637,7 +649,10 @@ class CombinationClassifier(ClassifierMixin, _BaseCombination):
         return self._fit(X, y, sample_weight)
 
     def _votes(self, X):
-        labels = np.stack([self._member_labels(k, X) for k in range(len(self.estimators_))])
+        members = range(len(self.estimators_))
+        labels = np.stack(
+            [self._member_labels(k, X_k) for k, X_k in zip(members, self._inputs(X, members))]
+        )
         return combine_votes(labels, len(self.classes_), weights=self.weights_)
 
     def predict_proba(self, X):

@@ -544,11 +544,20 @@ class DeviceEstimator(MetaEstimatorMixin, BaseEstimator):
             return to_numpy(result)
         return result
 
+    def _native(self, array):
+        """``array`` as the (non array-API) inner estimator takes it."""
+        if not _is_foreign_array(array) or self.backend_ == "cuml":
+            return array
+        if self.backend_ == "xgboost" and type(array).__module__.startswith("cupy"):
+            return array
+        return to_numpy(array)
+
     def _run(self, method, X, *args, **kwargs):
         check_is_fitted(self)
         inner = getattr(self.estimator_, method)
         if self.backend_ != "array_api":
-            return inner(X, *args, **kwargs)
+            args = tuple(self._native(a) for a in args)
+            return inner(self._native(X), *args, **kwargs)
         X_dev = self._move_in(X)
         with sklearn.config_context(array_api_dispatch=True):
             return self._back(inner(X_dev, *args, **kwargs), X)
@@ -562,7 +571,7 @@ class DeviceEstimator(MetaEstimatorMixin, BaseEstimator):
         self.estimator_ = estimator
         self.backend_ = backend
         if backend != "array_api":
-            return getattr(estimator, method)(X, y, **fit_params)
+            return getattr(estimator, method)(self._native(X), self._native(y), **fit_params)
         X_dev = self._move_in(X)
         y_dev = y
         if y is not None:

@@ -28,6 +28,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ..gpu._dispatch import DEVICE_CONSTRAINT, fill_device_doc, members_to_device
 from ._validation import (
     check_n_classes,
     check_resampling,
@@ -96,6 +97,7 @@ class _BaseResampledBoost(ClassifierMixin, BaseEstimator):
         "max_retries": [Interval(numbers.Integral, 0, None, closed="left")],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
+        "device": DEVICE_CONSTRAINT,
     }
 
     @abstractmethod
@@ -108,6 +110,7 @@ class _BaseResampledBoost(ClassifierMixin, BaseEstimator):
         max_retries=1,
         random_state=None,
         verbose=0,
+        device=None,
     ):
         self.estimator = estimator
         self.n_estimators = n_estimators
@@ -115,6 +118,7 @@ class _BaseResampledBoost(ClassifierMixin, BaseEstimator):
         self.max_retries = max_retries
         self.random_state = random_state
         self.verbose = verbose
+        self.device = device
 
     @abstractmethod
     def _make_sampler(self):
@@ -196,6 +200,9 @@ class _BaseResampledBoost(ClassifierMixin, BaseEstimator):
         initial_weight = sample_weight.copy()
 
         estimator = self._validate_estimator()
+        # The member is dispatched once; every round clones the dispatched
+        # template. On the CPU it is the very object given (bit-identical).
+        estimator = members_to_device([estimator], self.device)[0]
         sampler = self._make_sampler()
         self._check_sampler(sampler, y)
         y_encoded = np.searchsorted(self.classes_, y)
@@ -539,6 +546,7 @@ def _doc(template):
     )
 
 
+@fill_device_doc
 class BalancedBoostClassifier(_BaseResampledBoost):
     __doc__ = _doc(
         """SAMME boosting with any imbalanced-learn sampler in every round.
@@ -561,6 +569,8 @@ class BalancedBoostClassifier(_BaseResampledBoost):
         their class.
 
 %(common_params)s
+
+    {{device}}
 
     Attributes
     ----------
@@ -604,6 +614,7 @@ class BalancedBoostClassifier(_BaseResampledBoost):
         max_retries=1,
         random_state=None,
         verbose=0,
+        device=None,
     ):
         super().__init__(
             estimator,
@@ -612,6 +623,7 @@ class BalancedBoostClassifier(_BaseResampledBoost):
             max_retries=max_retries,
             random_state=random_state,
             verbose=verbose,
+            device=device,
         )
         self.sampler = sampler
 
@@ -622,6 +634,7 @@ class BalancedBoostClassifier(_BaseResampledBoost):
         check_resampling(sampler, y, param="sampler")
 
 
+@fill_device_doc
 class RUSBoostClassifier(_BaseResampledBoost):
     __doc__ = _doc(
         """RUSBoost: random under-sampling in every boosting round.
@@ -644,6 +657,8 @@ class RUSBoostClassifier(_BaseResampledBoost):
 
     replacement : bool, default=False
         Whether the under-sampler draws with replacement.
+
+    {{device}}
 
     Attributes
     ----------
@@ -697,6 +712,7 @@ class RUSBoostClassifier(_BaseResampledBoost):
         replacement=False,
         random_state=None,
         verbose=0,
+        device=None,
     ):
         super().__init__(
             estimator,
@@ -705,6 +721,7 @@ class RUSBoostClassifier(_BaseResampledBoost):
             max_retries=max_retries,
             random_state=random_state,
             verbose=verbose,
+            device=device,
         )
         self.sampling_strategy = sampling_strategy
         self.replacement = replacement
@@ -718,6 +735,7 @@ class RUSBoostClassifier(_BaseResampledBoost):
         check_sampling_strategy_feasible(self.sampling_strategy, y, "under-sampling")
 
 
+@fill_device_doc
 class OverBoostClassifier(_BaseResampledBoost):
     __doc__ = _doc(
         """Random over-sampling in every boosting round.
@@ -737,6 +755,8 @@ class OverBoostClassifier(_BaseResampledBoost):
     sampling_strategy : float, str, dict or callable, default="auto"
         Passed to imbalanced-learn's ``RandomOverSampler``: which classes to
         over-sample and to what size.
+
+    {{device}}
 
     Attributes
     ----------
@@ -777,6 +797,7 @@ class OverBoostClassifier(_BaseResampledBoost):
         sampling_strategy="auto",
         random_state=None,
         verbose=0,
+        device=None,
     ):
         super().__init__(
             estimator,
@@ -785,6 +806,7 @@ class OverBoostClassifier(_BaseResampledBoost):
             max_retries=max_retries,
             random_state=random_state,
             verbose=verbose,
+            device=device,
         )
         self.sampling_strategy = sampling_strategy
 
@@ -795,6 +817,7 @@ class OverBoostClassifier(_BaseResampledBoost):
         check_sampling_strategy_feasible(self.sampling_strategy, y, "over-sampling")
 
 
+@fill_device_doc
 class SMOTEBoostClassifier(_BaseResampledBoost):
     __doc__ = _doc(
         """SMOTEBoost: SMOTE over-sampling in every boosting round.
@@ -820,6 +843,8 @@ class SMOTEBoostClassifier(_BaseResampledBoost):
     k_neighbors : int, default=5
         Number of same-class neighbours SMOTE interpolates towards. Every
         class SMOTE over-samples needs more than ``k_neighbors`` rows.
+
+    {{device}}
 
     Attributes
     ----------
@@ -867,6 +892,7 @@ class SMOTEBoostClassifier(_BaseResampledBoost):
         k_neighbors=5,
         random_state=None,
         verbose=0,
+        device=None,
     ):
         super().__init__(
             estimator,
@@ -875,6 +901,7 @@ class SMOTEBoostClassifier(_BaseResampledBoost):
             max_retries=max_retries,
             random_state=random_state,
             verbose=verbose,
+            device=device,
         )
         self.sampling_strategy = sampling_strategy
         self.k_neighbors = k_neighbors

@@ -6,6 +6,8 @@ from ._array_api import (
     is_numpy_namespace,
     max_float_dtype,
     move_to,
+    take_rows,
+    to_host,
     to_numpy,
 )
 from ._oof import OOFResult, fit_members_oof
@@ -21,5 +23,7 @@ __all__ = [
     "max_float_dtype",
     "move_to",
     "run_longest_first",
+    "take_rows",
+    "to_host",
     "to_numpy",
 ]

@@ -15,6 +15,7 @@ here follows the arrays it is given whatever scikit-learn's
 """
 
 import numpy as np
+from sklearn.utils import _safe_indexing
 
 try:  # the standalone package when installed: it may know newer libraries
     import array_api_compat as _compat
@@ -179,6 +180,35 @@ def to_numpy(array, xp=None):
         return np.asarray(array)
 
 
+def to_host(array):
+    """``array`` as a NumPy array when it lives in another namespace, else as is.
+
+    Unlike :func:`to_numpy`, host objects (pandas, lists, sparse matrices)
+    are returned unchanged.
+
+    Parameters
+    ----------
+    array : object
+        Anything.
+
+    Returns
+    -------
+    array : object
+
+    Examples
+    --------
+    >>> import array_api_strict as xps
+    >>> from skextra.utils import to_host
+    >>> to_host(xps.asarray([1, 2]))
+    array([1, 2])
+    >>> to_host([1, 2])
+    [1, 2]
+    """
+    if isinstance(array, np.ndarray) or not _compat.is_array_api_obj(array):
+        return array
+    return to_numpy(array)
+
+
 def move_to(array, *, xp, device=None):
     """Put a NumPy (or other) array into namespace ``xp`` on ``device``.
 
@@ -212,6 +242,42 @@ def move_to(array, *, xp, device=None):
     if device is None:
         return xp.asarray(array)
     return xp.asarray(array, device=device)
+
+
+def take_rows(array, indices):
+    """Rows ``indices`` of ``array``, on the array's own device.
+
+    NumPy arrays, pandas objects, lists and sparse matrices are indexed with
+    :func:`sklearn.utils._safe_indexing`; arrays of another namespace (CuPy,
+    PyTorch) with ``xp.take``, the indices being copied to their device, so
+    the rows never leave it.
+
+    Parameters
+    ----------
+    array : array-like of shape (n_samples, ...)
+        The data.
+    indices : array-like of int
+        Row indices.
+
+    Returns
+    -------
+    rows : same kind as ``array``
+
+    Examples
+    --------
+    >>> import array_api_strict as xps
+    >>> from skextra.utils import take_rows, to_numpy
+    >>> to_numpy(take_rows(xps.asarray([[1.0], [2.0], [3.0]]), [2, 0]))
+    array([[3.],
+           [1.]])
+    """
+    if array is None or isinstance(array, np.ndarray) or not _compat.is_array_api_obj(array):
+        return _safe_indexing(array, indices)
+    xp = get_namespace(array)
+    if is_numpy_namespace(xp):
+        return _safe_indexing(array, indices)
+    where = _compat.device(array)
+    return xp.take(array, xp.asarray(np.asarray(indices), device=where), axis=0)
 
 
 def max_float_dtype(xp, device=None):

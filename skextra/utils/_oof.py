@@ -15,6 +15,7 @@ from sklearn.base import clone, is_classifier
 from sklearn.metrics import check_scoring
 from sklearn.utils import _safe_indexing
 
+from ._array_api import take_rows, to_host, to_numpy
 from ._parallel import estimate_cost, run_longest_first
 
 _PREDICT_METHODS = ("predict_proba", "decision_function", "predict")
@@ -125,7 +126,7 @@ def _align_to_classes(pred, method, fold_classes, n_classes):
     """Give predictions one column per class of the whole training set."""
     if method == "predict" or fold_classes is None:
         return pred
-    fold_classes = np.asarray(fold_classes)
+    fold_classes = to_numpy(fold_classes)
     if len(fold_classes) == n_classes:
         return pred
     if method == "decision_function" and (n_classes <= 2 or pred.ndim == 1):
@@ -159,14 +160,14 @@ def _fit_one(
     keep,
 ):
     """Fit one member on ``train``; predict and score ``test`` if given."""
-    n_samples = len(y)
+    n_samples = y.shape[0]
     estimator = clone(estimator)
     if train is None:
         params = dict(fit_params or {})
     else:
         params = _slice_params(fit_params, train, n_samples)
-    X_train = X if train is None else _safe_indexing(X, train)
-    y_train = y if train is None else _safe_indexing(y, train)
+    X_train = X if train is None else take_rows(X, train)
+    y_train = y if train is None else take_rows(y, train)
     if sampler is not None:
         X_train, y_train, params = _resample(sampler, X_train, y_train, params)
     library = _library_of(estimator)
@@ -174,8 +175,8 @@ def _fit_one(
         estimator.set_params(n_estimators=n_estimators)
     X_test = y_test = None
     if test is not None:
-        X_test = _safe_indexing(X, test)
-        y_test = _safe_indexing(y, test)
+        X_test = take_rows(X, test)
+        y_test = take_rows(y, test)
     best = None
     try:
         if early_stopping_rounds and library is not None and test is not None:
@@ -206,15 +207,15 @@ def _fit_one(
         pred = getattr(estimator, method)(X_test)
     except Exception as exc:
         _reraise(exc, name, where)
-    pred = np.asarray(pred)
+    pred = np.asarray(to_host(pred))
     if n_classes is not None:
         pred = _align_to_classes(
             pred, method, getattr(estimator, "classes_", None), n_classes
         )
     if scorer is not None:
-        score = scorer(estimator, X_test, y_test)
+        score = scorer(estimator, to_host(X_test), to_host(y_test))
     else:
-        score = _score_from_predictions(pred, np.asarray(y_test), method, n_classes)
+        score = _score_from_predictions(pred, np.asarray(to_host(y_test)), method, n_classes)
     return (estimator if keep else None), pred, score, best
 
 
@@ -262,6 +263,11 @@ def fit_members_oof(
     jobs, longest first. With ``early_stopping_rounds``, XGBoost and LightGBM
     members stop on each fold's held-out part and the full refit uses the
     mean number of rounds found (the refits then run after the folds).
+
+    Members that run on the GPU (cuML estimators, a
+    :class:`~skextra.gpu.DeviceEstimator`, XGBoost on CUDA with CuPy) share
+    one copy of ``X`` and ``y`` on the device, made here once; their folds
+    are cut on the device and only their predictions come back to the host.
 
     Parameters
     ----------
@@ -320,7 +326,7 @@ def fit_members_oof(
     names = list(names) if names is not None else [f"estimator_{i}" for i in range(n_members)]
     fit_params = list(fit_params) if fit_params is not None else [{} for _ in estimators]
     y = np.asarray(y)
-    n_samples = len(y)
+    n_samples = y.shape[0]
     splits = [(np.asarray(tr), np.asarray(te)) for tr, te in cv.split(X, y, groups)]
     n_splits = len(splits)
     counts = np.zeros(n_samples, dtype=int)
@@ -345,10 +351,18 @@ def fit_members_oof(
         for i in live
     }
 
+    # GPU members share one device copy of X and y; samplers work on the host.
+    if sampler is None:
+        from ..gpu._resident import member_inputs
+
+        inputs = dict(zip(live, member_inputs([estimators[i] for i in live], X, y)))
+    else:
+        inputs = {i: (X, y) for i in live}
+
     def job(i, train, test, where, n_estimators=None):
         return (
             _fit_one,
-            (estimators[i], X, y, train, test),
+            (estimators[i], *inputs[i], train, test),
             dict(
                 name=names[i],
                 where=where,

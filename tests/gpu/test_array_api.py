@@ -112,3 +112,89 @@ def test_without_scipy_array_api_the_estimator_stays_on_the_cpu(fake_gpu, monkey
 
     monkeypatch.delenv("SCIPY_ARRAY_API", raising=False)
     assert type(to_device(Ridge(), device="gpu")) is Ridge
+
+
+RESIDENT_SCRIPT = textwrap.dedent(
+    """
+    import sys
+    import numpy as np
+    import array_api_strict as xp
+    from sklearn.datasets import make_classification
+    from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
+    from sklearn.naive_bayes import GaussianNB
+    from sklearn.tree import DecisionTreeClassifier
+
+    from skextra.ensemble import (
+        KNORAE, CombinationClassifier, EnsembleSelectionClassifier, StackingClassifier)
+    from skextra.gpu import _device
+    from skextra.utils import _array_api
+
+    device1 = xp.Device("device1")
+    _device._detect = lambda: "Fake GPU"
+    _device._gpu_namespace = lambda: (xp, device1)
+
+    X, y = make_classification(n_samples=240, n_features=6, n_informative=4,
+                               n_classes=3, random_state=0)
+    copies = []
+    move_to = _array_api.move_to
+
+    def counted(array, **kwargs):
+        if kwargs["xp"] is not xp:
+            return move_to(array, **kwargs)
+        if isinstance(array, np.ndarray) and array.shape[1:] == (X.shape[1],):
+            copies.append(array.shape[0])
+        out = move_to(array, **kwargs)
+        assert out.device == device1
+        return out
+
+    for name, module in list(sys.modules.items()):
+        if name.startswith("skextra") and getattr(module, "move_to", None) is move_to:
+            module.move_to = counted
+
+    def members():
+        return [("lda", LinearDiscriminantAnalysis()), ("nb", GaussianNB()),
+                ("tree", DecisionTreeClassifier(max_depth=3, random_state=0))]
+
+    # Rows of X copied to the device at fit and at predict. Stacking and
+    # ensemble selection: X once, shared by the 2 GPU members' 3 fold fits,
+    # 3 fold predictions and refit. Combination: X once for both fits.
+    # KNORA-E: the pool's training half, then the DSEL half once for the
+    # members and once for the neighbour index; at predict the rows once for
+    # the members and the undecided rows for the neighbour search.
+    cases = [
+        (lambda d: StackingClassifier(members(), cv=3, device=d), [240], [240]),
+        (lambda d: EnsembleSelectionClassifier(members(), cv=3, ensemble_size=5,
+                                               device=d), [240], [240]),
+        (lambda d: CombinationClassifier(members(), device=d), [240], [240]),
+        (lambda d: KNORAE([m for _, m in members()], random_state=0, device=d),
+         [120, 120, 120], None),
+    ]
+    for build, at_fit, at_predict in cases:
+        cpu = build("cpu").fit(X, y)
+        expected = cpu.predict_proba(X)
+        assert not copies
+        gpu = build("gpu").fit(X, y)
+        assert copies == at_fit, (type(gpu).__name__, copies)
+        del copies[:]
+        proba = gpu.predict_proba(X)
+        if at_predict is not None:
+            assert copies == at_predict, (type(gpu).__name__, copies)
+        else:
+            assert copies[0] == X.shape[0] and len(copies) <= 2, copies
+        del copies[:]
+        assert isinstance(proba, np.ndarray)
+        np.testing.assert_allclose(proba, expected, rtol=1e-6, atol=1e-8)
+        np.testing.assert_array_equal(gpu.predict(X), cpu.predict(X))
+        del copies[:]
+    print("OK")
+    """
+)
+
+
+def test_members_on_the_device_share_one_copy_of_the_data():
+    env = dict(os.environ, SCIPY_ARRAY_API="1")
+    done = subprocess.run(
+        [sys.executable, "-c", RESIDENT_SCRIPT], capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().endswith("OK")

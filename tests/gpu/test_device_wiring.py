@@ -21,7 +21,7 @@ from sklearn.ensemble import BaggingClassifier
 from sklearn.frozen import FrozenEstimator
 from sklearn.naive_bayes import GaussianNB
 from sklearn.neighbors import NearestNeighbors
-from sklearn.pipeline import make_pipeline
+from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from xgboost import XGBClassifier, XGBRegressor
@@ -66,12 +66,16 @@ from skextra.gpu import DeviceEstimator, GPUNeighbors, _device, _dispatch, membe
 from skextra.resampling import (
     BalanceCascadeClassifier,
     BalancedBaggingClassifier,
+    BalancedBoostClassifier,
     BalancedRandomForestClassifier,
     EasyEnsembleClassifier,
     OverBaggingClassifier,
+    OverBoostClassifier,
     RoughlyBalancedBaggingClassifier,
+    RUSBoostClassifier,
     SelfPacedEnsembleClassifier,
     SMOTEBaggingClassifier,
+    SMOTEBoostClassifier,
     UnderBaggingClassifier,
 )
 from skextra.utils import get_namespace
@@ -93,6 +97,20 @@ def xgb_regressor_member():
     return make_pipeline(
         StandardScaler(), XGBRegressor(n_estimators=3, max_depth=2, n_jobs=1, random_state=0)
     )
+
+
+class WeightedPipeline(Pipeline):
+    """A pipeline whose ``fit`` takes ``sample_weight`` (given to its last step)."""
+
+    def fit(self, X, y=None, sample_weight=None):
+        params = {}
+        if sample_weight is not None:
+            params[f"{self.steps[-1][0]}__sample_weight"] = sample_weight
+        return super().fit(X, y, **params)
+
+
+def weighted_xgb_member():
+    return WeightedPipeline(xgb_member().steps)
 
 
 def _dynamic(cls):
@@ -141,6 +159,19 @@ CLASSIFIERS = {
     "SelfPacedEnsembleClassifier": lambda m, d: SelfPacedEnsembleClassifier(
         m, n_estimators=3, random_state=0, device=d
     ),
+    # The boosting rows get weighted_xgb_member() (see MEMBERS).
+    "BalancedBoostClassifier": lambda m, d: BalancedBoostClassifier(
+        m, n_estimators=3, random_state=0, device=d
+    ),
+    "RUSBoostClassifier": lambda m, d: RUSBoostClassifier(
+        m, n_estimators=3, random_state=0, device=d
+    ),
+    "OverBoostClassifier": lambda m, d: OverBoostClassifier(
+        m, n_estimators=3, random_state=0, device=d
+    ),
+    "SMOTEBoostClassifier": lambda m, d: SMOTEBoostClassifier(
+        m, n_estimators=3, k_neighbors=3, random_state=0, device=d
+    ),
     **{
         cls.__name__: _dynamic(cls)
         for cls in (
@@ -172,6 +203,21 @@ REGRESSORS = {
     ),
 }
 
+# name -> member factory, for the rows that cannot take xgb_member(): boosting
+# passes the round weights to every member's fit and rejects an estimator whose
+# fit has no sample_weight parameter, which a plain Pipeline's fit has not. The
+# same scaler + XGBoost pipeline, with sample_weight routed to XGBoost, keeps the
+# dispatch of a pipeline under test (cuML scaler, XGBoost on "cuda").
+MEMBERS = {
+    name: weighted_xgb_member
+    for name in (
+        "BalancedBoostClassifier",
+        "RUSBoostClassifier",
+        "OverBoostClassifier",
+        "SMOTEBoostClassifier",
+    )
+}
+
 CASES = [(name, build, False) for name, build in CLASSIFIERS.items()] + [
     (name, build, True) for name, build in REGRESSORS.items()
 ]
@@ -182,7 +228,9 @@ def _data(regressor):
     return (X_reg, y_reg) if regressor else (X, y)
 
 
-def _member(regressor):
+def _member(regressor, name=None):
+    if name in MEMBERS:
+        return MEMBERS[name]()
     return xgb_regressor_member() if regressor else xgb_member()
 
 
@@ -244,13 +292,13 @@ def test_every_ensemble_with_a_device_parameter_is_checked_here():
 def test_cpu_auto_and_none_give_identical_results(no_gpu, gpu_path_forbidden, name,
                                                   build, regressor):
     X_, y_ = _data(regressor)
-    reference = _outputs(build(_member(regressor), "cpu").fit(X_, y_), X_)
+    reference = _outputs(build(_member(regressor, name), "cpu").fit(X_, y_), X_)
     for device in ("auto", None):
-        fitted = build(_member(regressor), device).fit(X_, y_)
+        fitted = build(_member(regressor, name), device).fit(X_, y_)
         for got, want in zip(_outputs(fitted, X_), reference):
             np.testing.assert_array_equal(got, want)
     with skextra.config_context(device="cpu"):
-        fitted = build(_member(regressor), None).fit(X_, y_)
+        fitted = build(_member(regressor, name), None).fit(X_, y_)
     for got, want in zip(_outputs(fitted, X_), reference):
         np.testing.assert_array_equal(got, want)
 
@@ -259,10 +307,10 @@ def test_cpu_auto_and_none_give_identical_results(no_gpu, gpu_path_forbidden, na
 def test_gpu_without_a_gpu_raises(no_gpu, name, build, regressor):
     X_, y_ = _data(regressor)
     with pytest.raises(RuntimeError, match="no GPU is usable"):
-        build(_member(regressor), "gpu").fit(X_, y_)
+        build(_member(regressor, name), "gpu").fit(X_, y_)
     with skextra.config_context(device="gpu"):
         with pytest.raises(RuntimeError, match="no GPU is usable"):
-            build(_member(regressor), None).fit(X_, y_)
+            build(_member(regressor, name), None).fit(X_, y_)
 
 
 def test_balanced_random_forest_checks_the_device_and_grows_on_the_cpu(
@@ -288,7 +336,7 @@ def test_gpu_fits_the_dispatched_members_and_leaves_the_given_ones(
     fake_gpu, cuml_scaler, gpu_arrays_on_host, name, build, regressor
 ):
     X_, y_ = _data(regressor)
-    member = _member(regressor)
+    member = _member(regressor, name)
     estimator = build(member, "gpu")
     params_before = repr(estimator.get_params(deep=True))
     with warnings.catch_warnings():

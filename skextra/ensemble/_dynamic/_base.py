@@ -122,8 +122,9 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ...gpu._device import resolve_device
 from ...gpu._dispatch import DEVICE_DOC, members_to_device
+from ...gpu._resident import _wants_device, member_inputs
 from ...utils._parallel import estimate_cost, run_longest_first
-from ...utils._array_api import to_numpy
+from ...utils._array_api import to_host, to_numpy
 from ._neighbors import canonical_order, fit_searcher, make_searcher
 
 __all__ = [
@@ -610,7 +611,8 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
         else:
             estimators = [_seed_estimator(clone(_unfreeze(m)), rng) for m in pool]
             estimators = _pool_to_device(estimators, device)
-            jobs = [(_fit_member, (est, X_train, y_train), {}) for est in estimators]
+            inputs = member_inputs(estimators, X_train, y_train)
+            jobs = [(_fit_member, (est, *xy), {}) for est, xy in zip(estimators, inputs)]
             costs = [estimate_cost(est, len(y_train)) for est in estimators]
             members = run_longest_first(jobs, costs, n_jobs=self.n_jobs)
             self.pool_classifiers_ = members
@@ -759,12 +761,13 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
         estimator's keeps its own checks.
         """
         own_names = getattr(self, "feature_names_in_", None)
+        self._device_members_ = [_wants_device(m) for m in self.members_]
         self._label_lookup_ = []
         self._proba_columns_ = []
         self._tree_members_ = []
         all_columns = np.arange(self.n_classes_)
         for member, index in zip(self.members_, self._member_index_):
-            classes = np.asarray(member.classes_)
+            classes = to_numpy(member.classes_)
             order = np.argsort(classes, kind="stable")
             self._label_lookup_.append((classes[order], index[order]))
             in_order = np.array_equal(index, all_columns)
@@ -782,7 +785,13 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
         float32 rows given to decision trees during one pass over the pool."""
         member = self.members_[i]
         if not self._tree_members_[i]:
-            return getattr(member, method)(self._member_inputs(i, X_in, X))
+            X_i = self._member_inputs(i, X_in, X)
+            if X_i is X and self._device_members_[i]:
+                # One device copy of the rows for all GPU members of the pass.
+                if "device" not in shared:
+                    shared["device"] = member_inputs([member], X)[0][0]
+                X_i = shared["device"]
+            return to_host(getattr(member, method)(X_i))
         if "float32" not in shared:
             shared["float32"] = np.asarray(X, dtype=np.float32)
         X32 = shared["float32"]

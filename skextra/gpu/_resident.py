@@ -1,0 +1,89 @@
+"""One copy of the data on the device, shared by the members that take it.
+
+An ensemble fits and applies many members to the same ``X``. Fed NumPy
+arrays, each GPU member would copy ``X`` (or its fold) to the device on every
+call. Instead, :func:`member_inputs` copies ``X`` (and a numeric ``y``) to
+the device once; the members that accept device arrays get that copy, and
+folds are cut from it on the device (:func:`skextra.utils.take_rows`). Members
+that need host arrays (scikit-learn estimators without a GPU path, LightGBM,
+pipelines of mixed steps) get the host data, unchanged.
+"""
+
+import numpy as np
+
+from ..utils._array_api import _compat, _is_sparse, move_to
+from . import _device
+from ._dispatch import DeviceEstimator, _is_foreign_array, _library
+
+
+def _gpu_xgboost(estimator):
+    if _library(estimator) != "xgboost":
+        return False
+    device = estimator.get_params(deep=False).get("device")
+    return isinstance(device, str) and device.startswith(("cuda", "gpu"))
+
+
+def _wants_device(estimator):
+    """Whether ``estimator`` runs on the GPU, judged without importing anything."""
+    if isinstance(estimator, DeviceEstimator):
+        return getattr(estimator, "device_", estimator.device) == "gpu"
+    return _library(estimator) == "cuml" or _gpu_xgboost(estimator)
+
+
+def takes_device_arrays(estimator, xp):
+    """Whether ``estimator`` is to be fed arrays of namespace ``xp`` as they are.
+
+    cuML estimators and :class:`DeviceEstimator` on the GPU take any device
+    array; XGBoost on the GPU takes CuPy arrays.
+    """
+    if not _wants_device(estimator):
+        return False
+    if _gpu_xgboost(estimator):
+        return _compat.is_cupy_namespace(xp)
+    return True
+
+
+def _numeric(array):
+    if _is_foreign_array(array):
+        return True
+    dtype = getattr(array, "dtype", None)
+    if dtype is None and hasattr(array, "dtypes"):
+        return all(np.issubdtype(d, np.number) for d in array.dtypes)
+    return dtype is not None and np.issubdtype(dtype, np.number)
+
+
+def member_inputs(estimators, X, y=None):
+    """The ``(X, y)`` each member is fed, with one device copy for those that take it.
+
+    Parameters
+    ----------
+    estimators : list of estimators
+        The members (dispatched already, see :func:`members_to_device`).
+    X : array-like or sparse matrix of shape (n_samples, n_features)
+        Host data.
+    y : array-like of shape (n_samples,), default=None
+        Targets; copied to the device with ``X`` when numeric.
+
+    Returns
+    -------
+    inputs : list of (X, y)
+        One pair per member. Without a GPU member (always on a machine
+        without a GPU) every pair is ``(X, y)`` itself, nothing copied.
+    """
+    wants = [_wants_device(est) for est in estimators]
+    if (
+        not any(wants)
+        or _is_sparse(X)
+        or not _numeric(X)
+        or _device.resolve_device("auto") != "gpu"
+    ):
+        return [(X, y)] * len(estimators)
+    xp, where = _device._gpu_namespace()
+    X_device = X if _is_foreign_array(X) else move_to(np.asarray(X), xp=xp, device=where)
+    y_device = y
+    if y is not None and _numeric(y):
+        y_device = y if _is_foreign_array(y) else move_to(np.asarray(y), xp=xp, device=where)
+    return [
+        (X_device, y_device) if wanted and takes_device_arrays(est, xp) else (X, y)
+        for wanted, est in zip(wants, estimators)
+    ]
