@@ -23,7 +23,6 @@ from sklearn.base import (
     is_regressor,
 )
 from sklearn.metrics import get_scorer_names
-from sklearn.model_selection import check_cv
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import Bunch, _safe_indexing, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
@@ -32,6 +31,7 @@ from sklearn.utils.metadata_routing import (
     MethodMapping,
     process_routing,
 )
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     _check_feature_names_in,
@@ -783,3 +783,89 @@ def _fill_doc(*extra):
         return cls
 
     return decorate
+
+
+class _StackClassifierMixin:
+    """Predictions of a classifier stack: its final estimator on the meta-features."""
+
+    @available_if(_final_has("predict"))
+    def predict(self, X, **predict_params):
+        """Predict class labels for X.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input samples.
+
+        **predict_params : dict of str -> obj
+            Parameters of the final estimator's ``predict`` (routed to it
+            when metadata routing is enabled).
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Predicted class labels.
+        """
+        check_is_fitted(self)
+        return self._label_encoder.inverse_transform(
+            self._predict_meta(X, **predict_params)
+        )
+
+    @available_if(_final_has("predict_proba"))
+    def predict_proba(self, X):
+        """Predict class probabilities for X with the final estimator.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input samples.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Class probabilities, columns in the order of ``classes_``.
+        """
+        check_is_fitted(self)
+        return self.final_estimator_.predict_proba(self.transform(X))
+
+    @available_if(_final_has("decision_function"))
+    def decision_function(self, X):
+        """Decision function of the final estimator for X.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input samples.
+
+        Returns
+        -------
+        decisions : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            The final estimator's decision function.
+        """
+        check_is_fitted(self)
+        return self.final_estimator_.decision_function(self.transform(X))
+
+
+class _StackRegressorMixin:
+    """Predictions of a regressor stack: its final estimator on the meta-features."""
+
+    @available_if(_final_has("predict"))
+    def predict(self, X, **predict_params):
+        """Predict targets for X.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input samples.
+
+        **predict_params : dict of str -> obj
+            Parameters of the final estimator's ``predict`` (e.g.
+            ``return_std``), routed to it when metadata routing is enabled.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Predicted targets.
+        """
+        check_is_fitted(self)
+        return self._predict_meta(X, **predict_params)

@@ -7,10 +7,13 @@ import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context, is_classifier
 from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
-from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_is_fitted
 
-from ._base_stacking import _BaseStacking, _fill_doc, _final_has
+from ._base_stacking import (
+    _BaseStacking,
+    _fill_doc,
+    _StackClassifierMixin,
+    _StackRegressorMixin,
+)
 
 _BLENDING_CONSTRAINTS = {
     **_BaseStacking._parameter_constraints,
@@ -101,7 +104,7 @@ class _OneSplit:
 
 
 @_fill_doc(_BLENDING_DOCS)
-class BlendingClassifier(_Blending, ClassifierMixin, _BaseStacking):
+class BlendingClassifier(_Blending, _StackClassifierMixin, ClassifierMixin, _BaseStacking):
     """Blend of classifiers: a final classifier on hold-out predictions.
 
     The rows are split once: the members are fitted on the training part,
@@ -296,65 +299,9 @@ class BlendingClassifier(_Blending, ClassifierMixin, _BaseStacking):
         """
         return self._fit_stack(X, y, sample_weight=sample_weight, **fit_params)
 
-    @available_if(_final_has("predict"))
-    def predict(self, X, **predict_params):
-        """Predict class labels for X.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Input samples.
-
-        **predict_params : dict of str -> obj
-            Parameters of the final estimator's ``predict``.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Predicted class labels.
-        """
-        check_is_fitted(self)
-        return self._label_encoder.inverse_transform(
-            self._predict_meta(X, **predict_params)
-        )
-
-    @available_if(_final_has("predict_proba"))
-    def predict_proba(self, X):
-        """Predict class probabilities for X with the final estimator.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Input samples.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Class probabilities, columns in the order of ``classes_``.
-        """
-        check_is_fitted(self)
-        return self.final_estimator_.predict_proba(self.transform(X))
-
-    @available_if(_final_has("decision_function"))
-    def decision_function(self, X):
-        """Decision function of the final estimator for X.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Input samples.
-
-        Returns
-        -------
-        decisions : ndarray of shape (n_samples,) or (n_samples, n_classes)
-            The final estimator's decision function.
-        """
-        check_is_fitted(self)
-        return self.final_estimator_.decision_function(self.transform(X))
-
 
 @_fill_doc(_BLENDING_DOCS)
-class BlendingRegressor(_Blending, RegressorMixin, _BaseStacking):
+class BlendingRegressor(_Blending, _StackRegressorMixin, RegressorMixin, _BaseStacking):
     """Blend of regressors: a final regressor on hold-out predictions.
 
     The rows are split once: the members are fitted on the training part,
@@ -511,23 +458,3 @@ class BlendingRegressor(_Blending, RegressorMixin, _BaseStacking):
             The fitted estimator.
         """
         return self._fit_stack(X, y, sample_weight=sample_weight, **fit_params)
-
-    @available_if(_final_has("predict"))
-    def predict(self, X, **predict_params):
-        """Predict targets for X.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Input samples.
-
-        **predict_params : dict of str -> obj
-            Parameters of the final estimator's ``predict``.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Predicted targets.
-        """
-        check_is_fitted(self)
-        return self._predict_meta(X, **predict_params)

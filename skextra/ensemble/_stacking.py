@@ -1,16 +1,18 @@
 """Stacking classifier and regressor: scikit-learn's, with layers and more."""
 
 from copy import deepcopy
-from numbers import Integral
 
 import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context, is_classifier
 from sklearn.model_selection import check_cv
 from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_is_fitted
 
-from ._base_stacking import _BaseStacking, _fill_doc, _final_has
+from ._base_stacking import (
+    _BaseStacking,
+    _fill_doc,
+    _StackClassifierMixin,
+    _StackRegressorMixin,
+)
 
 _STACKING_CONSTRAINTS = {
     **_BaseStacking._parameter_constraints,
@@ -40,7 +42,7 @@ class _StackingCV:
 
 
 @_fill_doc()
-class StackingClassifier(_StackingCV, ClassifierMixin, _BaseStacking):
+class StackingClassifier(_StackingCV, _StackClassifierMixin, ClassifierMixin, _BaseStacking):
     """Stack of classifiers in one or more layers with a final classifier.
 
     A drop-in superset of :class:`sklearn.ensemble.StackingClassifier`: with
@@ -280,66 +282,9 @@ class StackingClassifier(_StackingCV, ClassifierMixin, _BaseStacking):
         """
         return self._fit_stack(X, y, sample_weight=sample_weight, groups=groups, **fit_params)
 
-    @available_if(_final_has("predict"))
-    def predict(self, X, **predict_params):
-        """Predict class labels for X.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Input samples.
-
-        **predict_params : dict of str -> obj
-            Parameters of the final estimator's ``predict`` (routed to it
-            when metadata routing is enabled).
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Predicted class labels.
-        """
-        check_is_fitted(self)
-        return self._label_encoder.inverse_transform(
-            self._predict_meta(X, **predict_params)
-        )
-
-    @available_if(_final_has("predict_proba"))
-    def predict_proba(self, X):
-        """Predict class probabilities for X with the final estimator.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Input samples.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Class probabilities, columns in the order of ``classes_``.
-        """
-        check_is_fitted(self)
-        return self.final_estimator_.predict_proba(self.transform(X))
-
-    @available_if(_final_has("decision_function"))
-    def decision_function(self, X):
-        """Decision function of the final estimator for X.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Input samples.
-
-        Returns
-        -------
-        decisions : ndarray of shape (n_samples,) or (n_samples, n_classes)
-            The final estimator's decision function.
-        """
-        check_is_fitted(self)
-        return self.final_estimator_.decision_function(self.transform(X))
-
 
 @_fill_doc()
-class StackingRegressor(_StackingCV, RegressorMixin, _BaseStacking):
+class StackingRegressor(_StackingCV, _StackRegressorMixin, RegressorMixin, _BaseStacking):
     """Stack of regressors in one or more layers with a final regressor.
 
     A drop-in superset of :class:`sklearn.ensemble.StackingRegressor`: with
@@ -522,24 +467,3 @@ class StackingRegressor(_StackingCV, RegressorMixin, _BaseStacking):
             The fitted estimator.
         """
         return self._fit_stack(X, y, sample_weight=sample_weight, groups=groups, **fit_params)
-
-    @available_if(_final_has("predict"))
-    def predict(self, X, **predict_params):
-        """Predict targets for X.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Input samples.
-
-        **predict_params : dict of str -> obj
-            Parameters of the final estimator's ``predict`` (e.g.
-            ``return_std``), routed to it when metadata routing is enabled.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Predicted targets.
-        """
-        check_is_fitted(self)
-        return self._predict_meta(X, **predict_params)
