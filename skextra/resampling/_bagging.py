@@ -18,7 +18,7 @@ from joblib import effective_n_jobs, parallel_config
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context, clone
 from sklearn.tree import DecisionTreeClassifier
-from sklearn.utils import _safe_indexing, check_random_state, get_tags
+from sklearn.utils import check_random_state, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
@@ -30,7 +30,8 @@ from sklearn.utils.validation import (
 )
 
 from ..gpu._dispatch import DEVICE_CONSTRAINT, fill_device_doc, members_to_device
-from ..utils import estimate_cost, run_longest_first
+from ..gpu._resident import member_inputs
+from ..utils import estimate_cost, run_longest_first, take_rows, to_host, to_numpy
 from ._validation import (
     check_n_classes,
     check_neighbors_feasible,
@@ -103,11 +104,6 @@ def stratified_bootstrap(y, rng):
     return np.sort(np.concatenate(parts))
 
 
-def take_rows(X, rows):
-    """``X[rows]`` for arrays, sparse matrices and dataframes."""
-    return _safe_indexing(X, rows)
-
-
 def stack_rows(parts):
     """Stack row blocks that are all dense or all sparse."""
     if any(sparse.issparse(part) for part in parts):
@@ -153,11 +149,16 @@ def _is_index_sampler(sampler):
 
 
 class SamplerBag:
-    """A bag: an optional class-wise bootstrap, then the sampler's resampling."""
+    """A bag: an optional class-wise bootstrap, then the sampler's resampling.
+
+    ``picks_rows``: the bag is a choice of rows made from ``y`` alone, so
+    ``X`` may live on a GPU (the rows are cut there).
+    """
 
     def __init__(self, sampler, bootstrap):
         self.sampler = sampler
         self.bootstrap = bootstrap
+        self.picks_rows = _is_index_sampler(sampler)
 
     def __call__(self, X, y, sample_weight, rng, index):
         rows = stratified_bootstrap(y, rng) if self.bootstrap else np.arange(len(y))
@@ -187,10 +188,10 @@ def fit_member(make_bag, estimator, X, y, sample_weight, seed, index):
 
 def _member_output(member, X, method, n_classes, kwargs):
     """A member's ``method`` output with one column per class of the ensemble."""
-    out = getattr(member, method)(X, **kwargs)
+    out = to_host(getattr(member, method)(X, **kwargs))
     if method == "predict":
         return np.eye(n_classes)[np.asarray(out, dtype=np.intp)]
-    member_classes = np.asarray(member.classes_, dtype=np.intp)
+    member_classes = np.asarray(to_numpy(member.classes_), dtype=np.intp)
     if method == "decision_function" and n_classes == 2:
         return out if out.ndim == 1 else out[:, -1]
     if member_classes.size == n_classes:
@@ -215,6 +216,8 @@ def average_member_outputs(members, X, method, n_classes, *, n_jobs=None, kwargs
     is the same to the last bit for any number of jobs.
     """
     n_jobs = min(effective_n_jobs(n_jobs), len(members))
+    # The members are clones of one estimator: one device copy serves all.
+    X = member_inputs(members[:1], X)[0][0]
     if n_jobs <= 1:
         outputs = member_outputs(members, X, method, n_classes, kwargs)
     else:
@@ -349,12 +352,16 @@ class BaseResampledEnsemble(ClassifierMixin, BaseEstimator):
 
     def _fit_members(self, X, y, y_encoded, sample_weight, template, seeds):
         make_bag = self._bag_maker(X, y, y_encoded)
+        X_bags = X
+        if getattr(make_bag, "picks_rows", False):
+            # Bags are cut from one device copy when the members run on a GPU.
+            X_bags = member_inputs([template], X)[0][0]
         jobs = [
-            (fit_member, (make_bag, template, X, y_encoded, sample_weight, seed, i), {})
+            (fit_member, (make_bag, template, X_bags, y_encoded, sample_weight, seed, i), {})
             for i, seed in enumerate(seeds)
         ]
         costs = [estimate_cost(template, len(y_encoded))] * len(jobs)
-        if releases_gil(template):
+        if releases_gil(template) or X_bags is not X:
             with parallel_config(prefer="threads"):
                 results = run_longest_first(jobs, costs, n_jobs=self.n_jobs)
         else:
@@ -1046,6 +1053,8 @@ class SMOTEBaggingClassifier(BaseResampledEnsemble):
 
 class RoughlyBalancedBag:
     """A roughly balanced bag: negative-binomial sizes for the reduced classes."""
+
+    picks_rows = True
 
     def __init__(self, target):
         self.target = target

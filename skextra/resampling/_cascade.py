@@ -16,6 +16,7 @@ from sklearn.ensemble import AdaBoostClassifier
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..gpu._dispatch import fill_device_doc
+from ..utils import take_rows
 from ._bagging import (
     MAX_SEED,
     UNDER_SAMPLING_STRATEGY,
@@ -24,7 +25,6 @@ from ._bagging import (
     _member_output,
     as_float,
     seed_estimator,
-    take_rows,
 )
 from ._validation import check_sampling_strategy_feasible
 
