@@ -32,7 +32,8 @@ from sklearn.utils._tags import get_tags
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._array_api import move_to, to_numpy
+from ..utils._array_api import device as device_of
+from ..utils._array_api import get_namespace, move_to, to_numpy
 from . import _device
 from ._translate import DeviceFallbackWarning, Unsupported, counterpart_of, translate
 
@@ -544,6 +545,16 @@ class DeviceEstimator(MetaEstimatorMixin, BaseEstimator):
             return to_numpy(result)
         return result
 
+    def _forward(self, result, X):
+        """A host result of a host-only backend, put where the device input ``X`` is."""
+        if not _is_foreign_array(X):
+            return result
+        if isinstance(result, tuple):
+            return tuple(self._forward(r, X) for r in result)
+        if isinstance(result, np.ndarray) and np.issubdtype(result.dtype, np.number):
+            return move_to(result, xp=get_namespace(X), device=device_of(X))
+        return result
+
     def _native(self, array):
         """``array`` as the (non array-API) inner estimator takes it."""
         if not _is_foreign_array(array) or self.backend_ == "cuml":
@@ -557,7 +568,7 @@ class DeviceEstimator(MetaEstimatorMixin, BaseEstimator):
         inner = getattr(self.estimator_, method)
         if self.backend_ != "array_api":
             args = tuple(self._native(a) for a in args)
-            return inner(self._native(X), *args, **kwargs)
+            return self._forward(inner(self._native(X), *args, **kwargs), X)
         X_dev = self._move_in(X)
         with sklearn.config_context(array_api_dispatch=True):
             return self._back(inner(X_dev, *args, **kwargs), X)
@@ -571,7 +582,8 @@ class DeviceEstimator(MetaEstimatorMixin, BaseEstimator):
         self.estimator_ = estimator
         self.backend_ = backend
         if backend != "array_api":
-            return getattr(estimator, method)(self._native(X), self._native(y), **fit_params)
+            out = getattr(estimator, method)(self._native(X), self._native(y), **fit_params)
+            return out if out is estimator else self._forward(out, X)
         X_dev = self._move_in(X)
         y_dev = y
         if y is not None:

@@ -190,6 +190,22 @@ RESIDENT_SCRIPT = textwrap.dedent(
         np.testing.assert_allclose(proba, expected, rtol=1e-6, atol=1e-8)
         np.testing.assert_array_equal(gpu.predict(X), cpu.predict(X))
         del copies[:]
+
+    # A DeviceEstimator whose estimator has no GPU path takes device arrays
+    # too: it fits on their host copy and answers on their device.
+    from sklearn.ensemble import RandomForestClassifier
+    from skextra.gpu import DeviceEstimator
+    from skextra.utils import to_numpy
+
+    X_dev, y_dev = xp.asarray(X, device=device1), xp.asarray(y, device=device1)
+    forest = DeviceEstimator(RandomForestClassifier(n_estimators=5, random_state=0),
+                             device="gpu").fit(X_dev, y_dev)
+    assert forest.backend_ == "cpu"
+    reference = RandomForestClassifier(n_estimators=5, random_state=0).fit(X, y)
+    proba = forest.predict_proba(X_dev)
+    assert proba.device == device1
+    np.testing.assert_array_equal(to_numpy(proba), reference.predict_proba(X))
+    np.testing.assert_array_equal(forest.predict(X), reference.predict(X))
     print("OK")
     """
 )
