@@ -8,9 +8,8 @@ import joblib
 import numpy as np
 import pytest
 from sklearn.base import clone
-from sklearn.datasets import make_classification
-from sklearn.linear_model import LogisticRegression
-from sklearn.tree import DecisionTreeClassifier
+
+from ._scaleout import ESTIMATORS, IDS, make_data
 
 distributed = pytest.importorskip("distributed")
 
@@ -32,39 +31,10 @@ def client():
 
 @pytest.fixture(scope="module")
 def data():
-    X, y = make_classification(
-        n_samples=300, n_features=8, n_informative=5, weights=[0.8, 0.2],
-        random_state=0,
-    )
-    return X[:220], y[:220], X[220:]
+    return make_data()
 
 
-def _stacking():
-    from skextra.ensemble import StackingClassifier
-
-    return StackingClassifier(
-        [("lr", LogisticRegression()),
-         ("tree", DecisionTreeClassifier(max_depth=3, random_state=0))],
-        cv=3,
-    )
-
-
-def _bagging():
-    from skextra.resampling import BalancedBaggingClassifier
-
-    return BalancedBaggingClassifier(
-        DecisionTreeClassifier(max_depth=3), n_estimators=6, random_state=0
-    )
-
-
-def _dynamic():
-    from skextra.ensemble import KNORAE
-
-    return KNORAE(k=5, random_state=0)
-
-
-@pytest.mark.parametrize("make", [_stacking, _bagging, _dynamic],
-                         ids=["stacking", "bagging", "knorae"])
+@pytest.mark.parametrize("make", ESTIMATORS, ids=IDS)
 def test_dask_backend_gives_the_local_predictions(client, data, make):
     X, y, X_test = data
     local = clone(make()).set_params(n_jobs=1).fit(X, y)
