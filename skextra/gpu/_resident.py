@@ -52,6 +52,52 @@ def _numeric(array):
     return dtype is not None and np.issubdtype(dtype, np.number)
 
 
+def device_input(estimator, array, cache, key="X"):
+    """``array`` as ``estimator`` is fed it: the device copy for a GPU member.
+
+    The copy is made once per ``cache`` (a dict the caller keeps for one
+    pass over the members) and shared by every member that takes it.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        A member, dispatched already (see :func:`members_to_device`).
+    array : array-like, sparse matrix or None
+        Host data (or data already on the device).
+    cache : dict
+        Holds the namespace and the copies between calls.
+    key : str, default="X"
+        Name of the copy in ``cache``: one per distinct ``array``.
+
+    Returns
+    -------
+    array : the device copy, or ``array`` itself for a member that needs
+        host data, on a machine without a GPU, and for sparse or
+        non-numeric data.
+    """
+    if (
+        array is None
+        or not _wants_device(estimator)
+        or _is_sparse(array)
+        or not _numeric(array)
+    ):
+        return array
+    if "xp" not in cache:
+        cache["xp"] = cache["where"] = None
+        if _device.resolve_device("auto") == "gpu":
+            cache["xp"], cache["where"] = _device._gpu_namespace()
+    xp = cache["xp"]
+    if xp is None or not takes_device_arrays(estimator, xp):
+        return array
+    if key not in cache:
+        cache[key] = (
+            array
+            if _is_foreign_array(array)
+            else move_to(np.asarray(array), xp=xp, device=cache["where"])
+        )
+    return cache[key]
+
+
 def member_inputs(estimators, X, y=None):
     """The ``(X, y)`` each member is fed, with one device copy for those that take it.
 
@@ -70,20 +116,9 @@ def member_inputs(estimators, X, y=None):
         One pair per member. Without a GPU member (always on a machine
         without a GPU) every pair is ``(X, y)`` itself, nothing copied.
     """
-    wants = [_wants_device(est) for est in estimators]
-    if (
-        not any(wants)
-        or _is_sparse(X)
-        or not _numeric(X)
-        or _device.resolve_device("auto") != "gpu"
-    ):
-        return [(X, y)] * len(estimators)
-    xp, where = _device._gpu_namespace()
-    X_device = X if _is_foreign_array(X) else move_to(np.asarray(X), xp=xp, device=where)
-    y_device = y
-    if y is not None and _numeric(y):
-        y_device = y if _is_foreign_array(y) else move_to(np.asarray(y), xp=xp, device=where)
-    return [
-        (X_device, y_device) if wanted and takes_device_arrays(est, xp) else (X, y)
-        for wanted, est in zip(wants, estimators)
-    ]
+    cache, inputs = {}, []
+    for estimator in estimators:
+        X_member = device_input(estimator, X, cache)
+        on_device = X_member is not X
+        inputs.append((X_member, device_input(estimator, y, cache, "y") if on_device else y))
+    return inputs

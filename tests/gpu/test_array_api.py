@@ -156,7 +156,8 @@ RESIDENT_SCRIPT = textwrap.dedent(
         return [("lda", LinearDiscriminantAnalysis()), ("nb", GaussianNB()),
                 ("tree", DecisionTreeClassifier(max_depth=3, random_state=0))]
 
-    # Rows of X copied to the device at fit and at predict. Stacking and
+    # Rows of X copied to the device at fit and at predict (without the
+    # shared copy, every GPU member would make its own at every call). Stacking and
     # ensemble selection: X once, shared by the 2 GPU members' 3 fold fits,
     # 3 fold predictions and refit. Combination: X once for both fits.
     # KNORA-E: the pool's training half, then the DSEL half once for the
@@ -190,6 +191,31 @@ RESIDENT_SCRIPT = textwrap.dedent(
         np.testing.assert_allclose(proba, expected, rtol=1e-6, atol=1e-8)
         np.testing.assert_array_equal(gpu.predict(X), cpu.predict(X))
         del copies[:]
+
+    # Dynamic selection of regressors, as KNORA-E: the pool's training half,
+    # the DSEL half for the members and for the neighbour index; at predict
+    # the rows for the members and for the neighbour search.
+    from sklearn.datasets import make_regression
+    from sklearn.linear_model import Ridge
+    from sklearn.tree import DecisionTreeRegressor
+    from skextra.ensemble import DynamicSelectionRegressor
+
+    X_reg, y_reg = make_regression(n_samples=240, n_features=6, noise=5.0,
+                                   random_state=0)
+
+    def regressors(d):
+        pool = [Ridge(solver="svd"), Ridge(alpha=30.0, solver="svd"),
+                DecisionTreeRegressor(max_depth=3, random_state=0)]
+        return DynamicSelectionRegressor(pool, random_state=0, device=d)
+
+    expected = regressors("cpu").fit(X_reg, y_reg).predict(X_reg)
+    assert not copies
+    gpu = regressors("gpu").fit(X_reg, y_reg)
+    assert copies == [120, 120, 120], copies
+    del copies[:]
+    np.testing.assert_allclose(gpu.predict(X_reg), expected, rtol=1e-8)
+    assert copies == [240, 240], copies
+    del copies[:]
 
     # A DeviceEstimator whose estimator has no GPU path takes device arrays
     # too: it fits on their host copy and answers on their device.

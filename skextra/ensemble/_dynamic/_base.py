@@ -122,7 +122,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ...gpu._device import resolve_device
 from ...gpu._dispatch import DEVICE_DOC, members_to_device
-from ...gpu._resident import _wants_device, member_inputs
+from ...gpu._resident import device_input, member_inputs
 from ...utils._parallel import estimate_cost, run_longest_first
 from ...utils._array_api import to_host, to_numpy
 from ._neighbors import canonical_order, fit_searcher, make_searcher
@@ -761,7 +761,6 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
         estimator's keeps its own checks.
         """
         own_names = getattr(self, "feature_names_in_", None)
-        self._device_members_ = [_wants_device(m) for m in self.members_]
         self._label_lookup_ = []
         self._proba_columns_ = []
         self._tree_members_ = []
@@ -781,16 +780,14 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
             )
 
     def _call_member(self, i, method, X_in, X, shared):
-        """``method`` of member ``i`` on the rows; ``shared`` caches the
-        float32 rows given to decision trees during one pass over the pool."""
+        """``method`` of member ``i`` on the rows; ``shared`` caches, for one
+        pass over the pool, the float32 rows given to decision trees and the
+        device copy given to GPU members."""
         member = self.members_[i]
         if not self._tree_members_[i]:
             X_i = self._member_inputs(i, X_in, X)
-            if X_i is X and self._device_members_[i]:
-                # One device copy of the rows for all GPU members of the pass.
-                if "device" not in shared:
-                    shared["device"] = member_inputs([member], X)[0][0]
-                X_i = shared["device"]
+            if X_i is X:
+                X_i = device_input(member, X, shared)
             return to_host(getattr(member, method)(X_i))
         if "float32" not in shared:
             shared["float32"] = np.asarray(X, dtype=np.float32)

@@ -13,6 +13,8 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ...gpu._device import resolve_device
 from ...gpu._dispatch import DEVICE_CONSTRAINT, fill_device_doc
+from ...gpu._resident import device_input, member_inputs
+from ...utils._array_api import to_host
 from ...utils._parallel import estimate_cost, run_longest_first
 from ._base import (
     _fit_member,
@@ -265,7 +267,8 @@ class DynamicSelectionRegressor(RegressorMixin, BaseEstimator):
             else:
                 estimators = [_seed_estimator(clone(_unfreeze(m)), rng) for m in pool]
                 estimators = _pool_to_device(estimators, device)
-                jobs = [(_fit_member, (e, X_train, y[train]), {}) for e in estimators]
+                inputs = member_inputs(estimators, X_train, y[train])
+                jobs = [(_fit_member, (e, *xy), {}) for e, xy in zip(estimators, inputs)]
                 costs = [estimate_cost(e, train.size) for e in estimators]
                 self.pool_regressors_ = run_longest_first(jobs, costs, n_jobs=self.n_jobs)
         self.members_, container = _members_of(self.pool_regressors_)
@@ -305,6 +308,7 @@ class DynamicSelectionRegressor(RegressorMixin, BaseEstimator):
 
     def _member_predictions(self, X_in, X):
         out = np.empty((X.shape[0], self.n_regressors_))
+        shared = {}
         for i, member in enumerate(self.members_):
             feats = self._features[i]
             if feats is not None:
@@ -312,8 +316,8 @@ class DynamicSelectionRegressor(RegressorMixin, BaseEstimator):
             elif X_in is not X and hasattr(member, "feature_names_in_"):
                 Xm = X_in
             else:
-                Xm = X
-            out[:, i] = np.asarray(member.predict(Xm)).reshape(-1)
+                Xm = device_input(member, X, shared)
+            out[:, i] = np.asarray(to_host(member.predict(Xm))).reshape(-1)
         return out
 
     def predict(self, X):
