@@ -308,11 +308,13 @@ DEVICE_DOC = """device : {"auto", "cpu", "gpu"} or None, default=None
         :func:`skextra.gpu.members_to_device`): the cuML estimator for a
         scikit-learn estimator that has one, XGBoost with
         ``device="cuda"``, LightGBM with ``device_type="gpu"``; any other
-        member stays on the CPU. ``"auto"`` uses a GPU when one is usable,
-        ``"cpu"`` never does, ``"gpu"`` raises a ``RuntimeError`` when none
-        is usable, and ``None`` takes the global setting
-        (:func:`skextra.set_config`). The estimators given are not modified;
-        on the CPU the results are those of ``device="cpu"``, bit for bit."""
+        member stays on the CPU. The GPU members share one device copy of
+        the data instead of each copying it at every call. ``"auto"`` uses
+        a GPU when one is usable, ``"cpu"`` never does, ``"gpu"`` raises a
+        ``RuntimeError`` when none is usable, and ``None`` takes the global
+        setting (:func:`skextra.set_config`). The estimators given are not
+        modified; on the CPU the results are those of ``device="cpu"``, bit
+        for bit."""
 
 
 def fill_device_doc(obj):
