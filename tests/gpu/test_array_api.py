@@ -118,7 +118,6 @@ RESIDENT_SCRIPT = textwrap.dedent(
     """
     import sys
     import numpy as np
-    import array_api_strict as xp
     from sklearn.datasets import make_classification
     from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
     from sklearn.naive_bayes import GaussianNB
@@ -130,7 +129,13 @@ RESIDENT_SCRIPT = textwrap.dedent(
     from skextra.gpu import _device
     from skextra.utils import _array_api
 
-    device1 = xp.Device("device1")
+    if {namespace!r} == "torch":
+        import torch
+        from skextra.utils import get_namespace
+        xp, device1 = get_namespace(torch.empty(0)), torch.device("cpu")
+    else:  # a second device, which refuses to mix with the host's arrays
+        import array_api_strict as xp
+        device1 = xp.Device("device1")
     _device._detect = lambda: "Fake GPU"
     _device._gpu_namespace = lambda: (xp, device1)
 
@@ -237,10 +242,14 @@ RESIDENT_SCRIPT = textwrap.dedent(
 )
 
 
-def test_members_on_the_device_share_one_copy_of_the_data():
+@pytest.mark.parametrize("namespace", ["torch", "array_api_strict"])
+def test_members_on_the_device_share_one_copy_of_the_data(namespace):
+    if namespace == "torch":
+        pytest.importorskip("torch")
     env = dict(os.environ, SCIPY_ARRAY_API="1")
     done = subprocess.run(
-        [sys.executable, "-c", RESIDENT_SCRIPT], capture_output=True, text=True, env=env
+        [sys.executable, "-c", RESIDENT_SCRIPT.format(namespace=namespace)],
+        capture_output=True, text=True, env=env,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip().endswith("OK")
