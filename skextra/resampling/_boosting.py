@@ -29,6 +29,8 @@ from sklearn.utils.validation import (
 )
 
 from ..gpu._dispatch import DEVICE_CONSTRAINT, fill_device_doc, members_to_device
+from ..gpu._resident import device_input
+from ..utils import take_rows, to_host
 from ._validation import (
     check_n_classes,
     check_resampling,
@@ -145,8 +147,13 @@ class _BaseResampledBoost(ClassifierMixin, BaseEstimator):
         if self.verbose:
             print(f"[{type(self).__name__}] {message}", flush=True)
 
-    def _fit_round(self, estimator, sampler, X, y, sample_weight, seeds):
-        """Resample, fit one member; return it and its predictions on ``X``."""
+    def _fit_round(self, estimator, sampler, X, y, sample_weight, seeds, shared):
+        """Resample, fit one member; return it and its predictions on ``X``.
+
+        ``shared`` keeps, across rounds, the device copy of ``X`` given to a
+        GPU member: rows picked by the sampler are cut from it, and every
+        round predicts from it.
+        """
         member = _seeded(estimator, int(seeds[0]))
         sampler = clone(sampler)
         if "random_state" in sampler.get_params(deep=False):
@@ -159,8 +166,14 @@ class _BaseResampledBoost(ClassifierMixin, BaseEstimator):
                 f"{exc}"
             ) from exc
         y_res = np.searchsorted(self.classes_, y_res)
+        X_member = device_input(member, X, shared)
+        picked = getattr(sampler, "sample_indices_", None)
+        # Rows a sampler picks (not perturbed by a shrinkage) are the same
+        # rows of the device copy.
+        if X_member is not X and picked is not None and getattr(sampler, "shrinkage", None) is None:
+            X_res = take_rows(X_member, picked)
         member.fit(X_res, y_res, sample_weight=w_res)
-        return member, member.predict(X)
+        return member, to_host(member.predict(X_member))
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None):
@@ -217,6 +230,7 @@ class _BaseResampledBoost(ClassifierMixin, BaseEstimator):
         )
 
         estimators, weights, errors, restarts = [], [], [], []
+        shared = {}
         n_discarded = 0
         epsilon = np.finfo(np.float64).eps
         at_initial_weights = True
@@ -229,7 +243,7 @@ class _BaseResampledBoost(ClassifierMixin, BaseEstimator):
                     iboost, attempt - 1
                 ]
                 member, y_pred = self._fit_round(
-                    estimator, sampler, X, y, sample_weight, seeds
+                    estimator, sampler, X, y, sample_weight, seeds, shared
                 )
                 incorrect = y_pred != y_encoded
                 error = float(np.average(incorrect, weights=sample_weight))
@@ -306,8 +320,10 @@ class _BaseResampledBoost(ClassifierMixin, BaseEstimator):
     def _member_scores(self, X):
         """Yield each member's SAMME vote matrix and weight."""
         classes = np.arange(self.n_classes_)
+        shared = {}
         for member, weight in zip(self.estimators_, self.estimator_weights_):
-            hit = member.predict(X)[:, np.newaxis] == classes
+            pred = to_host(member.predict(device_input(member, X, shared)))
+            hit = pred[:, np.newaxis] == classes
             yield np.where(hit, weight, -weight / (self.n_classes_ - 1)), weight
 
     def _reduce(self, score):

@@ -125,7 +125,7 @@ RESIDENT_SCRIPT = textwrap.dedent(
 
     from skextra.ensemble import (
         KNORAE, CombinationClassifier, EnsembleSelectionClassifier, StackingClassifier)
-    from skextra.resampling import UnderBaggingClassifier
+    from skextra.resampling import RUSBoostClassifier, UnderBaggingClassifier
     from skextra.gpu import _device
     from skextra.utils import _array_api
 
@@ -169,6 +169,8 @@ RESIDENT_SCRIPT = textwrap.dedent(
     # members and once for the neighbour index; at predict the rows once for
     # the members and the undecided rows for the neighbour search.
     # Under-bagging: X once, all 5 bags cut from that copy; at predict, once.
+    # RUSBoost likewise: every round's sample cut from one copy, and every
+    # round's predictions made from it.
     cases = [
         (lambda d: StackingClassifier(members(), cv=3, device=d), [240], [240]),
         (lambda d: EnsembleSelectionClassifier(members(), cv=3, ensemble_size=5,
@@ -176,6 +178,8 @@ RESIDENT_SCRIPT = textwrap.dedent(
         (lambda d: CombinationClassifier(members(), device=d), [240], [240]),
         (lambda d: UnderBaggingClassifier(LinearDiscriminantAnalysis(), n_estimators=5,
                                           random_state=0, device=d), [240], [240]),
+        (lambda d: RUSBoostClassifier(GaussianNB(), n_estimators=5, random_state=0,
+                                      device=d), [240], [240]),
         (lambda d: KNORAE([m for _, m in members()], random_state=0, device=d),
          [120, 120, 120], None),
     ]
