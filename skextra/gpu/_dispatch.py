@@ -333,24 +333,40 @@ def _arrays_to_numpy(value):
     if isinstance(value, (list, tuple)):
         return type(value)(_arrays_to_numpy(v) for v in value)
     if isinstance(value, dict):
-        return {k: _arrays_to_numpy(v) for k, v in value.items()}
+        new = copy.copy(value)  # keeps the mapping's type (a Bunch stays a Bunch)
+        new.update((k, _arrays_to_numpy(v)) for k, v in value.items())
+        return new
     if isinstance(value, BaseEstimator):
         return to_cpu(value)
+    if type(value).__module__.startswith("skextra.") and hasattr(value, "__dict__"):
+        # skextra's helper objects (neighbour searchers wrapping others).
+        return _state_to_numpy(value, every_key=True)
     return value
 
 
-def _sklearn_to_numpy(estimator):
-    state = vars(estimator)
-    if not any(
-        _is_foreign_array(v) or isinstance(v, (list, tuple, dict, BaseEstimator))
-        for v in state.values()
-    ):
-        return estimator
-    new = copy.copy(estimator)
-    for key, value in state.items():
-        if key.endswith("_") and not key.startswith("__"):
-            setattr(new, key, _arrays_to_numpy(value))
-    return new
+def _state_to_numpy(obj, every_key=False):
+    """A copy of ``obj`` whose array attributes on a device are NumPy arrays.
+
+    Fitted attributes (``name_``) are converted in depth, and with
+    ``every_key`` all attributes; a private array left on a device (a
+    neighbour index) is converted whatever its name. ``obj`` itself is
+    returned when nothing is to convert.
+    """
+    new = None
+    for key, value in vars(obj).items():
+        if key.startswith("__"):
+            continue
+        if _is_foreign_array(value):
+            converted = to_numpy(value)
+        elif every_key or key.endswith("_"):
+            converted = _arrays_to_numpy(value)
+        else:
+            continue
+        if converted is not value:
+            if new is None:
+                new = copy.copy(obj)
+            setattr(new, key, converted)
+    return obj if new is None else new
 
 
 def to_cpu(estimator):
@@ -373,7 +389,10 @@ def to_cpu(estimator):
         (``as_sklearn()``, which needs cuML >= 25.02), XGBoost gets
         ``device="cpu"``, LightGBM ``device_type="cpu"``, a
         :class:`DeviceEstimator` gives its inner estimator, array attributes
-        on the GPU are copied to NumPy. A CPU estimator is returned as is.
+        on the GPU are copied to NumPy. An ensemble (skextra's or
+        scikit-learn's) is converted in depth: its fitted members, its final
+        estimator and a neighbour index kept on the GPU. A CPU estimator is
+        returned as is.
 
     Raises
     ------
@@ -421,7 +440,7 @@ def to_cpu(estimator):
         new.set_params(**{_lightgbm_device_key(params): "cpu"})
         return new
     if isinstance(estimator, BaseEstimator):
-        return _sklearn_to_numpy(estimator)
+        return _state_to_numpy(estimator)
     return estimator
 
 

@@ -126,7 +126,7 @@ RESIDENT_SCRIPT = textwrap.dedent(
     from skextra.ensemble import (
         KNORAE, CombinationClassifier, EnsembleSelectionClassifier, StackingClassifier)
     from skextra.resampling import RUSBoostClassifier, UnderBaggingClassifier
-    from skextra.gpu import _device
+    from skextra.gpu import _device, to_cpu
     from skextra.utils import _array_api
 
     if {namespace!r} == "torch":
@@ -156,6 +156,33 @@ RESIDENT_SCRIPT = textwrap.dedent(
     for name, module in list(sys.modules.items()):
         if name.startswith("skextra") and getattr(module, "move_to", None) is move_to:
             module.move_to = counted
+
+    def on_device(obj, seen):  # paths of the device arrays held in obj
+        if id(obj) in seen:
+            return []
+        seen.add(id(obj))
+        if _array_api._compat.is_array_api_obj(obj) and not isinstance(obj, np.ndarray):
+            return ["array"]
+        if isinstance(obj, dict):
+            items = obj.items()
+        elif isinstance(obj, (list, tuple)):
+            items = enumerate(obj)
+        elif type(obj).__module__.startswith(("skextra", "sklearn")) and hasattr(
+            obj, "__dict__"
+        ):
+            items = vars(obj).items()
+        else:
+            return []
+        return [f"{{key}}.{{path}}" for key, value in items
+                for path in on_device(value, seen)]
+
+    def check_to_cpu(model, proba):  # no array left on the device, same output
+        assert on_device(model, set()), type(model).__name__
+        saved = to_cpu(model)
+        assert not on_device(saved, set()), on_device(saved, set())
+        if hasattr(model, "named_estimators_"):
+            assert type(saved.named_estimators_) is type(model.named_estimators_)
+        np.testing.assert_allclose(saved.predict_proba(X), proba, rtol=1e-10, atol=1e-12)
 
     def members():
         return [("lda", LinearDiscriminantAnalysis()), ("nb", GaussianNB()),
@@ -200,6 +227,14 @@ RESIDENT_SCRIPT = textwrap.dedent(
         np.testing.assert_allclose(proba, expected, rtol=1e-6, atol=1e-8)
         np.testing.assert_array_equal(gpu.predict(X), cpu.predict(X))
         del copies[:]
+        check_to_cpu(gpu, proba)
+
+    # Searchers that wrap others keep their index on the device too.
+    for options in ({{"knne": True}}, {{"knn_metric": "mahalanobis"}}):
+        model = KNORAE([m for _, m in members()], random_state=0, device="gpu",
+                       **options).fit(X, y)
+        check_to_cpu(model, model.predict_proba(X))
+    del copies[:]
 
     # Dynamic selection of regressors, as KNORA-E: the pool's training half,
     # the DSEL half for the members and for the neighbour index; at predict
