@@ -34,6 +34,7 @@ def run(args):
     from sklearn.pipeline import Pipeline
 
     import skextra
+    from skextra.gpu import to_cpu
 
     if args.cv < 2:
         raise CommandError(f"--cv must be at least 2, got {args.cv}")
@@ -75,7 +76,9 @@ def run(args):
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "skextra_version": skextra.__version__,
-        "model": model,
+        # A model fitted on a GPU is saved as its CPU counterpart, so that it
+        # loads on any machine (and with the types `skextra predict` trusts).
+        "model": to_cpu(model),
         "model_key": candidate.key,
         "task": dataset.task,
         "target": dataset.target,

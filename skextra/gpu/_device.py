@@ -228,13 +228,6 @@ def resolve_device(device=None):
     return "cpu"
 
 
-def _is_array_api_obj(x):
-    """Whether ``x`` is an array of an array-API library (NumPy included)."""
-    from ..utils._array_api import _compat
-
-    return _compat.is_array_api_obj(x)
-
-
 def _gpu_namespace():
     """The array namespace and device that hold data on the GPU.
 

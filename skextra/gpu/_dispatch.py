@@ -34,6 +34,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..utils._array_api import device as device_of
 from ..utils._array_api import get_namespace, move_to, to_numpy
+from ..utils._array_api import is_foreign_array
 from . import _device
 from ._translate import DeviceFallbackWarning, Unsupported, counterpart_of, translate
 
@@ -323,12 +324,8 @@ def fill_device_doc(obj):
     return obj
 
 
-def _is_foreign_array(value):
-    return not isinstance(value, np.ndarray) and _device._is_array_api_obj(value)
-
-
 def _arrays_to_numpy(value):
-    if _is_foreign_array(value):
+    if is_foreign_array(value):
         return to_numpy(value)
     if isinstance(value, (list, tuple)):
         return type(value)(_arrays_to_numpy(v) for v in value)
@@ -356,7 +353,7 @@ def _state_to_numpy(obj, every_key=False):
     for key, value in vars(obj).items():
         if key.startswith("__"):
             continue
-        if _is_foreign_array(value):
+        if is_foreign_array(value):
             converted = to_numpy(value)
         elif every_key or key.endswith("_"):
             converted = _arrays_to_numpy(value)
@@ -541,7 +538,7 @@ class DeviceEstimator(MetaEstimatorMixin, BaseEstimator):
         if array is None:
             return None
         xp, device = _device._gpu_namespace()
-        if not _is_foreign_array(array):
+        if not is_foreign_array(array):
             array = np.asarray(array)
         return move_to(array, xp=xp, device=device)
 
@@ -549,7 +546,7 @@ class DeviceEstimator(MetaEstimatorMixin, BaseEstimator):
         moved = {}
         for key, value in fit_params.items():
             if hasattr(value, "shape") and len(value) == n_samples and np.issubdtype(
-                np.asarray(to_numpy(value) if _is_foreign_array(value) else value).dtype,
+                np.asarray(to_numpy(value) if is_foreign_array(value) else value).dtype,
                 np.number,
             ):
                 moved[key] = self._move_in(value)
@@ -558,17 +555,17 @@ class DeviceEstimator(MetaEstimatorMixin, BaseEstimator):
         return moved
 
     def _back(self, result, X):
-        if _is_foreign_array(X):
+        if is_foreign_array(X):
             return result
         if isinstance(result, tuple):
             return tuple(self._back(r, X) for r in result)
-        if _is_foreign_array(result):
+        if is_foreign_array(result):
             return to_numpy(result)
         return result
 
     def _forward(self, result, X):
         """A host result of a host-only backend, put where the device input ``X`` is."""
-        if not _is_foreign_array(X):
+        if not is_foreign_array(X):
             return result
         if isinstance(result, tuple):
             return tuple(self._forward(r, X) for r in result)
@@ -578,7 +575,7 @@ class DeviceEstimator(MetaEstimatorMixin, BaseEstimator):
 
     def _native(self, array):
         """``array`` as the (non array-API) inner estimator takes it."""
-        if not _is_foreign_array(array) or self.backend_ == "cuml":
+        if not is_foreign_array(array) or self.backend_ == "cuml":
             return array
         if self.backend_ == "xgboost" and type(array).__module__.startswith("cupy"):
             return array
@@ -608,7 +605,7 @@ class DeviceEstimator(MetaEstimatorMixin, BaseEstimator):
         X_dev = self._move_in(X)
         y_dev = y
         if y is not None:
-            y_np = to_numpy(y) if _is_foreign_array(y) else np.asarray(y)
+            y_np = to_numpy(y) if is_foreign_array(y) else np.asarray(y)
             if np.issubdtype(y_np.dtype, np.number):
                 y_dev = self._move_in(y)
         fit_params = self._move_fit_params(fit_params, X_dev.shape[0])
@@ -791,7 +788,7 @@ class DeviceEstimator(MetaEstimatorMixin, BaseEstimator):
         """The class labels seen at fit, as a NumPy array."""
         check_is_fitted(self)
         classes = self.estimator_.classes_
-        return to_numpy(classes) if _is_foreign_array(classes) else classes
+        return to_numpy(classes) if is_foreign_array(classes) else classes
 
     @property
     def n_features_in_(self):

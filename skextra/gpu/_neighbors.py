@@ -14,14 +14,11 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils._array_api import get_namespace, is_numpy_namespace, move_to, to_numpy
+from ..utils._array_api import is_foreign_array
 from . import _device
 
 _BYTES_PER_CELL = 32  # squared distances, masks and ranks of one (query, row) pair
 _MIN_DEVICE_MEMORY_MIB = 4096  # batches on a GPU are larger than on the host
-
-
-def _is_foreign_array(X):
-    return not isinstance(X, np.ndarray) and _device._is_array_api_obj(X)
 
 
 def _kth_smallest(xp, d2, k):
@@ -163,7 +160,7 @@ class GPUNeighbors(BaseEstimator):
         return X
 
     def _validate(self, X, reset):
-        if _is_foreign_array(X) and not is_numpy_namespace(get_namespace(X)):
+        if is_foreign_array(X) and not is_numpy_namespace(get_namespace(X)):
             return self._check_foreign(X, reset)
         return validate_data(
             self, X, reset=reset, dtype=[np.float64, np.float32]

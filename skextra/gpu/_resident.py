@@ -11,9 +11,9 @@ pipelines of mixed steps) get the host data, unchanged.
 
 import numpy as np
 
-from ..utils._array_api import _compat, _is_sparse, move_to
+from ..utils._array_api import _compat, _is_sparse, is_foreign_array, move_to
 from . import _device
-from ._dispatch import DeviceEstimator, _is_foreign_array, _library
+from ._dispatch import DeviceEstimator, _library
 
 
 def _gpu_xgboost(estimator):
@@ -44,7 +44,7 @@ def takes_device_arrays(estimator, xp):
 
 
 def _numeric(array):
-    if _is_foreign_array(array):
+    if is_foreign_array(array):
         return True
     dtype = getattr(array, "dtype", None)
     if dtype is None and hasattr(array, "dtypes"):
@@ -92,7 +92,7 @@ def device_input(estimator, array, cache, key="X"):
     if key not in cache:
         cache[key] = (
             array
-            if _is_foreign_array(array)
+            if is_foreign_array(array)
             else move_to(np.asarray(array), xp=xp, device=cache["where"])
         )
     return cache[key]

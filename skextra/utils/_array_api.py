@@ -31,6 +31,16 @@ def _arrays_only(arrays):
     ]
 
 
+def is_foreign_array(value):
+    """Whether ``value`` is an array of a library other than NumPy (CuPy, PyTorch...).
+
+    NumPy arrays and scalars, and classes (``np.float64`` itself), are not.
+    """
+    if isinstance(value, (np.ndarray, np.generic, type)):
+        return False
+    return _compat.is_array_api_obj(value)
+
+
 def _is_sparse(array):
     module = type(array).__module__
     return module.startswith("scipy.sparse") or module.startswith("cupyx.scipy.sparse")
@@ -204,9 +214,7 @@ def to_host(array):
     >>> to_host([1, 2])
     [1, 2]
     """
-    if isinstance(array, np.ndarray) or not _compat.is_array_api_obj(array):
-        return array
-    return to_numpy(array)
+    return to_numpy(array) if is_foreign_array(array) else array
 
 
 def move_to(array, *, xp, device=None):

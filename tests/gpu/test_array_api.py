@@ -161,7 +161,7 @@ RESIDENT_SCRIPT = textwrap.dedent(
         if id(obj) in seen:
             return []
         seen.add(id(obj))
-        if _array_api._compat.is_array_api_obj(obj) and not isinstance(obj, np.ndarray):
+        if _array_api.is_foreign_array(obj):
             return ["array"]
         if isinstance(obj, dict):
             items = obj.items()

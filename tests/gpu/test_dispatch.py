@@ -176,6 +176,17 @@ def test_to_cpu_of_pipelines_and_wrappers():
     assert to_cpu(plain) is plain
 
 
+def test_to_cpu_leaves_host_attributes_as_they_are():
+    from sklearn.preprocessing import OneHotEncoder
+
+    encoder = OneHotEncoder(dtype=np.float32).fit(np.array([["a"], ["b"]]))
+    encoder.scalar_ = np.float64(0.5)
+    out = to_cpu(make_pipeline(encoder)).steps[0][1]
+    assert out.dtype is np.float32  # a class is not an array
+    assert type(out.scalar_) is np.float64  # nor a NumPy scalar a 0-d array
+    assert out.categories_[0] is encoder.categories_[0]
+
+
 # ------------------------------------------------------------ DeviceEstimator
 def test_device_estimator_on_cpu_is_the_estimator_bit_for_bit(no_gpu):
     reference = RandomForestClassifier(n_estimators=5, random_state=0).fit(X, y)
