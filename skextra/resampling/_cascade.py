@@ -16,6 +16,7 @@ from sklearn.ensemble import AdaBoostClassifier
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..gpu._dispatch import fill_device_doc
+from ..gpu._resident import member_inputs
 from ..utils import take_rows
 from ._bagging import (
     MAX_SEED,
@@ -319,6 +320,8 @@ class BalanceCascadeClassifier(_BaseCascade):
                 f"BalanceCascadeClassifier needs an estimator with predict_proba "
                 f"to rank the rows it removes; {type(template).__name__} has none."
             )
+        # Every bag is a choice of rows: cut from one device copy for GPU members.
+        X = member_inputs([template], X)[0][0]
         target = self._targets(y)
         n_classes = len(self.classes_)
         counts = np.bincount(y_encoded, minlength=n_classes)
@@ -589,6 +592,8 @@ class SelfPacedEnsembleClassifier(_BaseCascade):
                 f"predict_proba to measure hardness; {type(template).__name__} "
                 f"has none."
             )
+        # Every bag is a choice of rows: cut from one device copy for GPU members.
+        X = member_inputs([template], X)[0][0]
         target = self._targets(y)
         n_classes = len(self.classes_)
         n = len(seeds) - 1

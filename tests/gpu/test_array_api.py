@@ -125,7 +125,9 @@ RESIDENT_SCRIPT = textwrap.dedent(
 
     from skextra.ensemble import (
         KNORAE, CombinationClassifier, EnsembleSelectionClassifier, StackingClassifier)
-    from skextra.resampling import RUSBoostClassifier, UnderBaggingClassifier
+    from skextra.resampling import (
+        BalanceCascadeClassifier, RUSBoostClassifier, SelfPacedEnsembleClassifier,
+        UnderBaggingClassifier)
     from skextra.gpu import _device, to_cpu
     from skextra.utils import _array_api
 
@@ -196,8 +198,8 @@ RESIDENT_SCRIPT = textwrap.dedent(
     # members and once for the neighbour index; at predict the rows once for
     # the members and the undecided rows for the neighbour search.
     # Under-bagging: X once, all 5 bags cut from that copy; at predict, once.
-    # RUSBoost likewise: every round's sample cut from one copy, and every
-    # round's predictions made from it.
+    # RUSBoost and the cascades likewise: every round's sample cut from one
+    # copy, and every round's predictions made from it.
     cases = [
         (lambda d: StackingClassifier(members(), cv=3, device=d), [240], [240]),
         (lambda d: EnsembleSelectionClassifier(members(), cv=3, ensemble_size=5,
@@ -207,6 +209,10 @@ RESIDENT_SCRIPT = textwrap.dedent(
                                           random_state=0, device=d), [240], [240]),
         (lambda d: RUSBoostClassifier(GaussianNB(), n_estimators=5, random_state=0,
                                       device=d), [240], [240]),
+        (lambda d: BalanceCascadeClassifier(GaussianNB(), n_estimators=4,
+                                            random_state=0, device=d), [240], [240]),
+        (lambda d: SelfPacedEnsembleClassifier(GaussianNB(), n_estimators=4,
+                                               random_state=0, device=d), [240], [240]),
         (lambda d: KNORAE([m for _, m in members()], random_state=0, device=d),
          [120, 120, 120], None),
     ]
