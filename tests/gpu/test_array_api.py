@@ -87,10 +87,13 @@ SCRIPT = textwrap.dedent(
 )
 
 
-def _run(namespace):
+def _run(script, namespace):
+    """Run ``script`` for ``namespace`` in a fresh interpreter; it must print OK."""
+    if namespace == "torch":
+        pytest.importorskip("torch")
     env = dict(os.environ, SCIPY_ARRAY_API="1")
     done = subprocess.run(
-        [sys.executable, "-c", SCRIPT.format(namespace=namespace)],
+        [sys.executable, "-c", script.format(namespace=namespace)],
         capture_output=True, text=True, env=env,
     )
     assert done.returncode == 0, done.stderr[-3000:]
@@ -99,9 +102,7 @@ def _run(namespace):
 
 @pytest.mark.parametrize("namespace", ["torch", "array_api_strict"])
 def test_array_api_estimators_run_on_the_device_namespace(namespace):
-    if namespace == "torch":
-        pytest.importorskip("torch")
-    _run(namespace)
+    _run(SCRIPT, namespace)
 
 
 def test_without_scipy_array_api_the_estimator_stays_on_the_cpu(fake_gpu, monkeypatch,
@@ -289,12 +290,4 @@ RESIDENT_SCRIPT = textwrap.dedent(
 
 @pytest.mark.parametrize("namespace", ["torch", "array_api_strict"])
 def test_members_on_the_device_share_one_copy_of_the_data(namespace):
-    if namespace == "torch":
-        pytest.importorskip("torch")
-    env = dict(os.environ, SCIPY_ARRAY_API="1")
-    done = subprocess.run(
-        [sys.executable, "-c", RESIDENT_SCRIPT.format(namespace=namespace)],
-        capture_output=True, text=True, env=env,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert done.stdout.strip().endswith("OK")
+    _run(RESIDENT_SCRIPT, namespace)
