@@ -32,9 +32,8 @@ from sklearn.utils._tags import get_tags
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils._array_api import _compat, get_namespace, is_foreign_array, move_to, to_numpy
 from ..utils._array_api import device as device_of
-from ..utils._array_api import get_namespace, move_to, to_numpy
-from ..utils._array_api import is_foreign_array
 from . import _device
 from ._translate import DeviceFallbackWarning, Unsupported, counterpart_of, translate
 
@@ -328,10 +327,16 @@ def _arrays_to_numpy(value):
     if is_foreign_array(value):
         return to_numpy(value)
     if isinstance(value, (list, tuple)):
-        return type(value)(_arrays_to_numpy(v) for v in value)
+        converted = [_arrays_to_numpy(v) for v in value]
+        if all(new is old for new, old in zip(converted, value)):
+            return value
+        return type(value)(converted)
     if isinstance(value, dict):
+        converted = {k: _arrays_to_numpy(v) for k, v in value.items()}
+        if all(converted[k] is v for k, v in value.items()):
+            return value
         new = copy.copy(value)  # keeps the mapping's type (a Bunch stays a Bunch)
-        new.update((k, _arrays_to_numpy(v)) for k, v in value.items())
+        new.update(converted)
         return new
     if isinstance(value, BaseEstimator):
         return to_cpu(value)
@@ -577,7 +582,7 @@ class DeviceEstimator(MetaEstimatorMixin, BaseEstimator):
         """``array`` as the (non array-API) inner estimator takes it."""
         if not is_foreign_array(array) or self.backend_ == "cuml":
             return array
-        if self.backend_ == "xgboost" and type(array).__module__.startswith("cupy"):
+        if self.backend_ == "xgboost" and _compat.is_cupy_array(array):
             return array
         return to_numpy(array)
 

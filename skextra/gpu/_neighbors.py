@@ -13,8 +13,13 @@ from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..utils._array_api import get_namespace, is_numpy_namespace, move_to, to_numpy
-from ..utils._array_api import is_foreign_array
+from ..utils._array_api import (
+    get_namespace,
+    is_foreign_array,
+    is_numpy_namespace,
+    move_to,
+    to_numpy,
+)
 from . import _device
 
 _BYTES_PER_CELL = 32  # squared distances, masks and ranks of one (query, row) pair

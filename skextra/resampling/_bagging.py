@@ -30,7 +30,7 @@ from sklearn.utils.validation import (
 )
 
 from ..gpu._dispatch import DEVICE_CONSTRAINT, fill_device_doc, members_to_device
-from ..gpu._resident import member_inputs
+from ..gpu._resident import device_input
 from ..utils import estimate_cost, run_longest_first, take_rows, to_host, to_numpy
 from ._validation import (
     check_n_classes,
@@ -217,7 +217,7 @@ def average_member_outputs(members, X, method, n_classes, *, n_jobs=None, kwargs
     """
     n_jobs = min(effective_n_jobs(n_jobs), len(members))
     # The members are clones of one estimator: one device copy serves all.
-    X = member_inputs(members[:1], X)[0][0]
+    X = device_input(members[0], X, {})
     if n_jobs <= 1:
         outputs = member_outputs(members, X, method, n_classes, kwargs)
     else:
@@ -355,7 +355,7 @@ class BaseResampledEnsemble(ClassifierMixin, BaseEstimator):
         X_bags = X
         if getattr(make_bag, "picks_rows", False):
             # Bags are cut from one device copy when the members run on a GPU.
-            X_bags = member_inputs([template], X)[0][0]
+            X_bags = device_input(template, X, {})
         jobs = [
             (fit_member, (make_bag, template, X_bags, y_encoded, sample_weight, seed, i), {})
             for i, seed in enumerate(seeds)

@@ -16,7 +16,7 @@ from sklearn.ensemble import AdaBoostClassifier
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..gpu._dispatch import fill_device_doc
-from ..gpu._resident import member_inputs
+from ..gpu._resident import device_input
 from ..utils import take_rows
 from ._bagging import (
     MAX_SEED,
@@ -321,7 +321,7 @@ class BalanceCascadeClassifier(_BaseCascade):
                 f"to rank the rows it removes; {type(template).__name__} has none."
             )
         # Every bag is a choice of rows: cut from one device copy for GPU members.
-        X = member_inputs([template], X)[0][0]
+        X = device_input(template, X, {})
         target = self._targets(y)
         n_classes = len(self.classes_)
         counts = np.bincount(y_encoded, minlength=n_classes)
@@ -593,7 +593,7 @@ class SelfPacedEnsembleClassifier(_BaseCascade):
                 f"has none."
             )
         # Every bag is a choice of rows: cut from one device copy for GPU members.
-        X = member_inputs([template], X)[0][0]
+        X = device_input(template, X, {})
         target = self._targets(y)
         n_classes = len(self.classes_)
         n = len(seeds) - 1

@@ -279,7 +279,7 @@ def take_rows(array, indices):
     array([[3.],
            [1.]])
     """
-    if array is None or isinstance(array, np.ndarray) or not _compat.is_array_api_obj(array):
+    if not is_foreign_array(array):
         return _safe_indexing(array, indices)
     xp = get_namespace(array)
     if is_numpy_namespace(xp):
