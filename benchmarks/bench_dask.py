@@ -54,15 +54,22 @@ def main(argv=None):
     import dask
     import distributed
 
-    X, y = make_classification(n_samples=args.n_samples + 2000,
-                               n_features=args.n_features, n_informative=10,
-                               random_state=0)
-    X, X_test, y = X[: args.n_samples], X[args.n_samples:], y[: args.n_samples]
+    X, y = make_classification(
+        n_samples=args.n_samples + 2000,
+        n_features=args.n_features,
+        n_informative=10,
+        random_state=0,
+    )
+    X, X_test, y = X[: args.n_samples], X[args.n_samples :], y[: args.n_samples]
 
     start = time.perf_counter()
-    cluster = distributed.LocalCluster(n_workers=2, processes=True,
-                                       threads_per_worker=1, dashboard_address=None,
-                                       silence_logs=40)
+    cluster = distributed.LocalCluster(
+        n_workers=2,
+        processes=True,
+        threads_per_worker=1,
+        dashboard_address=None,
+        silence_logs=40,
+    )
     client = distributed.Client(cluster)
     startup = time.perf_counter() - start
 
@@ -89,19 +96,27 @@ def main(argv=None):
 
     reference = outputs["n_jobs=1 (sequential)"]
     base = statistics.median(times["n_jobs=1 (sequential)"])
-    print(f"dask {dask.__version__}, distributed {distributed.__version__}, "
-          f"joblib {joblib.__version__}")
-    print(f"StackingClassifier, 4 members x 5 folds (+ 4 refits), "
-          f"{args.n_samples} x {args.n_features}, median of {args.repeat} "
-          "interleaved runs")
+    print(
+        f"dask {dask.__version__}, distributed {distributed.__version__}, "
+        f"joblib {joblib.__version__}"
+    )
+    print(
+        f"StackingClassifier, 4 members x 5 folds (+ 4 refits), "
+        f"{args.n_samples} x {args.n_features}, median of {args.repeat} "
+        "interleaved runs"
+    )
     print(f"LocalCluster start-up (once): {startup:.2f} s\n")
-    print("| run | fit (s) | speed-up vs n_jobs=1 | predictions identical to n_jobs=1 |")
+    print(
+        "| run | fit (s) | speed-up vs n_jobs=1 | predictions identical to n_jobs=1 |"
+    )
     print("|---|---|---|---|")
     for name in runs:
         median = statistics.median(times[name])
         same = np.array_equal(outputs[name], reference)
-        print(f"| {name} | {median:.2f} | {base / median:.2f} | "
-              f"{'yes' if same else 'NO'} |")
+        print(
+            f"| {name} | {median:.2f} | {base / median:.2f} | "
+            f"{'yes' if same else 'NO'} |"
+        )
 
 
 if __name__ == "__main__":

@@ -47,8 +47,12 @@ def _members():
     return [
         ("lr", LogisticRegression(max_iter=500)),
         ("tree", DecisionTreeClassifier(max_depth=6, random_state=0)),
-        ("rf", RandomForestClassifier(n_estimators=30, max_depth=8, random_state=0,
-                                      n_jobs=1)),
+        (
+            "rf",
+            RandomForestClassifier(
+                n_estimators=30, max_depth=8, random_state=0, n_jobs=1
+            ),
+        ),
     ]
 
 
@@ -67,8 +71,13 @@ def micro():
     _device._detect.cache_clear()
     start = time.perf_counter()
     resolve_device("auto")
-    rows.append(("resolve_device('auto'), first call (detection)",
-                 time.perf_counter() - start, None))
+    rows.append(
+        (
+            "resolve_device('auto'), first call (detection)",
+            time.perf_counter() - start,
+            None,
+        )
+    )
     auto = _per_call(lambda: resolve_device("auto"), 20000)
     cpu = _per_call(lambda: resolve_device("cpu"), 20000)
     rows.append(("resolve_device, cached", auto, cpu))
@@ -95,12 +104,15 @@ def fits(X, y, X_test, repeat):
         "DeviceEstimator(RandomForest 100 trees)": {
             "auto": lambda: DeviceEstimator(
                 RandomForestClassifier(n_estimators=100, random_state=0, n_jobs=1),
-                device="auto"),
+                device="auto",
+            ),
             "cpu": lambda: DeviceEstimator(
                 RandomForestClassifier(n_estimators=100, random_state=0, n_jobs=1),
-                device="cpu"),
-            "none": lambda: RandomForestClassifier(n_estimators=100, random_state=0,
-                                                   n_jobs=1),
+                device="cpu",
+            ),
+            "none": lambda: RandomForestClassifier(
+                n_estimators=100, random_state=0, n_jobs=1
+            ),
         },
     }
     rows = []
@@ -117,8 +129,9 @@ def fits(X, y, X_test, repeat):
         identical = all(
             np.array_equal(outputs["auto"], outputs[key]) for key in ("cpu", "none")
         )
-        rows.append((name, {k: statistics.median(v) for k, v in times.items()},
-                     identical))
+        rows.append(
+            (name, {k: statistics.median(v) for k, v in times.items()}, identical)
+        )
     return rows
 
 
@@ -128,10 +141,14 @@ def main(argv=None):
     parser.add_argument("--n-samples", type=int, default=3000)
     args = parser.parse_args(argv)
 
-    print(f"python {sys.version.split()[0]}, {platform.platform()}, "
-          f"skextra {skextra.__version__}")
-    print(f"gpu_info(): {gpu_info()!r}  resolve_device('auto') -> "
-          f"{resolve_device('auto')!r}")
+    print(
+        f"python {sys.version.split()[0]}, {platform.platform()}, "
+        f"skextra {skextra.__version__}"
+    )
+    print(
+        f"gpu_info(): {gpu_info()!r}  resolve_device('auto') -> "
+        f"{resolve_device('auto')!r}"
+    )
     if resolve_device("auto") != "cpu":
         print("A GPU is usable here: this benchmark is meant for a CPU-only machine.")
 
@@ -143,18 +160,25 @@ def main(argv=None):
         cpu_text = f"{cpu:.2e}" if cpu else ""
         print(f"| {name} | {auto:.2e} | {cpu_text} | {ratio} |")
 
-    X, y = make_classification(n_samples=args.n_samples + 1000, n_features=20,
-                               n_informative=10, random_state=0)
-    X, X_test, y = X[: args.n_samples], X[args.n_samples:], y[: args.n_samples]
-    print(f"\n## Whole fits, {args.n_samples} x 20, median of {args.repeat} "
-          "interleaved runs (seconds)\n")
-    print("| fit | device='auto' | device='cpu' | no device code | auto / cpu "
-          "| predictions bit-identical |")
+    X, y = make_classification(
+        n_samples=args.n_samples + 1000, n_features=20, n_informative=10, random_state=0
+    )
+    X, X_test, y = X[: args.n_samples], X[args.n_samples :], y[: args.n_samples]
+    print(
+        f"\n## Whole fits, {args.n_samples} x 20, median of {args.repeat} "
+        "interleaved runs (seconds)\n"
+    )
+    print(
+        "| fit | device='auto' | device='cpu' | no device code | auto / cpu "
+        "| predictions bit-identical |"
+    )
     print("|---|---|---|---|---|---|")
     for name, times, identical in fits(X, y, X_test, args.repeat):
-        print(f"| {name} | {times['auto']:.3f} | {times['cpu']:.3f} | "
-              f"{times['none']:.3f} | {times['auto'] / times['cpu']:.3f} | "
-              f"{'yes' if identical else 'NO'} |")
+        print(
+            f"| {name} | {times['auto']:.3f} | {times['cpu']:.3f} | "
+            f"{times['none']:.3f} | {times['auto'] / times['cpu']:.3f} | "
+            f"{'yes' if identical else 'NO'} |"
+        )
 
 
 if __name__ == "__main__":

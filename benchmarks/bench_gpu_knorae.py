@@ -49,8 +49,13 @@ RUNS = ("cpu-sklearn", "cpu-brute", "gpu", "gpu-kernel")
 def make_data(n_train, n_dsel, n_test, n_features, seed=0):
     n = n_train + n_dsel + n_test
     X, y = make_classification(
-        n_samples=n, n_features=n_features, n_informative=n_features // 2,
-        n_redundant=0, n_classes=3, n_clusters_per_class=2, flip_y=0.05,
+        n_samples=n,
+        n_features=n_features,
+        n_informative=n_features // 2,
+        n_redundant=0,
+        n_classes=3,
+        n_clusters_per_class=2,
+        flip_y=0.05,
         random_state=seed,
     )
     a, b = n_train, n_train + n_dsel
@@ -89,16 +94,26 @@ def _device_arrays(library, *arrays, torch_device="cuda"):
     return [torch.asarray(a, device=torch_device) for a in arrays]
 
 
-def run(n_train=20000, n_dsel=1_000_000, n_test=200_000, n_features=32,
-        n_members=10, k=7, library="cupy", runs=RUNS, batch_size=None,
-        torch_device="cuda"):
+def run(
+    n_train=20000,
+    n_dsel=1_000_000,
+    n_test=200_000,
+    n_features=32,
+    n_members=10,
+    k=7,
+    library="cupy",
+    runs=RUNS,
+    batch_size=None,
+    torch_device="cuda",
+):
     """Run the benchmark; return a list of result dicts (one per run)."""
     from skextra.ensemble import KNORAE
     from skextra.gpu import GPUNeighbors
     from skextra.utils import to_numpy
 
     X_train, y_train, X_dsel, y_dsel, X_test = make_data(
-        n_train, n_dsel, n_test, n_features)
+        n_train, n_dsel, n_test, n_features
+    )
     pool = make_pool(X_train, y_train, n_members)
     searchers = {
         "cpu-sklearn": "knn",
@@ -109,8 +124,9 @@ def run(n_train=20000, n_dsel=1_000_000, n_test=200_000, n_features=32,
     reference = None
     for name in runs:
         if name == "gpu-kernel":
-            dsel_dev, test_dev = _device_arrays(library, X_dsel, X_test,
-                                                torch_device=torch_device)
+            dsel_dev, test_dev = _device_arrays(
+                library, X_dsel, X_test, torch_device=torch_device
+            )
             _synchronize(library)
             start = time.perf_counter()
             nn = GPUNeighbors(batch_size=batch_size).fit(dsel_dev)
@@ -122,12 +138,21 @@ def run(n_train=20000, n_dsel=1_000_000, n_test=200_000, n_features=32,
             predict_time = time.perf_counter() - start
             ind = to_numpy(ind)
             check = min(1000, len(X_test))
-            _, ref = NearestNeighbors(n_neighbors=k).fit(X_dsel).kneighbors(
-                X_test[:check])
-            results.append({"run": name, "fit": fit_time, "predict": predict_time,
-                            "neighbours": ind, "predictions": None,
-                            "neighbours_differ": int(np.sum(
-                                np.any(ind[:check] != ref, axis=1)))})
+            _, ref = (
+                NearestNeighbors(n_neighbors=k).fit(X_dsel).kneighbors(X_test[:check])
+            )
+            results.append(
+                {
+                    "run": name,
+                    "fit": fit_time,
+                    "predict": predict_time,
+                    "neighbours": ind,
+                    "predictions": None,
+                    "neighbours_differ": int(
+                        np.sum(np.any(ind[:check] != ref, axis=1))
+                    ),
+                }
+            )
             continue
         model = KNORAE(pool, k=k, knn_classifier=searchers[name])
         start = time.perf_counter()
@@ -136,9 +161,16 @@ def run(n_train=20000, n_dsel=1_000_000, n_test=200_000, n_features=32,
         start = time.perf_counter()
         predictions = model.predict(X_test)
         predict_time = time.perf_counter() - start
-        results.append({"run": name, "fit": fit_time, "predict": predict_time,
-                        "predictions": predictions, "neighbours": None,
-                        "searcher": model.roc_algorithm_})
+        results.append(
+            {
+                "run": name,
+                "fit": fit_time,
+                "predict": predict_time,
+                "predictions": predictions,
+                "neighbours": None,
+                "searcher": model.roc_algorithm_,
+            }
+        )
         if reference is None:
             reference = predictions
     base = results[0]["fit"] + results[0]["predict"]
@@ -188,25 +220,43 @@ def main(argv=None):
     import skextra
     from skextra.gpu import gpu_info
 
-    print(f"skextra {skextra.__version__}, scikit-learn {sklearn.__version__}, "
-          f"numpy {np.__version__}, {platform.platform()}")
+    print(
+        f"skextra {skextra.__version__}, scikit-learn {sklearn.__version__}, "
+        f"numpy {np.__version__}, {platform.platform()}"
+    )
     print(f"GPU: {gpu_info()} ({_describe_device(args.library)})")
-    print(f"KNORA-E, k={args.k}, pool of {args.n_members} trees, DSEL "
-          f"{args.n_dsel} x {args.n_features}, {args.n_test} test rows\n")
-    results = run(n_train=args.n_train, n_dsel=args.n_dsel, n_test=args.n_test,
-                  n_features=args.n_features, n_members=args.n_members, k=args.k,
-                  library=args.library, runs=runs, batch_size=args.batch_size)
-    print("| run | fit (s) | predict (s) | speed-up vs first run | "
-          "predictions differing from first run |")
+    print(
+        f"KNORA-E, k={args.k}, pool of {args.n_members} trees, DSEL "
+        f"{args.n_dsel} x {args.n_features}, {args.n_test} test rows\n"
+    )
+    results = run(
+        n_train=args.n_train,
+        n_dsel=args.n_dsel,
+        n_test=args.n_test,
+        n_features=args.n_features,
+        n_members=args.n_members,
+        k=args.k,
+        library=args.library,
+        runs=runs,
+        batch_size=args.batch_size,
+    )
+    print(
+        "| run | fit (s) | predict (s) | speed-up vs first run | "
+        "predictions differing from first run |"
+    )
     print("|---|---|---|---|---|")
     for r in results:
         if r["differ"] is None:
-            differ = (f"search only: {r['neighbours_differ']} of the first 1000 "
-                      "rows have other neighbours than scikit-learn")
+            differ = (
+                f"search only: {r['neighbours_differ']} of the first 1000 "
+                "rows have other neighbours than scikit-learn"
+            )
         else:
             differ = r["differ"]
-        print(f"| {r['run']} | {r['fit']:.2f} | {r['predict']:.2f} | "
-              f"{r['speedup']:.1f} | {differ} |")
+        print(
+            f"| {r['run']} | {r['fit']:.2f} | {r['predict']:.2f} | "
+            f"{r['speedup']:.1f} | {differ} |"
+        )
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import argparse  # noqa: E402
 import json  # noqa: E402
-import subprocess
+import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
@@ -182,9 +182,9 @@ def _two_to_one(y):
 
 def skextra_methods(n_estimators):
     """skextra.resampling (every public classifier) and the DS configuration."""
-    import skextra.resampling as R
     from imblearn.under_sampling import RandomUnderSampler
 
+    import skextra.resampling as R
     from skextra.ensemble import KNORAE, KNORAU
 
     m = n_estimators
@@ -248,8 +248,8 @@ def skextra_methods(n_estimators):
     for name in R.__all__:
         obj = getattr(R, name)
         if isinstance(obj, type) and hasattr(obj, "fit") and name not in known:
-            methods[f"sk:{name.removesuffix('Classifier')}"] = (
-                lambda obj=obj: obj(random_state=0)
+            methods[f"sk:{name.removesuffix('Classifier')}"] = lambda obj=obj: obj(
+                random_state=0
             )
     return methods
 
@@ -303,8 +303,13 @@ def imbens_methods(n_estimators):
     import imbens.ensemble as E
 
     m = n_estimators
-    tree_members = ("UnderBagging", "OverBagging", "SMOTEBagging", "BalanceCascade",
-                    "SelfPacedEnsemble")
+    tree_members = (
+        "UnderBagging",
+        "OverBagging",
+        "SMOTEBagging",
+        "BalanceCascade",
+        "SelfPacedEnsemble",
+    )
     methods = {
         f"imbens:{name}": (
             lambda name=name: getattr(E, f"{name}Classifier")(
@@ -354,8 +359,10 @@ def run_one(make, X, y, test_folds):
             model.fit(X[train], y[train])
             times.append(time.perf_counter() - start)
             # Members fitted, counting those a boosting round discarded.
-            members.append(len(getattr(model, "estimators_", [None]))
-                           + getattr(model, "n_discarded_", 0))
+            members.append(
+                len(getattr(model, "estimators_", [None]))
+                + getattr(model, "n_discarded_", 0)
+            )
             pred[test] = model.predict(X[test])
             p = model.predict_proba(X[test])
         columns = np.searchsorted(np.unique(y), model.classes_)
@@ -373,8 +380,11 @@ def run_methods(methods, problems, folds, *, log=sys.stderr):
                 out = {"error": f"{type(exc).__name__}: {str(exc)[:200]}"}
             results[(pname, mname)] = out
             took = sum(out.get("fit_time", [float("nan")]))
-            print(f"  {pname:22s} {mname:30s} fit {took:8.2f}s "
-                  f"{out.get('error', '')}", file=log, flush=True)
+            print(
+                f"  {pname:22s} {mname:30s} fit {took:8.2f}s {out.get('error', '')}",
+                file=log,
+                flush=True,
+            )
     return results
 
 
@@ -389,9 +399,13 @@ def _imbens_worker(data_path, out_path, n_estimators):
     results = run_methods(imbens_methods(n_estimators), problems, folds)
     arrays, meta = {}, {}
     for k, ((pname, mname), out) in enumerate(results.items()):
-        meta[str(k)] = {"problem": pname, "method": mname,
-                        "fit_time": out.get("fit_time"), "members": out.get("members"),
-                        "error": out.get("error")}
+        meta[str(k)] = {
+            "problem": pname,
+            "method": mname,
+            "fit_time": out.get("fit_time"),
+            "members": out.get("members"),
+            "error": out.get("error"),
+        }
         if "pred" in out:
             arrays[f"pred_{k}"] = out["pred"]
             arrays[f"proba_{k}"] = out["proba"]
@@ -408,8 +422,15 @@ def run_imbens(python, problems, folds, n_estimators):
                 arrays[f"fold_{i}_{j}"] = test
         np.savez(data_path, **arrays)
         subprocess.run(
-            [python, __file__, "--imbens-worker", str(data_path), str(out_path),
-             "--n-estimators", str(n_estimators)],
+            [
+                python,
+                __file__,
+                "--imbens-worker",
+                str(data_path),
+                str(out_path),
+                "--n-estimators",
+                str(n_estimators),
+            ],
             check=True,
         )
         out = np.load(out_path, allow_pickle=False)
@@ -487,88 +508,139 @@ def report(table, *, n_estimators, seconds=None):
     problems = list(table)
     methods = sorted({m for row in table.values() for m in row if m != "_info"})
     lines = []
-    lines.append(f"{len(problems)} problems x {N_FOLDS}-fold stratified CV, "
-                 f"n_estimators={n_estimators}, n_jobs=1"
-                 + (f", run took {seconds / 60:.1f} min" if seconds else "") + ".\n")
+    lines.append(
+        f"{len(problems)} problems x {N_FOLDS}-fold stratified CV, "
+        f"n_estimators={n_estimators}, n_jobs=1"
+        + (f", run took {seconds / 60:.1f} min" if seconds else "")
+        + ".\n"
+    )
     lines.append("### Mean rank per metric (1 = best; lower is better)\n")
     ranks = {metric: mean_ranks(table, metric) for metric in METRICS}
     mean_values = {
         metric: {
-            m: float(np.mean([table[p][m][metric] for p in problems
-                              if metric in table[p].get(m, {})]))
-            for m in methods if any(metric in table[p].get(m, {}) for p in problems)
+            m: float(
+                np.mean(
+                    [
+                        table[p][m][metric]
+                        for p in problems
+                        if metric in table[p].get(m, {})
+                    ]
+                )
+            )
+            for m in methods
+            if any(metric in table[p].get(m, {}) for p in problems)
         }
         for metric in METRICS
     }
-    failures = {m: sum("error" in table[p].get(m, {}) for p in problems) for m in methods}
+    failures = {
+        m: sum("error" in table[p].get(m, {}) for p in problems) for m in methods
+    }
     order = sorted(ranks["balanced_accuracy"], key=ranks["balanced_accuracy"].get)
-    lines.append("| method | rank BA | rank G-mean | rank AP | mean BA | mean G-mean "
-                 "| mean AP | total fit s | failed |")
+    lines.append(
+        "| method | rank BA | rank G-mean | rank AP | mean BA | mean G-mean "
+        "| mean AP | total fit s | failed |"
+    )
     lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for m in order + [m for m in methods if m not in order]:
-        total = sum(table[p][m]["fit_time"] for p in problems
-                    if "fit_time" in table[p].get(m, {}))
+        total = sum(
+            table[p][m]["fit_time"]
+            for p in problems
+            if "fit_time" in table[p].get(m, {})
+        )
         cells = [f"{ranks[k].get(m, float('nan')):.2f}" for k in METRICS]
         cells += [f"{mean_values[k].get(m, float('nan')):.4f}" for k in METRICS]
-        lines.append(f"| {m} | " + " | ".join(cells) + f" | {total:.1f} | "
-                     f"{failures[m] or ''} |")
+        lines.append(
+            f"| {m} | " + " | ".join(cells) + f" | {total:.1f} | {failures[m] or ''} |"
+        )
     lines.append("")
 
     def pair_lines(pairs, title):
         lines.append(f"### {title}\n")
-        lines.append("| skextra | peer | mean ΔBA | worst ΔBA | fit-time ratio "
-                     "(geo. mean) | total-time ratio | time-per-fit ratio | "
-                     "fits (sk / peer) | problems |")
+        lines.append(
+            "| skextra | peer | mean ΔBA | worst ΔBA | fit-time ratio "
+            "(geo. mean) | total-time ratio | time-per-fit ratio | "
+            "fits (sk / peer) | problems |"
+        )
         lines.append("|---|---|---:|---:|---:|---:|---:|---:|---:|")
         verdicts = []
         for ours, peer in pairs.items():
-            both = [p for p in problems
-                    if "fit_time" in table[p].get(ours, {})
-                    and "fit_time" in table[p].get(peer, {})]
+            both = [
+                p
+                for p in problems
+                if "fit_time" in table[p].get(ours, {})
+                and "fit_time" in table[p].get(peer, {})
+            ]
             if not both:
                 continue
-            diff = np.array([table[p][ours]["balanced_accuracy"]
-                             - table[p][peer]["balanced_accuracy"] for p in both])
-            ratio = np.array([table[p][ours]["fit_time"] / table[p][peer]["fit_time"]
-                              for p in both])
-            total = (sum(table[p][ours]["fit_time"] for p in both)
-                     / sum(table[p][peer]["fit_time"] for p in both))
+            diff = np.array(
+                [
+                    table[p][ours]["balanced_accuracy"]
+                    - table[p][peer]["balanced_accuracy"]
+                    for p in both
+                ]
+            )
+            ratio = np.array(
+                [table[p][ours]["fit_time"] / table[p][peer]["fit_time"] for p in both]
+            )
+            total = sum(table[p][ours]["fit_time"] for p in both) / sum(
+                table[p][peer]["fit_time"] for p in both
+            )
             geo = float(np.exp(np.mean(np.log(ratio))))
             n_ours = np.mean([table[p][ours]["members"] for p in both])
             n_peer = np.mean([table[p][peer]["members"] for p in both])
-            per_member = np.exp(np.mean(np.log(
-                [(table[p][ours]["fit_time"] / table[p][ours]["members"])
-                 / (table[p][peer]["fit_time"] / table[p][peer]["members"])
-                 for p in both])))
-            lines.append(f"| {ours} | {peer} | {diff.mean():+.4f} | {diff.min():+.4f} "
-                         f"| {geo:.2f}x | {total:.2f}x | {per_member:.2f}x | "
-                         f"{n_ours:.1f} / {n_peer:.1f} | {len(both)} |")
+            per_member = np.exp(
+                np.mean(
+                    np.log(
+                        [
+                            (table[p][ours]["fit_time"] / table[p][ours]["members"])
+                            / (table[p][peer]["fit_time"] / table[p][peer]["members"])
+                            for p in both
+                        ]
+                    )
+                )
+            )
+            lines.append(
+                f"| {ours} | {peer} | {diff.mean():+.4f} | {diff.min():+.4f} "
+                f"| {geo:.2f}x | {total:.2f}x | {per_member:.2f}x | "
+                f"{n_ours:.1f} / {n_peer:.1f} | {len(both)} |"
+            )
             verdicts.append((ours, peer, diff.mean(), geo))
         lines.append("")
         return verdicts
 
     verdicts = pair_lines(PAIRS, "skextra vs imbalanced-learn (same algorithm)")
     if any(m.startswith("imbens:") for m in methods):
-        pair_lines(IMBENS_PAIRS, "skextra vs imbalanced-ensemble 0.2.3 (separate "
-                   "process, scikit-learn 1.6.0; times not side by side)")
+        pair_lines(
+            IMBENS_PAIRS,
+            "skextra vs imbalanced-ensemble 0.2.3 (separate "
+            "process, scikit-learn 1.6.0; times not side by side)",
+        )
 
     lines.append("### Targets\n")
     for ours, peer, diff, geo in verdicts:
         ok_ba = diff >= -0.01
         ok_t = geo <= 1.1
-        lines.append(f"- {ours} vs {peer}: ΔBA {diff:+.4f} "
-                     f"({'met' if ok_ba else 'MISSED'}), fit time {geo:.2f}x "
-                     f"({'met' if ok_t else 'MISSED'})")
+        lines.append(
+            f"- {ours} vs {peer}: ΔBA {diff:+.4f} "
+            f"({'met' if ok_ba else 'MISSED'}), fit time {geo:.2f}x "
+            f"({'met' if ok_t else 'MISSED'})"
+        )
     best = order[0]
     best_sk = next(m for m in order if m.startswith("sk:"))
-    lines.append(f"- best mean balanced-accuracy rank: {best} "
-                 f"({ranks['balanced_accuracy'][best]:.2f}); best skextra: {best_sk} "
-                 f"({ranks['balanced_accuracy'][best_sk]:.2f}) -> "
-                 f"{'met' if best == best_sk else 'MISSED'}")
+    lines.append(
+        f"- best mean balanced-accuracy rank: {best} "
+        f"({ranks['balanced_accuracy'][best]:.2f}); best skextra: {best_sk} "
+        f"({ranks['balanced_accuracy'][best_sk]:.2f}) -> "
+        f"{'met' if best == best_sk else 'MISSED'}"
+    )
     lines.append("")
 
-    errors = [(p, m, table[p][m]["error"]) for p in problems for m in methods
-              if "error" in table[p].get(m, {})]
+    errors = [
+        (p, m, table[p][m]["error"])
+        for p in problems
+        for m in methods
+        if "error" in table[p].get(m, {})
+    ]
     if errors:
         lines.append("### Failures\n")
         lines += [f"- {m} on {p}: {e}" for p, m, e in errors]
@@ -582,10 +654,16 @@ def report(table, *, n_estimators, seconds=None):
         row = []
         for m in order:
             cell = table[p].get(m, {})
-            row.append(f"{cell['balanced_accuracy']:.3f}" if "balanced_accuracy" in cell
-                       else "err")
-        lines.append(f"| {p} | {info.get('n', '')} | {info.get('ir', '')} | "
-                     + " | ".join(row) + " |")
+            row.append(
+                f"{cell['balanced_accuracy']:.3f}"
+                if "balanced_accuracy" in cell
+                else "err"
+            )
+        lines.append(
+            f"| {p} | {info.get('n', '')} | {info.get('ir', '')} | "
+            + " | ".join(row)
+            + " |"
+        )
     lines.append("")
     return "\n".join(lines)
 
@@ -596,17 +674,31 @@ def _to_json(table):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="3 small problems, 3 folds, "
-                        "5 members: a smoke run")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="3 small problems, 3 folds, 5 members: a smoke run",
+    )
     parser.add_argument("--n-estimators", type=int, default=None)
-    parser.add_argument("--imbens", metavar="PYTHON", default=None,
-                        help="python of a venv with imbalanced-ensemble 0.2.3")
-    parser.add_argument("--only", default=None,
-                        help="comma-separated substrings: run only matching methods")
+    parser.add_argument(
+        "--imbens",
+        metavar="PYTHON",
+        default=None,
+        help="python of a venv with imbalanced-ensemble 0.2.3",
+    )
+    parser.add_argument(
+        "--only",
+        default=None,
+        help="comma-separated substrings: run only matching methods",
+    )
     parser.add_argument("--json", default=None, help="save the scores here")
     parser.add_argument("--markdown", default=None, help="save the report here")
-    parser.add_argument("--report", default=None, help="print the report of a saved run")
-    parser.add_argument("--imbens-worker", nargs=2, default=None, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--report", default=None, help="print the report of a saved run"
+    )
+    parser.add_argument(
+        "--imbens-worker", nargs=2, default=None, help=argparse.SUPPRESS
+    )
     args = parser.parse_args(argv)
 
     global N_FOLDS
@@ -620,8 +712,13 @@ def main(argv=None):
     if args.report:
         saved = json.loads(Path(args.report).read_text())
         N_FOLDS = saved["n_folds"]
-        print(report(saved["table"], n_estimators=saved["n_estimators"],
-                     seconds=saved.get("seconds")))
+        print(
+            report(
+                saved["table"],
+                n_estimators=saved["n_estimators"],
+                seconds=saved.get("seconds"),
+            )
+        )
         return
 
     start = time.perf_counter()
@@ -638,15 +735,24 @@ def main(argv=None):
     table = summarise({p: y for p, (X, y) in problems.items()}, results)
     for p, (X, y) in problems.items():
         counts = np.bincount(np.unique(y, return_inverse=True)[1])
-        table[p]["_info"] = {"n": int(len(y)),
-                             "ir": f"{counts.max() / counts.min():.0f}"}
+        table[p]["_info"] = {
+            "n": int(len(y)),
+            "ir": f"{counts.max() / counts.min():.0f}",
+        }
     seconds = time.perf_counter() - start
     text = report(table, n_estimators=n_estimators, seconds=seconds)
     print(text)
     if args.json:
-        Path(args.json).write_text(_to_json({"table": table, "n_folds": N_FOLDS,
-                                             "n_estimators": n_estimators,
-                                             "seconds": seconds}))
+        Path(args.json).write_text(
+            _to_json(
+                {
+                    "table": table,
+                    "n_folds": N_FOLDS,
+                    "n_estimators": n_estimators,
+                    "seconds": seconds,
+                }
+            )
+        )
     if args.markdown:
         Path(args.markdown).write_text(text)
 

@@ -28,23 +28,45 @@ from sklearn.utils.parallel import Parallel, delayed
 from skextra import resampling as skx
 
 PAIRS = [
-    ("BalancedBagging", skx.BalancedBaggingClassifier, imb.BalancedBaggingClassifier,
-     {"n_estimators": 50}),
-    ("EasyEnsemble", skx.EasyEnsembleClassifier, imb.EasyEnsembleClassifier,
-     {"n_estimators": 10}),
-    ("BalancedRandomForest", skx.BalancedRandomForestClassifier,
-     imb.BalancedRandomForestClassifier, {"n_estimators": 100}),
+    (
+        "BalancedBagging",
+        skx.BalancedBaggingClassifier,
+        imb.BalancedBaggingClassifier,
+        {"n_estimators": 50},
+    ),
+    (
+        "EasyEnsemble",
+        skx.EasyEnsembleClassifier,
+        imb.EasyEnsembleClassifier,
+        {"n_estimators": 10},
+    ),
+    (
+        "BalancedRandomForest",
+        skx.BalancedRandomForestClassifier,
+        imb.BalancedRandomForestClassifier,
+        {"n_estimators": 100},
+    ),
 ]
 
 
 def problems(quick):
     n = 4000 if quick else 20000
-    yield "binary IR=19", make_classification(
-        n_samples=n, n_features=20, n_informative=8, weights=[0.95], random_state=0
+    yield (
+        "binary IR=19",
+        make_classification(
+            n_samples=n, n_features=20, n_informative=8, weights=[0.95], random_state=0
+        ),
     )
-    yield "3-class IR=20", make_classification(
-        n_samples=n, n_features=20, n_informative=8, n_classes=3,
-        weights=[0.8, 0.16, 0.04], random_state=1,
+    yield (
+        "3-class IR=20",
+        make_classification(
+            n_samples=n,
+            n_features=20,
+            n_informative=8,
+            n_classes=3,
+            weights=[0.8, 0.16, 0.04],
+            random_state=1,
+        ),
     )
 
 
@@ -84,8 +106,10 @@ def main():
                 for repeat in range(repeats):
                     for key, cls in (("sk", ours), ("imb", theirs)):
                         seconds, cpu_seconds, model = timed_fit(
-                            cls, {**params, "n_jobs": n_jobs, "random_state": repeat},
-                            X_train, y_train,
+                            cls,
+                            {**params, "n_jobs": n_jobs, "random_state": repeat},
+                            X_train,
+                            y_train,
                         )
                         times[key].append(seconds)
                         cpu[key].append(cpu_seconds)
@@ -98,15 +122,19 @@ def main():
                 # CPU time of this process: comparable only when nothing runs
                 # in worker processes
                 cpu_ratio = (
-                    f"{min(cpu['sk']) / min(cpu['imb']):>9.2f}" if n_jobs == 1 else f"{'-':>9}"
+                    f"{min(cpu['sk']) / min(cpu['imb']):>9.2f}"
+                    if n_jobs == 1
+                    else f"{'-':>9}"
                 )
                 print(
                     f"{problem:<15} {name:<21} {n_jobs:>6} {sk:>10.3f} {im:>10.3f} "
                     f"{sk / im:>6.2f} {cpu_ratio} {scores['sk']:>10.4f} "
                     f"{scores['imb']:>11.4f}"
                 )
-    print(f"\ngeometric mean ratio skextra / imbalanced-learn: "
-          f"{np.exp(np.mean(np.log(ratios))):.2f} (max {max(ratios):.2f})")
+    print(
+        f"\ngeometric mean ratio skextra / imbalanced-learn: "
+        f"{np.exp(np.mean(np.log(ratios))):.2f} (max {max(ratios):.2f})"
+    )
 
 
 if __name__ == "__main__":

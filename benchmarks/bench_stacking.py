@@ -53,10 +53,15 @@ def members(n_estimators):
 
     return [
         ("lr", LogisticRegression(max_iter=1000)),
-        ("rf", RandomForestClassifier(n_estimators=n_estimators, n_jobs=1, random_state=0)),
+        (
+            "rf",
+            RandomForestClassifier(n_estimators=n_estimators, n_jobs=1, random_state=0),
+        ),
         (
             "lgbm",
-            LGBMClassifier(n_estimators=n_estimators, n_jobs=1, random_state=0, verbose=-1),
+            LGBMClassifier(
+                n_estimators=n_estimators, n_jobs=1, random_state=0, verbose=-1
+            ),
         ),
         ("xgb", XGBClassifier(n_estimators=n_estimators, n_jobs=1, random_state=0)),
     ]
@@ -135,7 +140,12 @@ def main(argv=None):
         flip_y=0.03,
         random_state=0,
     )
-    X_train, X_test, y_train, y_test = X[:n_train], X[n_train:], y[:n_train], y[n_train:]
+    X_train, X_test, y_train, y_test = (
+        X[:n_train],
+        X[n_train:],
+        y[:n_train],
+        y[n_train:],
+    )
 
     import joblib
     import lightgbm
@@ -151,7 +161,8 @@ def main(argv=None):
         "n_jobs=1 each"
     )
     print(
-        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+        f"machine: {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} CPUs, "
         f"load average {os.getloadavg()[0]:.1f}"
     )
     print(
@@ -176,7 +187,7 @@ def main(argv=None):
         names = list(stackers(1, 2, n_jobs))
         for repeat in range(args.repeat):
             # Rotate the order so that no stacker always runs first.
-            order = names[repeat % len(names):] + names[: repeat % len(names)]
+            order = names[repeat % len(names) :] + names[: repeat % len(names)]
             for name in order:
                 stacker = stackers(n_estimators, n_folds, n_jobs)[name]
                 with warnings.catch_warnings():
@@ -198,7 +209,8 @@ def main(argv=None):
             busy = cpu[name] / (times[name] * n_jobs)
             print(
                 f"{name:<9} {n_jobs:>6} {times[name]:>9.2f} "
-                f"{times[name] / times['sklearn']:>8.2f}x {cpu[name]:>8.1f} {busy:>6.0%} "
+                f"{times[name] / times['sklearn']:>8.2f}x "
+                f"{cpu[name]:>8.1f} {busy:>6.0%} "
                 f"{accuracy:>9.4f} {auc:>8.4f} {gap:>9.1e}",
                 flush=True,
             )

@@ -91,7 +91,10 @@ def datasets():
             ),
         ),
         "diabetes": ("reg", *load_diabetes(return_X_y=True)),
-        "friedman1": ("reg", *make_friedman1(n_samples=2000, noise=1.0, random_state=3)),
+        "friedman1": (
+            "reg",
+            *make_friedman1(n_samples=2000, noise=1.0, random_state=3),
+        ),
     }
 
 
@@ -105,14 +108,24 @@ def members(task, n_estimators, seed):
             ("rf", RandomForestClassifier(n_estimators, n_jobs=1, random_state=seed)),
             (
                 "lgbm",
-                LGBMClassifier(n_estimators=n_estimators, n_jobs=1, random_state=seed, verbose=-1),
+                LGBMClassifier(
+                    n_estimators=n_estimators, n_jobs=1, random_state=seed, verbose=-1
+                ),
             ),
-            ("xgb", XGBClassifier(n_estimators=n_estimators, n_jobs=1, random_state=seed)),
+            (
+                "xgb",
+                XGBClassifier(n_estimators=n_estimators, n_jobs=1, random_state=seed),
+            ),
         ]
     return [
         ("ridge", make_pipeline(StandardScaler(), Ridge())),
         ("rf", RandomForestRegressor(n_estimators, n_jobs=1, random_state=seed)),
-        ("lgbm", LGBMRegressor(n_estimators=n_estimators, n_jobs=1, random_state=seed, verbose=-1)),
+        (
+            "lgbm",
+            LGBMRegressor(
+                n_estimators=n_estimators, n_jobs=1, random_state=seed, verbose=-1
+            ),
+        ),
         ("xgb", XGBRegressor(n_estimators=n_estimators, n_jobs=1, random_state=seed)),
     ]
 
@@ -120,12 +133,16 @@ def members(task, n_estimators, seed):
 def ensembles(task, base, cv, n_jobs, seed):
     if task == "clf":
         return {
-            "selection": EnsembleSelectionClassifier(base, cv=cv, n_jobs=n_jobs, random_state=seed),
+            "selection": EnsembleSelectionClassifier(
+                base, cv=cv, n_jobs=n_jobs, random_state=seed
+            ),
             "stacking": StackingClassifier(base, cv=cv, n_jobs=n_jobs),
             "mean": CombinationClassifier(base, rule="mean", n_jobs=n_jobs),
         }
     return {
-        "selection": EnsembleSelectionRegressor(base, cv=cv, n_jobs=n_jobs, random_state=seed),
+        "selection": EnsembleSelectionRegressor(
+            base, cv=cv, n_jobs=n_jobs, random_state=seed
+        ),
         "stacking": StackingRegressor(base, cv=cv, n_jobs=n_jobs),
         "mean": CombinationRegressor(base, rule="mean", n_jobs=n_jobs),
     }
@@ -202,7 +219,8 @@ def main(argv=None):
     import skextra
 
     print(
-        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+        f"machine: {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} CPUs, "
         f"load average {os.getloadavg()[0]:.1f}; versions: skextra "
         f"{skextra.__version__}, scikit-learn {sklearn.__version__}, xgboost "
         f"{xgboost.__version__}, lightgbm {lightgbm.__version__}"
@@ -237,14 +255,21 @@ def main(argv=None):
             rows.setdefault(metric, []).append(
                 (name, X.shape, best_names, best_mean, cells, runs[-1][3])
             )
-        print(f"  {name}: {sum(sum(run[2].values()) for run in runs):.0f} s", file=sys.stderr)
+        print(
+            f"  {name}: {sum(sum(run[2].values()) for run in runs):.0f} s",
+            file=sys.stderr,
+        )
         for run in runs:
             for key, value in run[2].items():
                 total_times.setdefault(name, {}).setdefault(key, 0.0)
                 total_times[name][key] += value / repeats
 
     for metric, metric_rows in rows.items():
-        better = "higher" if METRICS["clf" if metric != "R^2" else "reg"][metric][1] else "lower"
+        better = (
+            "higher"
+            if METRICS["clf" if metric != "R^2" else "reg"][metric][1]
+            else "lower"
+        )
         print()
         print(
             f"### {metric} on the test part ({better} is better; mean of {repeats} "
@@ -260,7 +285,8 @@ def main(argv=None):
         for name, shape, best_names, best_mean, cells, _ in metric_rows:
             names = ",".join(sorted(set(best_names), key=best_names.index))
             parts = [
-                f"{cells[m][0]:.4f} ({cells[m][1]:+.4f}, {cells[m][2]}/{repeats})" for m in methods
+                f"{cells[m][0]:.4f} ({cells[m][1]:+.4f}, {cells[m][2]}/{repeats})"
+                for m in methods
             ]
             print(
                 f"| {name} | {shape[0]}x{shape[1]} | {names} | {best_mean:.4f} | "

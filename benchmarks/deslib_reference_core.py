@@ -37,8 +37,9 @@ def main():
             arrays[f"{name}/predict"] = est.predict(X_test)
             arrays[f"{name}/proba"] = est.predict_proba(X_test)
         if pool is not None:
-            features = getattr(pool, "estimators_features_",
-                               [slice(None)] * len(pool.estimators_))
+            features = getattr(
+                pool, "estimators_features_", [slice(None)] * len(pool.estimators_)
+            )
             arrays[f"{name}/pool"] = np.column_stack(
                 [m.predict(X_test[:, f]) for m, f in zip(pool.estimators_, features)]
             )

@@ -11,17 +11,32 @@ from pathlib import Path
 # (module, title, intro); names are grouped by the private module defining them.
 MODULES = (
     ("skextra", "Configuration", "Global settings and environment report."),
-    ("skextra.ensemble", "skextra.ensemble",
-     "Stacking, blending, ensemble selection, combination rules and dynamic "
-     "ensemble selection."),
-    ("skextra.resampling", "skextra.resampling",
-     "Imbalance-aware ensembles built on imbalanced-learn samplers."),
-    ("skextra.gpu", "skextra.gpu",
-     "Device detection and dispatch of members to GPU implementations."),
-    ("skextra.utils", "skextra.utils",
-     "Shared machinery: out-of-fold prediction, scheduling, array namespace."),
-    ("skextra.utils.discovery", "skextra.utils.discovery",
-     "Finding skextra's public estimators."),
+    (
+        "skextra.ensemble",
+        "skextra.ensemble",
+        "Stacking, blending, ensemble selection, combination rules and dynamic "
+        "ensemble selection.",
+    ),
+    (
+        "skextra.resampling",
+        "skextra.resampling",
+        "Imbalance-aware ensembles built on imbalanced-learn samplers.",
+    ),
+    (
+        "skextra.gpu",
+        "skextra.gpu",
+        "Device detection and dispatch of members to GPU implementations.",
+    ),
+    (
+        "skextra.utils",
+        "skextra.utils",
+        "Shared machinery: out-of-fold prediction, scheduling, array namespace.",
+    ),
+    (
+        "skextra.utils.discovery",
+        "skextra.utils.discovery",
+        "Finding skextra's public estimators.",
+    ),
 )
 
 GROUP_TITLES = {
@@ -37,7 +52,8 @@ def _public_names(module):
     names = getattr(module, "__all__", None)
     if names is None:
         names = [
-            n for n in dir(module)
+            n
+            for n in dir(module)
             if getattr(getattr(module, n), "__module__", None) == module.__name__
         ]
     return [n for n in names if not n.startswith("_")]
@@ -47,7 +63,7 @@ def _group(module_name, obj):
     defined = getattr(obj, "__module__", "") or ""
     if not defined.startswith(module_name + "."):
         return ""
-    part = defined[len(module_name) + 1:].split(".")[0]
+    part = defined[len(module_name) + 1 :].split(".")[0]
     if part in GROUP_TITLES:
         return GROUP_TITLES[part]
     if inspect.isclass(obj) and issubclass(obj, Warning):
@@ -70,14 +86,22 @@ def render():
     for module_name, title, intro in MODULES:
         module = import_module(module_name)
         names = [
-            n for n in _public_names(module)
-            if n != "__version__" and (inspect.isclass(getattr(module, n))
-                                       or callable(getattr(module, n)))
+            n
+            for n in _public_names(module)
+            if n != "__version__"
+            and (inspect.isclass(getattr(module, n)) or callable(getattr(module, n)))
         ]
         if not names:
             continue
-        lines += [title, "-" * len(title), "", intro, "",
-                  f".. currentmodule:: {module_name}", ""]
+        lines += [
+            title,
+            "-" * len(title),
+            "",
+            intro,
+            "",
+            f".. currentmodule:: {module_name}",
+            "",
+        ]
         groups = {}
         for name in names:
             group = _group(module_name, getattr(module, name))
@@ -85,8 +109,11 @@ def render():
         known = list(GROUP_TITLES.values())
         order = sorted(
             groups,
-            key=lambda g: (g in ("Warnings", "Functions"),
-                           known.index(g) if g in known else len(known), g),
+            key=lambda g: (
+                g in ("Warnings", "Functions"),
+                known.index(g) if g in known else len(known),
+                g,
+            ),
         )
         for group in order:
             if group and len(groups) > 1:

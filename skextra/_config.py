@@ -3,7 +3,7 @@
 import threading
 from contextlib import contextmanager
 
-_DEVICES = ("auto", "cpu", "gpu")
+DEVICES = ("auto", "cpu", "gpu")
 
 _global_config = {
     "device": "auto",
@@ -69,10 +69,8 @@ def set_config(device=None, progress=None):
     """
     config = _thread_config()
     if device is not None:
-        if device not in _DEVICES:
-            raise ValueError(
-                f"device must be one of {_DEVICES}, got {device!r}."
-            )
+        if device not in DEVICES:
+            raise ValueError(f"device must be one of {DEVICES}, got {device!r}.")
         config["device"] = device
     if progress is not None:
         if not isinstance(progress, bool):

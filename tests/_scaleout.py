@@ -7,7 +7,10 @@ from sklearn.tree import DecisionTreeClassifier
 
 def make_data():
     X, y = make_classification(
-        n_samples=300, n_features=8, n_informative=5, weights=[0.8, 0.2],
+        n_samples=300,
+        n_features=8,
+        n_informative=5,
+        weights=[0.8, 0.2],
         random_state=0,
     )
     return X[:220], y[:220], X[220:]
@@ -17,8 +20,10 @@ def stacking():
     from skextra.ensemble import StackingClassifier
 
     return StackingClassifier(
-        [("lr", LogisticRegression()),
-         ("tree", DecisionTreeClassifier(max_depth=3, random_state=0))],
+        [
+            ("lr", LogisticRegression()),
+            ("tree", DecisionTreeClassifier(max_depth=3, random_state=0)),
+        ],
         cv=3,
     )
 

@@ -1,15 +1,16 @@
 """scikit-learn's common checks over every public skextra estimator."""
 
 import pytest
-from sklearn.utils.estimator_checks import check_param_validation, parametrize_with_checks
+from sklearn.utils.estimator_checks import (
+    check_param_validation,
+    parametrize_with_checks,
+)
 
 from skextra.utils.discovery import all_estimators
 
 from ._instances import EXPECTED_FAILED_CHECKS, expected_failed_checks, instances_of
 
-ESTIMATORS = [
-    est for name, cls in all_estimators() for est in instances_of(name, cls)
-]
+ESTIMATORS = [est for name, cls in all_estimators() for est in instances_of(name, cls)]
 
 
 @parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failed_checks)

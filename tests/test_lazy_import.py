@@ -38,7 +38,8 @@ def test_device_choice_and_cpu_dispatch_load_no_heavy_library():
         "resolve_device('auto')\n"
         "to_device(LogisticRegression(), device='cpu')\n"
         "members_to_device([LogisticRegression()], device='auto')\n"
-        "X = np.random.RandomState(0).normal(size=(20, 3)); y = (X[:, 0] > 0).astype(int)\n"
+        "X = np.random.RandomState(0).normal(size=(20, 3))\n"
+        "y = (X[:, 0] > 0).astype(int)\n"
         "DeviceEstimator(LogisticRegression(), device='cpu').fit(X, y).predict(X)\n"
         "GPUNeighbors(device='cpu').fit(X).kneighbors(X, 2)\n"
     )

@@ -30,7 +30,9 @@ def test_jobs_run_in_ray_workers(ray_backend):
     from skextra.utils import run_longest_first
 
     with joblib.parallel_config(backend="ray"):
-        pids = run_longest_first([(os.getpid, (), {}) for _ in range(4)], [1.0] * 4, n_jobs=2)
+        pids = run_longest_first(
+            [(os.getpid, (), {}) for _ in range(4)], [1.0] * 4, n_jobs=2
+        )
     assert os.getpid() not in pids
 
 

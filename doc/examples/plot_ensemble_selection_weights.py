@@ -27,10 +27,18 @@ X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
 members = [
     ("ridge", Ridge(alpha=0.1)),
     ("knn", make_pipeline(StandardScaler(), KNeighborsRegressor(20))),
-    ("forest", RandomForestRegressor(n_estimators=50, min_samples_leaf=5,
-                                     n_jobs=1, random_state=0)),
-    ("lightgbm", LGBMRegressor(n_estimators=50, learning_rate=0.05, n_jobs=1,
-                               verbose=-1, random_state=0)),
+    (
+        "forest",
+        RandomForestRegressor(
+            n_estimators=50, min_samples_leaf=5, n_jobs=1, random_state=0
+        ),
+    ),
+    (
+        "lightgbm",
+        LGBMRegressor(
+            n_estimators=50, learning_rate=0.05, n_jobs=1, verbose=-1, random_state=0
+        ),
+    ),
 ]
 selection = EnsembleSelectionRegressor(members, ensemble_size=20, cv=5).fit(
     X_train, y_train

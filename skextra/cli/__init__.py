@@ -27,46 +27,66 @@ regression).
 
 def _add_data_arguments(parser, required):
     parser.add_argument(
-        "--data", required=required, default=None, metavar="FILE.csv",
+        "--data",
+        required=required,
+        default=None,
+        metavar="FILE.csv",
         help="a CSV file with a header row"
         + ("" if required else " (default: a dataset bundled with scikit-learn)"),
     )
     parser.add_argument(
-        "--target", required=required, default=None, metavar="COLUMN",
+        "--target",
+        required=required,
+        default=None,
+        metavar="COLUMN",
         help="the column to predict",
     )
     parser.add_argument(
-        "--task", choices=("auto", "classification", "regression"), default="auto",
+        "--task",
+        choices=("auto", "classification", "regression"),
+        default="auto",
         help="auto: classification when the target is not numeric or has at most "
         "20 distinct values (default: auto)",
     )
     parser.add_argument(
-        "--drop", action="append", default=[], metavar="COLUMN",
+        "--drop",
+        action="append",
+        default=[],
+        metavar="COLUMN",
         help="leave this column out (repeatable)",
     )
     parser.add_argument(
-        "--n-jobs", type=int, default=-1, metavar="N",
+        "--n-jobs",
+        type=int,
+        default=-1,
+        metavar="N",
         help="parallel jobs; -1 uses every core (default: -1)",
     )
     parser.add_argument(
-        "--random-state", type=int, default=0, metavar="SEED",
+        "--random-state",
+        type=int,
+        default=0,
+        metavar="SEED",
         help="seed of the folds and the members (default: 0)",
     )
     parser.add_argument(
-        "--quick", action="store_true",
+        "--quick",
+        action="store_true",
         help="lighter members (20 trees / rounds) and 3 inner folds",
     )
     parser.add_argument(
-        "--no-progress", action="store_true", help="no progress bar",
+        "--no-progress",
+        action="store_true",
+        help="no progress bar",
     )
 
 
 def build_parser():
     """The argument parser of the ``skextra`` command."""
+    import skextra
+
     from . import _compare, _fit, _predict
     from ._models import model_keys
-
-    import skextra
 
     parser = argparse.ArgumentParser(
         prog="skextra",

@@ -30,21 +30,30 @@ DEFAULT_SCORING = {"classification": "accuracy", "regression": "r2"}
 
 def add_arguments(parser):
     parser.add_argument(
-        "--cv", type=int, default=5, metavar="K",
+        "--cv",
+        type=int,
+        default=5,
+        metavar="K",
         help="number of cross-validation folds (default: 5)",
     )
     parser.add_argument(
-        "--scoring", default=None, metavar="NAME",
+        "--scoring",
+        default=None,
+        metavar="NAME",
         help="a scikit-learn scorer name (default: accuracy for classification, "
         "r2 for regression)",
     )
     parser.add_argument(
-        "--models", default=None, metavar="KEY,KEY",
+        "--models",
+        default=None,
+        metavar="KEY,KEY",
         help="compare only these models, e.g. xgboost,stacking (default: all; "
         "ensembles always combine every member)",
     )
     parser.add_argument(
-        "--plot", default=None, metavar="FILE.png",
+        "--plot",
+        default=None,
+        metavar="FILE.png",
         help="write a bar chart of the leaderboard (needs matplotlib)",
     )
 
@@ -91,9 +100,7 @@ def _score_fold(index, model, X, y, split, scoring):
     return index, float(scores["fit_time"][0]), float(scores["test_score"][0]), None
 
 
-def cross_validate_all(
-    candidates, dataset, splits, *, scoring, n_jobs, progress=True
-):
+def cross_validate_all(candidates, dataset, splits, *, scoring, n_jobs, progress=True):
     """Cross-validate every candidate on ``splits``; one :class:`Result` each."""
     from rich.progress import (
         BarColumn,
@@ -162,7 +169,10 @@ def run(args):
     inner_cv = inner_folds(dataset, args.cv, 3 if args.quick else 5)
 
     candidates = make_candidates(
-        dataset.task, quick=args.quick, cv=inner_cv, n_jobs=1,
+        dataset.task,
+        quick=args.quick,
+        cv=inner_cv,
+        n_jobs=1,
         random_state=args.random_state,
     )
     if args.models is not None:
@@ -181,13 +191,16 @@ def run(args):
     console.print(
         f"{len(candidates)} models x {args.cv} folds, metric: {scoring}, "
         f"ensembles' inner folds: {inner_cv}, n_jobs={args.n_jobs}, "
-        f"random_state={args.random_state}"
-        + (", quick members" if args.quick else ""),
+        f"random_state={args.random_state}" + (", quick members" if args.quick else ""),
         soft_wrap=True,
     )
     start = time.perf_counter()
     results = cross_validate_all(
-        candidates, dataset, splits, scoring=scoring, n_jobs=args.n_jobs,
+        candidates,
+        dataset,
+        splits,
+        scoring=scoring,
+        n_jobs=args.n_jobs,
         progress=not args.no_progress,
     )
     elapsed = time.perf_counter() - start

@@ -351,4 +351,3 @@ def describe(dataset):
     if dataset.task_reason.startswith("auto"):
         text += f" [{dataset.task_reason}; --task overrides]"
     return text
-

@@ -14,17 +14,23 @@ FORMAT_VERSION = 1
 
 def add_arguments(parser, model_keys):
     parser.add_argument(
-        "--model", default="stacking", choices=model_keys,
+        "--model",
+        default="stacking",
+        choices=model_keys,
         help="the model to fit (default: stacking)",
     )
     parser.add_argument(
-        "--out", required=True, metavar="MODEL.skops",
+        "--out",
+        required=True,
+        metavar="MODEL.skops",
         help="where to save the fitted model (skops format)",
     )
     parser.add_argument(
-        "--cv", type=int, default=5, metavar="K",
-        help="folds the ensembles use for their out-of-fold predictions "
-        "(default: 5)",
+        "--cv",
+        type=int,
+        default=5,
+        metavar="K",
+        help="folds the ensembles use for their out-of-fold predictions (default: 5)",
     )
 
 
@@ -44,8 +50,12 @@ def run(args):
     dataset = load_dataset(args.data, args.target, args.task, args.drop)
     check_folds(dataset, args.cv)
     candidates = make_candidates(
-        dataset.task, quick=args.quick, cv=args.cv, n_jobs=args.n_jobs,
-        random_state=args.random_state, only=args.model,
+        dataset.task,
+        quick=args.quick,
+        cv=args.cv,
+        n_jobs=args.n_jobs,
+        random_state=args.random_state,
+        only=args.model,
     )
     if not candidates:
         raise CommandError(f"--model {args.model} is not available for {dataset.task}")
@@ -64,10 +74,14 @@ def run(args):
     console = make_console()
     console.print(describe(dataset), soft_wrap=True, markup=False)
     start = time.perf_counter()
-    with make_console(stderr=True).status(
-        f"fitting {candidate.key} ({candidate.estimator_name})",
-        spinner="dots",
-    ) if not args.no_progress else _nothing():
+    with (
+        make_console(stderr=True).status(
+            f"fitting {candidate.key} ({candidate.estimator_name})",
+            spinner="dots",
+        )
+        if not args.no_progress
+        else _nothing()
+    ):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             model.fit(dataset.X, dataset.y)

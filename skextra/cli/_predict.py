@@ -17,23 +17,32 @@ TRUSTED_TYPES = ("collections.OrderedDict",)
 
 def add_arguments(parser):
     parser.add_argument(
-        "--model", required=True, metavar="MODEL.skops",
+        "--model",
+        required=True,
+        metavar="MODEL.skops",
         help="a model saved by `skextra fit`",
     )
     parser.add_argument(
-        "--data", required=True, metavar="FILE.csv",
+        "--data",
+        required=True,
+        metavar="FILE.csv",
         help="the rows to predict, with the columns the model was fitted on",
     )
     parser.add_argument(
-        "--out", default=None, metavar="PRED.csv",
+        "--out",
+        default=None,
+        metavar="PRED.csv",
         help="where to write the predictions (default: standard output)",
     )
     parser.add_argument(
-        "--proba", action="store_true",
+        "--proba",
+        action="store_true",
         help="add one probability column per class (classifiers)",
     )
     parser.add_argument(
-        "--id", default=None, metavar="COLUMN",
+        "--id",
+        default=None,
+        metavar="COLUMN",
         help="copy this column of --data into the output, first",
     )
 
@@ -44,7 +53,8 @@ def untrusted_types(path):
 
     found = sio.get_untrusted_types(file=path)
     refused = [
-        name for name in found
+        name
+        for name in found
         if not name.startswith(TRUSTED_PREFIXES) and name not in TRUSTED_TYPES
     ]
     return found, refused

@@ -159,14 +159,12 @@ def write_plot(results, path, *, metric, title):
 
     ordered = [r for r in rank(results) if not r.failed]
     best = best_member(results)
-    names = [
-        f"{r.key} {BEST_MARK}" if r is best else r.key for r in ordered
-    ][::-1]
+    names = [f"{r.key} {BEST_MARK}" if r is best else r.key for r in ordered][::-1]
     means = np.array([r.mean for r in ordered])[::-1]
     stds = np.array([r.std for r in ordered])[::-1]
-    colours = [
-        "tab:orange" if r.kind == "ensemble" else "tab:blue" for r in ordered
-    ][::-1]
+    colours = ["tab:orange" if r.kind == "ensemble" else "tab:blue" for r in ordered][
+        ::-1
+    ]
 
     figure = Figure(figsize=(7, 0.45 * len(ordered) + 1.5), layout="constrained")
     axes = figure.add_subplot()

@@ -1,9 +1,9 @@
 """Stacking, blending, ensemble selection, combination rules and dynamic selection."""
 
 from ._blending import BlendingClassifier, BlendingRegressor
+from ._combination import CombinationClassifier, CombinationRegressor
 from ._dynamic import *  # noqa: F403 - the dynamic-selection classifiers
 from ._dynamic import __all__ as _dynamic_all
-from ._combination import CombinationClassifier, CombinationRegressor
 from ._selection import EnsembleSelectionClassifier, EnsembleSelectionRegressor
 from ._stacking import StackingClassifier, StackingRegressor
 

@@ -41,10 +41,12 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ..gpu._dispatch import DEVICE_CONSTRAINT, DEVICE_DOC, members_to_device
+from ..gpu._dispatch import members_to_device
 from ..gpu._resident import member_inputs
 from ..utils import fit_members_oof, to_host
+from ..utils._docstring import SHARED_DOCS
 from ..utils._oof import _slice_params
+from ..utils._validation import DEVICE_CONSTRAINT
 
 _AUTO_METHODS = ("predict_proba", "decision_function", "predict")
 
@@ -59,7 +61,7 @@ _PASSTHROUGH = {
 }
 
 _SHARED_PARAM_DOCS = {
-    "device": DEVICE_DOC,
+    "device": SHARED_DOCS["device"],
     "passthrough": """passthrough : bool or {"inputs", "layers", "all"}, default=False
         What each layer after the first, and the final estimator, is trained
         on besides the predictions of the layer just before it:
@@ -328,9 +330,7 @@ class _BaseStacking(
             )
         with_dunder = [name for name in names if "__" in name]
         if with_dunder:
-            raise ValueError(
-                f"Estimator names must not contain __: got {with_dunder}"
-            )
+            raise ValueError(f"Estimator names must not contain __: got {with_dunder}")
 
     def _make_final_estimator(self):
         classifier = is_classifier(self)
@@ -340,8 +340,7 @@ class _BaseStacking(
             final = clone(self.final_estimator)
         if classifier and not is_classifier(final):
             raise ValueError(
-                "'final_estimator' parameter should be a classifier. Got "
-                f"{final}"
+                f"'final_estimator' parameter should be a classifier. Got {final}"
             )
         if not classifier and not is_regressor(final):
             raise ValueError(
@@ -496,7 +495,11 @@ class _BaseStacking(
         pred = np.asarray(to_host(pred))
         if pred.ndim == 1:
             return pred.reshape(-1, 1)
-        if method == "predict_proba" and is_classifier(self) and len(self.classes_) == 2:
+        if (
+            method == "predict_proba"
+            and is_classifier(self)
+            and len(self.classes_) == 2
+        ):
             return pred[:, 1:]
         return pred
 
@@ -551,7 +554,9 @@ class _BaseStacking(
             member_names, sample_weight, groups, fit_params
         )
         if not _sklearn_get_config().get("enable_metadata_routing", False):
-            self._check_sample_weight_support(layers, member_params, final, final_params)
+            self._check_sample_weight_support(
+                layers, member_params, final, final_params
+            )
 
         plan = self._oof_plan(X, y, groups)
         prefit = isinstance(plan["cv"], str) and plan["cv"] == "prefit"
@@ -563,7 +568,9 @@ class _BaseStacking(
         outputs = []
         layer_input = X
         for names, estimators in layers:
-            live = [(name, est) for name, est in zip(names, estimators) if not _is_drop(est)]
+            live = [
+                (name, est) for name, est in zip(names, estimators) if not _is_drop(est)
+            ]
             live_names = [name for name, _ in live]
             live_estimators = members_to_device([est for _, est in live], self.device)
             methods = [_response_method(name, est, stack_method) for name, est in live]
@@ -586,7 +593,9 @@ class _BaseStacking(
                 self.named_estimators_[name] = fitted_by_name.get(name, "drop")
             self.layers_.append(fitted)
             self.layers_stack_method_.append(methods)
-            blocks = [self._meta_block(pred, method) for pred, method in zip(preds, methods)]
+            blocks = [
+                self._meta_block(pred, method) for pred, method in zip(preds, methods)
+            ]
             self._n_feature_outs.append([block.shape[1] for block in blocks])
             outputs.append(np.hstack(blocks))
             layer_input = self._next_input(X, outputs)
@@ -716,7 +725,11 @@ class _BaseStacking(
                 else:
                     out.extend(f"{class_name}_{name}{k}" for k in range(width))
             layer_names.append(out)
-        kept = [n for layer in layer_names for n in layer] if keep_layers else layer_names[-1]
+        kept = (
+            [n for layer in layer_names for n in layer]
+            if keep_layers
+            else layer_names[-1]
+        )
         if keep_inputs:
             return np.concatenate((np.asarray(kept, dtype=object), input_features))
         return np.asarray(kept, dtype=object)
@@ -750,7 +763,9 @@ class _BaseStacking(
             tags.input_tags.allow_nan = all(
                 get_tags(est).input_tags.allow_nan for est in members
             )
-            tags.input_tags.sparse = all(get_tags(est).input_tags.sparse for est in members)
+            tags.input_tags.sparse = all(
+                get_tags(est).input_tags.sparse for est in members
+            )
         except Exception:
             # Invalid members are reported by fit, not here.
             pass

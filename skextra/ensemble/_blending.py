@@ -104,7 +104,9 @@ class _OneSplit:
 
 
 @_fill_doc(_BLENDING_DOCS)
-class BlendingClassifier(_Blending, _StackClassifierMixin, ClassifierMixin, _BaseStacking):
+class BlendingClassifier(
+    _Blending, _StackClassifierMixin, ClassifierMixin, _BaseStacking
+):
     """Blend of classifiers: a final classifier on hold-out predictions.
 
     The rows are split once: the members are fitted on the training part,

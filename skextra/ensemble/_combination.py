@@ -38,11 +38,20 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ..gpu._dispatch import DEVICE_CONSTRAINT, fill_device_doc, members_to_device
+from ..gpu._dispatch import members_to_device
 from ..gpu._resident import member_inputs
-from ..utils._array_api import device, get_namespace, max_float_dtype, move_to, to_host, to_numpy
+from ..utils._array_api import (
+    device,
+    get_namespace,
+    max_float_dtype,
+    move_to,
+    to_host,
+    to_numpy,
+)
+from ..utils._docstring import fill_doc as fill_shared_doc
 from ..utils._oof import _reraise
 from ..utils._parallel import estimate_cost, run_longest_first
+from ..utils._validation import DEVICE_CONSTRAINT
 
 SOFT_RULES = ("mean", "median", "max", "min", "product")
 HARD_RULES = ("majority", "plurality")
@@ -62,7 +71,8 @@ def _check_weights(weights, n_members, xp, dtype, device):
     w = xp.astype(w, dtype)
     if w.ndim != 1 or w.shape[0] != n_members:
         raise ValueError(
-            f"weights must have one value per member ({n_members}), got shape {tuple(w.shape)}."
+            f"weights must have one value per member ({n_members}), "
+            f"got shape {tuple(w.shape)}."
         )
     return w
 
@@ -168,7 +178,9 @@ def combine_proba(probas, rule, *, weights=None):
     if rule not in SOFT_RULES:
         raise ValueError(f"rule must be one of {SOFT_RULES}, got {rule!r}.")
     if weights is not None and rule not in ("mean", "product"):
-        raise ValueError(f"weights apply to rules 'mean' and 'product', got rule={rule!r}.")
+        raise ValueError(
+            f"weights apply to rules 'mean' and 'product', got rule={rule!r}."
+        )
     if rule != "product":
         combined = combine_values(probas, rule, weights=weights)
         return combined if rule == "mean" else _normalize_rows(combined, xp)
@@ -245,7 +257,8 @@ def _member_fit_params(name, estimator, sample_weight):
         return {}
     if not has_fit_parameter(estimator, "sample_weight"):
         raise TypeError(
-            f"Member {name!r} ({type(estimator).__name__}) does not support sample weights."
+            f"Member {name!r} ({type(estimator).__name__}) does not support "
+            "sample weights."
         )
     return {"sample_weight": sample_weight}
 
@@ -298,11 +311,15 @@ class _BaseMemberEnsemble(_BaseComposition):
     def _live_members(self):
         """Validate ``estimators``; return (names, members) without "drop"."""
         if not isinstance(self.estimators, list) or not self.estimators:
-            raise ValueError("estimators must be a non-empty list of (name, estimator) tuples.")
+            raise ValueError(
+                "estimators must be a non-empty list of (name, estimator) tuples."
+            )
         try:
             names, members = zip(*self.estimators)
         except (TypeError, ValueError) as exc:
-            raise ValueError("estimators must be a list of (name, estimator) tuples.") from exc
+            raise ValueError(
+                "estimators must be a list of (name, estimator) tuples."
+            ) from exc
         self._validate_names(names)
         self._check_estimators_are_instances([m for m in members if m != "drop"])
         live = [(n, m) for n, m in zip(names, members) if m is not None and m != "drop"]
@@ -334,7 +351,9 @@ class _BaseMemberEnsemble(_BaseComposition):
         if member_tags:
             tags.input_tags.allow_nan = all(t.input_tags.allow_nan for t in member_tags)
             tags.input_tags.sparse = all(t.input_tags.sparse for t in member_tags)
-            tags.input_tags.categorical = all(t.input_tags.categorical for t in member_tags)
+            tags.input_tags.categorical = all(
+                t.input_tags.categorical for t in member_tags
+            )
             tags.input_tags.string = all(t.input_tags.string for t in member_tags)
         return tags
 
@@ -418,7 +437,9 @@ class _BaseMemberEnsemble(_BaseComposition):
 
     def _inputs(self, X, members):
         """``X`` for each of ``members``: one device copy for the GPU ones."""
-        return [X_k for X_k, _ in member_inputs([self.estimators_[k] for k in members], X)]
+        return [
+            X_k for X_k, _ in member_inputs([self.estimators_[k] for k in members], X)
+        ]
 
     def _stack_proba(self, X, members=None):
         members = range(len(self.estimators_)) if members is None else members
@@ -475,8 +496,12 @@ class _BaseCombination(_BaseMemberEnsemble):
                 f"{weights.size} weights for {len(self.estimators)} estimators."
             )
         if self.rule not in _WEIGHTED_RULES:
-            raise ValueError(f"weights apply to rules {_WEIGHTED_RULES}, got rule={self.rule!r}.")
-        live = np.array([m is not None and m != "drop" for _, m in self.estimators], dtype=bool)
+            raise ValueError(
+                f"weights apply to rules {_WEIGHTED_RULES}, got rule={self.rule!r}."
+            )
+        live = np.array(
+            [m is not None and m != "drop" for _, m in self.estimators], dtype=bool
+        )
         weights = weights[live]
         if not np.all(np.isfinite(weights)) or np.any(weights < 0):
             raise ValueError("weights must be finite and non-negative.")
@@ -502,7 +527,9 @@ class _BaseCombination(_BaseMemberEnsemble):
             jobs.append((_fit_member, (member, *inputs[k], params, name), {}))
             costs.append(estimate_cost(member, len(y)))
             todo.append(k)
-        results = run_longest_first(jobs, costs, n_jobs=self.n_jobs, verbose=self.verbose)
+        results = run_longest_first(
+            jobs, costs, n_jobs=self.n_jobs, verbose=self.verbose
+        )
         for k, est in zip(todo, results):
             fitted[k] = est
         self._finish_members(names, fitted)
@@ -510,7 +537,7 @@ class _BaseCombination(_BaseMemberEnsemble):
         return self
 
 
-@fill_device_doc
+@fill_shared_doc()
 class CombinationClassifier(ClassifierMixin, _BaseCombination):
     """Combine the class predictions of several classifiers with a fixed rule.
 
@@ -612,7 +639,14 @@ class CombinationClassifier(ClassifierMixin, _BaseCombination):
     }
 
     def __init__(
-        self, estimators, *, rule="mean", weights=None, n_jobs=None, verbose=0, device=None
+        self,
+        estimators,
+        *,
+        rule="mean",
+        weights=None,
+        n_jobs=None,
+        verbose=0,
+        device=None,
     ):
         super().__init__(estimators)
         self.rule = rule
@@ -651,7 +685,10 @@ class CombinationClassifier(ClassifierMixin, _BaseCombination):
     def _votes(self, X):
         members = range(len(self.estimators_))
         labels = np.stack(
-            [self._member_labels(k, X_k) for k, X_k in zip(members, self._inputs(X, members))]
+            [
+                self._member_labels(k, X_k)
+                for k, X_k in zip(members, self._inputs(X, members))
+            ]
         )
         return combine_votes(labels, len(self.classes_), weights=self.weights_)
 
@@ -694,7 +731,7 @@ class CombinationClassifier(ClassifierMixin, _BaseCombination):
         return self.classes_[to_numpy(xp.argmax(scores, axis=1))]
 
 
-@fill_device_doc
+@fill_shared_doc()
 class CombinationRegressor(RegressorMixin, _BaseCombination):
     """Combine the predictions of several regressors with a fixed rule.
 
@@ -759,7 +796,14 @@ class CombinationRegressor(RegressorMixin, _BaseCombination):
     }
 
     def __init__(
-        self, estimators, *, rule="mean", weights=None, n_jobs=None, verbose=0, device=None
+        self,
+        estimators,
+        *,
+        rule="mean",
+        weights=None,
+        n_jobs=None,
+        verbose=0,
+        device=None,
     ):
         super().__init__(estimators)
         self.rule = rule
@@ -800,4 +844,6 @@ class CombinationRegressor(RegressorMixin, _BaseCombination):
         """
         check_is_fitted(self)
         X = self._validate_input(X, reset=False)
-        return combine_values(self._stack_predictions(X), self.rule, weights=self.weights_)
+        return combine_values(
+            self._stack_predictions(X), self.rule, weights=self.weights_
+        )

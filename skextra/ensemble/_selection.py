@@ -27,9 +27,11 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
-from ..gpu._dispatch import DEVICE_CONSTRAINT, fill_device_doc, members_to_device
+from ..gpu._dispatch import members_to_device
 from ..utils._array_api import device, get_namespace, move_to, to_numpy
+from ..utils._docstring import fill_doc as fill_shared_doc
 from ..utils._oof import fit_members_oof
+from ..utils._validation import DEVICE_CONSTRAINT
 from ._combination import (
     _BaseMemberEnsemble,
     _is_frozen,
@@ -296,7 +298,9 @@ def hill_climb(predictions, score, *, ensemble_size, n_init=1, use_best_round=Tr
         total = xp.zeros_like(predictions[0, ...])
         for r in range(min(n_members, ensemble_size)):
             total = total + predictions[int(order[r]), ...]
-            prefix_scores.append(float(to_numpy(score((total / (r + 1))[None, ...]))[0]))
+            prefix_scores.append(
+                float(to_numpy(score((total / (r + 1))[None, ...]))[0])
+            )
         n_init = int(np.argmax(prefix_scores)) + 1
     n_init = min(n_init, n_members)
 
@@ -397,7 +401,8 @@ class _BaseEnsembleSelection(_BaseMemberEnsemble):
                 methods=[method] * len(to_fit),
                 names=[names[k] for k in to_fit],
                 fit_params=[
-                    _member_fit_params(names[k], members[k], sample_weight) for k in to_fit
+                    _member_fit_params(names[k], members[k], sample_weight)
+                    for k in to_fit
                 ],
                 sampler=self.sampler,
                 early_stopping_rounds=self.early_stopping_rounds,
@@ -425,7 +430,8 @@ class _BaseEnsembleSelection(_BaseMemberEnsemble):
             sample_weight = _check_sample_weight(sample_weight, X)
         if self.n_init != "auto" and self.n_init > self.ensemble_size:
             raise ValueError(
-                f"n_init ({self.n_init}) cannot exceed ensemble_size ({self.ensemble_size})."
+                f"n_init ({self.n_init}) cannot exceed ensemble_size "
+                f"({self.ensemble_size})."
             )
         classifier = isinstance(self, ClassifierMixin)
         if classifier:
@@ -459,7 +465,8 @@ class _BaseEnsembleSelection(_BaseMemberEnsemble):
         else:
             size = max(1, int(round(self.bag_fraction * n_members)))
             subsets = [
-                np.sort(rng.choice(n_members, size=size, replace=False)) for _ in range(self.n_bags)
+                np.sort(rng.choice(n_members, size=size, replace=False))
+                for _ in range(self.n_bags)
             ]
         weights = np.zeros(n_members)
         trajectories = []
@@ -546,7 +553,7 @@ _SELECTION_ATTRIBUTES = """
         Each member's own score on the data the selection ran on."""
 
 
-@fill_device_doc
+@fill_shared_doc()
 class EnsembleSelectionClassifier(ClassifierMixin, _BaseEnsembleSelection):
     __doc__ = (
         """Weighted average of classifiers chosen by greedy ensemble selection.
@@ -653,7 +660,9 @@ class EnsembleSelectionClassifier(ClassifierMixin, _BaseEnsembleSelection):
         check_is_fitted(self)
         X = self._validate_input(X, reset=False)
         used = self._used()
-        return combine_proba(self._stack_proba(X, used), "mean", weights=self.weights_[used])
+        return combine_proba(
+            self._stack_proba(X, used), "mean", weights=self.weights_[used]
+        )
 
     def predict(self, X):
         """Predict class labels (the most probable class).
@@ -671,7 +680,7 @@ class EnsembleSelectionClassifier(ClassifierMixin, _BaseEnsembleSelection):
         return self.classes_[to_numpy(xp.argmax(proba, axis=1))]
 
 
-@fill_device_doc
+@fill_shared_doc()
 class EnsembleSelectionRegressor(RegressorMixin, _BaseEnsembleSelection):
     __doc__ = (
         """Weighted average of regressors chosen by greedy ensemble selection.
@@ -766,4 +775,6 @@ class EnsembleSelectionRegressor(RegressorMixin, _BaseEnsembleSelection):
         check_is_fitted(self)
         X = self._validate_input(X, reset=False)
         used = self._used()
-        return combine_values(self._stack_predictions(X, used), "mean", weights=self.weights_[used])
+        return combine_values(
+            self._stack_predictions(X, used), "mean", weights=self.weights_[used]
+        )

@@ -37,12 +37,17 @@ class _StackingCV:
             # Every layer must see the same folds.
             cv = deepcopy(cv)
             cv.random_state = np.random.RandomState()
-        splits = [(np.asarray(train), np.asarray(test)) for train, test in cv.split(X, y, groups)]
+        splits = [
+            (np.asarray(train), np.asarray(test))
+            for train, test in cv.split(X, y, groups)
+        ]
         return dict(cv=check_cv(splits), require_partition=True, refit=True, rows=None)
 
 
 @_fill_doc()
-class StackingClassifier(_StackingCV, _StackClassifierMixin, ClassifierMixin, _BaseStacking):
+class StackingClassifier(
+    _StackingCV, _StackClassifierMixin, ClassifierMixin, _BaseStacking
+):
     """Stack of classifiers in one or more layers with a final classifier.
 
     A drop-in superset of :class:`sklearn.ensemble.StackingClassifier`: with
@@ -280,11 +285,15 @@ class StackingClassifier(_StackingCV, _StackClassifierMixin, ClassifierMixin, _B
         self : object
             The fitted estimator.
         """
-        return self._fit_stack(X, y, sample_weight=sample_weight, groups=groups, **fit_params)
+        return self._fit_stack(
+            X, y, sample_weight=sample_weight, groups=groups, **fit_params
+        )
 
 
 @_fill_doc()
-class StackingRegressor(_StackingCV, _StackRegressorMixin, RegressorMixin, _BaseStacking):
+class StackingRegressor(
+    _StackingCV, _StackRegressorMixin, RegressorMixin, _BaseStacking
+):
     """Stack of regressors in one or more layers with a final regressor.
 
     A drop-in superset of :class:`sklearn.ensemble.StackingRegressor`: with
@@ -466,4 +475,6 @@ class StackingRegressor(_StackingCV, _StackRegressorMixin, RegressorMixin, _Base
         self : object
             The fitted estimator.
         """
-        return self._fit_stack(X, y, sample_weight=sample_weight, groups=groups, **fit_params)
+        return self._fit_stack(
+            X, y, sample_weight=sample_weight, groups=groups, **fit_params
+        )

@@ -212,9 +212,7 @@ def resolve_device(device=None):
     if device is None:
         device = get_config()["device"]
     if not isinstance(device, str) or device not in _DEVICES:
-        raise ValueError(
-            f"device must be 'auto', 'cpu' or 'gpu', got {device!r}."
-        )
+        raise ValueError(f"device must be 'auto', 'cpu' or 'gpu', got {device!r}.")
     if device == "cpu":
         return "cpu"
     if gpu_available():

@@ -22,18 +22,24 @@ from importlib import import_module
 
 import numpy as np
 import sklearn
-from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
-from sklearn.base import _fit_context
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, _fit_context, clone
 from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.pipeline import Pipeline
-from sklearn.utils._param_validation import HasMethods, StrOptions
+from sklearn.utils._param_validation import HasMethods
 from sklearn.utils._tags import get_tags
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._array_api import _compat, get_namespace, is_foreign_array, move_to, to_numpy
+from ..utils._array_api import (
+    _compat,
+    get_namespace,
+    is_foreign_array,
+    move_to,
+    to_numpy,
+)
 from ..utils._array_api import device as device_of
+from ..utils._validation import DEVICE_CONSTRAINT
 from . import _device
 from ._translate import DeviceFallbackWarning, Unsupported, counterpart_of, translate
 
@@ -298,31 +304,6 @@ def _kept_as_is(member):
     return isinstance(member, FrozenEstimator)
 
 
-# What every ensemble with a ``device`` parameter shares: its constraint and
-# its description (``{{device}}`` in a docstring, see :func:`fill_device_doc`).
-DEVICE_CONSTRAINT = [StrOptions({"auto", "cpu", "gpu"}), None]
-
-DEVICE_DOC = """device : {"auto", "cpu", "gpu"} or None, default=None
-        Where the members are fitted. On a GPU, each member still to be
-        fitted is replaced at ``fit`` by its GPU implementation (see
-        :func:`skextra.gpu.members_to_device`): the cuML estimator for a
-        scikit-learn estimator that has one, XGBoost with
-        ``device="cuda"``, LightGBM with ``device_type="gpu"``; any other
-        member stays on the CPU. The GPU members share one device copy of
-        the data instead of each copying it at every call. ``"auto"`` uses
-        a GPU when one is usable, ``"cpu"`` never does, ``"gpu"`` raises a
-        ``RuntimeError`` when none is usable, and ``None`` takes the global
-        setting (:func:`skextra.set_config`). The estimators given are not
-        modified; on the CPU the results are those of ``device="cpu"``, bit
-        for bit."""
-
-
-def fill_device_doc(obj):
-    """Replace ``{{device}}`` in ``obj.__doc__`` by :data:`DEVICE_DOC`."""
-    obj.__doc__ = obj.__doc__.replace("{{device}}", DEVICE_DOC)
-    return obj
-
-
 def _arrays_to_numpy(value):
     if is_foreign_array(value):
         return to_numpy(value)
@@ -526,7 +507,7 @@ class DeviceEstimator(MetaEstimatorMixin, BaseEstimator):
 
     _parameter_constraints = {
         "estimator": [HasMethods(["fit"])],
-        "device": [StrOptions({"auto", "cpu", "gpu"}), None],
+        "device": DEVICE_CONSTRAINT,
     }
 
     def __init__(self, estimator, *, device="auto"):
@@ -550,9 +531,15 @@ class DeviceEstimator(MetaEstimatorMixin, BaseEstimator):
     def _move_fit_params(self, fit_params, n_samples):
         moved = {}
         for key, value in fit_params.items():
-            if hasattr(value, "shape") and len(value) == n_samples and np.issubdtype(
-                np.asarray(to_numpy(value) if is_foreign_array(value) else value).dtype,
-                np.number,
+            if (
+                hasattr(value, "shape")
+                and len(value) == n_samples
+                and np.issubdtype(
+                    np.asarray(
+                        to_numpy(value) if is_foreign_array(value) else value
+                    ).dtype,
+                    np.number,
+                )
             ):
                 moved[key] = self._move_in(value)
             else:
@@ -605,7 +592,9 @@ class DeviceEstimator(MetaEstimatorMixin, BaseEstimator):
         self.estimator_ = estimator
         self.backend_ = backend
         if backend != "array_api":
-            out = getattr(estimator, method)(self._native(X), self._native(y), **fit_params)
+            out = getattr(estimator, method)(
+                self._native(X), self._native(y), **fit_params
+            )
             return out if out is estimator else self._forward(out, X)
         X_dev = self._move_in(X)
         y_dev = y
@@ -781,7 +770,9 @@ class DeviceEstimator(MetaEstimatorMixin, BaseEstimator):
         check_is_fitted(self)
         kind = get_tags(self).estimator_type
         if kind == "classifier":
-            return float(accuracy_score(y, self.predict(X), sample_weight=sample_weight))
+            return float(
+                accuracy_score(y, self.predict(X), sample_weight=sample_weight)
+            )
         if kind == "regressor":
             return float(r2_score(y, self.predict(X), sample_weight=sample_weight))
         if sample_weight is None:

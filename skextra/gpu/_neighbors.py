@@ -134,7 +134,12 @@ class GPUNeighbors(BaseEstimator):
     }
 
     def __init__(
-        self, n_neighbors=5, *, metric="minkowski", batch_size=None, device="auto",
+        self,
+        n_neighbors=5,
+        *,
+        metric="minkowski",
+        batch_size=None,
+        device="auto",
         n_jobs=None,
     ):
         self.n_neighbors = n_neighbors
@@ -150,7 +155,9 @@ class GPUNeighbors(BaseEstimator):
                 f"Expected a 2D array, got an array of shape {tuple(X.shape)}."
             )
         if X.shape[0] < 1:
-            raise ValueError("Found array with 0 sample(s) while a minimum of 1 is required.")
+            raise ValueError(
+                "Found array with 0 sample(s) while a minimum of 1 is required."
+            )
         if not xp.isdtype(X.dtype, "real floating"):
             X = xp.astype(X, xp.float64 if xp.isdtype(X.dtype, "integral") else X.dtype)
         if not bool(xp.all(xp.isfinite(X))):
@@ -167,9 +174,7 @@ class GPUNeighbors(BaseEstimator):
     def _validate(self, X, reset):
         if is_foreign_array(X) and not is_numpy_namespace(get_namespace(X)):
             return self._check_foreign(X, reset)
-        return validate_data(
-            self, X, reset=reset, dtype=[np.float64, np.float32]
-        )
+        return validate_data(self, X, reset=reset, dtype=[np.float64, np.float32])
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):

@@ -120,5 +120,7 @@ def member_inputs(estimators, X, y=None):
     for estimator in estimators:
         X_member = device_input(estimator, X, cache)
         on_device = X_member is not X
-        inputs.append((X_member, device_input(estimator, y, cache, "y") if on_device else y))
+        inputs.append(
+            (X_member, device_input(estimator, y, cache, "y") if on_device else y)
+        )
     return inputs

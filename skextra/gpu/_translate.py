@@ -102,8 +102,12 @@ def _no(value):
 # --------------------------------------------------------------------------
 # One translation per family. Each returns the cuML keyword arguments.
 
-_RF_CRITERIA = {"gini": "gini", "entropy": "entropy", "squared_error": "mse",
-                "poisson": "poisson"}
+_RF_CRITERIA = {
+    "gini": "gini",
+    "entropy": "entropy",
+    "squared_error": "mse",
+    "poisson": "poisson",
+}
 
 
 def _forest(p, classifier):
@@ -117,8 +121,11 @@ def _forest(p, classifier):
     criterion = p.require("criterion", lambda v: v in _RF_CRITERIA)
     max_samples = p.require(
         "max_samples",
-        lambda v: v is None or isinstance(v, numbers.Real)
-        and not isinstance(v, numbers.Integral),
+        lambda v: (
+            v is None
+            or isinstance(v, numbers.Real)
+            and not isinstance(v, numbers.Integral)
+        ),
         "only a fraction (float) or None",
     )
     max_depth = p.take("max_depth")
@@ -235,8 +242,16 @@ def _linear_regression(p):
     return {"fit_intercept": p.take("fit_intercept"), "copy_X": p.take("copy_X")}
 
 
-_KNN_METRICS = ("minkowski", "euclidean", "l2", "manhattan", "l1", "cityblock",
-                "chebyshev", "cosine")
+_KNN_METRICS = (
+    "minkowski",
+    "euclidean",
+    "l2",
+    "manhattan",
+    "l1",
+    "cityblock",
+    "chebyshev",
+    "cosine",
+)
 
 
 def _k_neighbors(p):
@@ -301,8 +316,14 @@ def _pca(p):
         lambda v: v is None or isinstance(v, numbers.Integral),
         "'mle' and explained-variance fractions need the CPU",
     )
-    p.ignore("svd_solver", "tol", "iterated_power", "n_oversamples",
-             "power_iteration_normalizer", "random_state")
+    p.ignore(
+        "svd_solver",
+        "tol",
+        "iterated_power",
+        "n_oversamples",
+        "power_iteration_normalizer",
+        "random_state",
+    )
     return {
         "n_components": p.take("n_components"),
         "whiten": p.take("whiten"),
@@ -370,29 +391,41 @@ class Counterpart:
 COUNTERPARTS = {
     entry.sklearn_name: entry
     for entry in (
-        Counterpart("RandomForestClassifier", "cuml.ensemble.RandomForestClassifier",
-                    _random_forest_classifier),
-        Counterpart("RandomForestRegressor", "cuml.ensemble.RandomForestRegressor",
-                    _random_forest_regressor),
-        Counterpart("LogisticRegression", "cuml.linear_model.LogisticRegression",
-                    _logistic_regression),
+        Counterpart(
+            "RandomForestClassifier",
+            "cuml.ensemble.RandomForestClassifier",
+            _random_forest_classifier,
+        ),
+        Counterpart(
+            "RandomForestRegressor",
+            "cuml.ensemble.RandomForestRegressor",
+            _random_forest_regressor,
+        ),
+        Counterpart(
+            "LogisticRegression",
+            "cuml.linear_model.LogisticRegression",
+            _logistic_regression,
+        ),
         Counterpart("Ridge", "cuml.linear_model.Ridge", _ridge),
         Counterpart("Lasso", "cuml.linear_model.Lasso", _lasso),
         Counterpart("ElasticNet", "cuml.linear_model.ElasticNet", _elastic_net),
-        Counterpart("LinearRegression", "cuml.linear_model.LinearRegression",
-                    _linear_regression),
-        Counterpart("KNeighborsClassifier", "cuml.neighbors.KNeighborsClassifier",
-                    _k_neighbors),
-        Counterpart("KNeighborsRegressor", "cuml.neighbors.KNeighborsRegressor",
-                    _k_neighbors),
+        Counterpart(
+            "LinearRegression", "cuml.linear_model.LinearRegression", _linear_regression
+        ),
+        Counterpart(
+            "KNeighborsClassifier", "cuml.neighbors.KNeighborsClassifier", _k_neighbors
+        ),
+        Counterpart(
+            "KNeighborsRegressor", "cuml.neighbors.KNeighborsRegressor", _k_neighbors
+        ),
         Counterpart("SVC", "cuml.svm.SVC", _svc),
         Counterpart("SVR", "cuml.svm.SVR", _svr),
         Counterpart("PCA", "cuml.decomposition.PCA", _pca),
         Counterpart("KMeans", "cuml.cluster.KMeans", _kmeans),
-        Counterpart("StandardScaler", "cuml.preprocessing.StandardScaler",
-                    _standard_scaler),
-        Counterpart("MinMaxScaler", "cuml.preprocessing.MinMaxScaler",
-                    _min_max_scaler),
+        Counterpart(
+            "StandardScaler", "cuml.preprocessing.StandardScaler", _standard_scaler
+        ),
+        Counterpart("MinMaxScaler", "cuml.preprocessing.MinMaxScaler", _min_max_scaler),
     )
 }
 

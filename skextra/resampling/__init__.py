@@ -7,12 +7,6 @@ from ._bagging import (
     SMOTEBaggingClassifier,
     UnderBaggingClassifier,
 )
-from ._cascade import (
-    BalanceCascadeClassifier,
-    EasyEnsembleClassifier,
-    SelfPacedEnsembleClassifier,
-)
-from ._forest import BalancedRandomForestClassifier
 from ._boosting import (
     BalancedBoostClassifier,
     ChanceErrorWarning,
@@ -20,6 +14,12 @@ from ._boosting import (
     RUSBoostClassifier,
     SMOTEBoostClassifier,
 )
+from ._cascade import (
+    BalanceCascadeClassifier,
+    EasyEnsembleClassifier,
+    SelfPacedEnsembleClassifier,
+)
+from ._forest import BalancedRandomForestClassifier
 
 __all__ = [
     "BalanceCascadeClassifier",

@@ -29,9 +29,11 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ..gpu._dispatch import DEVICE_CONSTRAINT, fill_device_doc, members_to_device
+from ..gpu._dispatch import members_to_device
 from ..gpu._resident import device_input
 from ..utils import estimate_cost, run_longest_first, take_rows, to_host, to_numpy
+from ..utils._docstring import fill_doc as fill_shared_doc
+from ..utils._validation import DEVICE_CONSTRAINT
 from ._validation import (
     check_n_classes,
     check_neighbors_feasible,
@@ -114,8 +116,10 @@ def stack_rows(parts):
 def final_class_sizes(added, y):
     """Over-sampling target as class sizes after resampling (what a dict means)."""
     labels, counts = np.unique(y, return_counts=True)
-    size = {label.item() if isinstance(label, np.generic) else label: int(n)
-            for label, n in zip(labels, counts)}
+    size = {
+        label.item() if isinstance(label, np.generic) else label: int(n)
+        for label, n in zip(labels, counts)
+    }
     return {label: size[label] + int(n) for label, n in added.items()}
 
 
@@ -223,7 +227,11 @@ def average_member_outputs(members, X, method, n_classes, *, n_jobs=None, kwargs
     else:
         chunks = np.array_split(np.arange(len(members)), n_jobs)
         jobs = [
-            (member_outputs, ([members[i] for i in chunk], X, method, n_classes, kwargs), {})
+            (
+                member_outputs,
+                ([members[i] for i in chunk], X, method, n_classes, kwargs),
+                {},
+            )
             for chunk in chunks
         ]
         with parallel_config(prefer="threads"):
@@ -357,7 +365,11 @@ class BaseResampledEnsemble(ClassifierMixin, BaseEstimator):
             # Bags are cut from one device copy when the members run on a GPU.
             X_bags = device_input(template, X, {})
         jobs = [
-            (fit_member, (make_bag, template, X_bags, y_encoded, sample_weight, seed, i), {})
+            (
+                fit_member,
+                (make_bag, template, X_bags, y_encoded, sample_weight, seed, i),
+                {},
+            )
             for i, seed in enumerate(seeds)
         ]
         costs = [estimate_cost(template, len(y_encoded))] * len(jobs)
@@ -508,7 +520,7 @@ _BAGGING_NOTES = """
 """
 
 
-@fill_device_doc
+@fill_shared_doc()
 class BalancedBaggingClassifier(BaseSamplerBagging):
     """Bagging whose every bag is balanced by an imbalanced-learn sampler.
 
@@ -630,7 +642,7 @@ BalancedBaggingClassifier.__doc__ = BalancedBaggingClassifier.__doc__ % {
 }
 
 
-@fill_device_doc
+@fill_shared_doc()
 class UnderBaggingClassifier(BaseSamplerBagging):
     """Bagging with random under-sampling in every bag (under-bagging).
 
@@ -735,7 +747,7 @@ UnderBaggingClassifier.__doc__ = UnderBaggingClassifier.__doc__ % {
 }
 
 
-@fill_device_doc
+@fill_shared_doc()
 class OverBaggingClassifier(BaseSamplerBagging):
     """Bagging with random over-sampling in every bag (over-bagging).
 
@@ -848,7 +860,7 @@ OverBaggingClassifier.__doc__ = OverBaggingClassifier.__doc__ % {
 
 
 class SMOTEBag:
-    """A SMOTEBagging bag: bootstrap part ``rate`` of each grown class, SMOTE the rest."""
+    """A SMOTEBagging bag: bootstrap ``rate`` of each grown class, SMOTE the rest."""
 
     def __init__(self, sampler, target, rates):
         self.sampler = sampler
@@ -884,7 +896,7 @@ class SMOTEBag:
         return stack_rows(X_parts), np.concatenate(y_parts), weights
 
 
-@fill_device_doc
+@fill_shared_doc()
 class SMOTEBaggingClassifier(BaseResampledEnsemble):
     """SMOTEBagging (Wang & Yao, 2009): bags over-sampled by bootstrap and SMOTE.
 
@@ -1011,8 +1023,10 @@ class SMOTEBaggingClassifier(BaseResampledEnsemble):
         if self.resampling_rates is None:
             return np.round(np.arange(1, 11) / 10.0, 1)
         rates = np.asarray(self.resampling_rates, dtype=np.float64).ravel()
-        if rates.size == 0 or np.any(~np.isfinite(rates)) or np.any(
-            (rates < 0) | (rates > 1)
+        if (
+            rates.size == 0
+            or np.any(~np.isfinite(rates))
+            or np.any((rates < 0) | (rates > 1))
         ):
             raise ValueError(
                 "resampling_rates must be a non-empty sequence of fractions in "
@@ -1074,7 +1088,7 @@ class RoughlyBalancedBag:
         return take_rows(X, rows), y[rows], weights
 
 
-@fill_device_doc
+@fill_shared_doc()
 class RoughlyBalancedBaggingClassifier(BaseResampledEnsemble):
     """Roughly balanced bagging (Hido & Kashima, 2009).
 

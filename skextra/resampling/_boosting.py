@@ -28,9 +28,11 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ..gpu._dispatch import DEVICE_CONSTRAINT, fill_device_doc, members_to_device
+from ..gpu._dispatch import members_to_device
 from ..gpu._resident import device_input
 from ..utils import take_rows, to_host
+from ..utils._docstring import fill_doc as fill_shared_doc
+from ..utils._validation import DEVICE_CONSTRAINT
 from ._validation import (
     check_n_classes,
     check_resampling,
@@ -162,15 +164,18 @@ class _BaseResampledBoost(ClassifierMixin, BaseEstimator):
             X_res, y_res, w_res = fit_resample_weighted(sampler, X, y, sample_weight)
         except ValueError as exc:
             raise ValueError(
-                f"{type(sampler).__name__} could not resample the training data: "
-                f"{exc}"
+                f"{type(sampler).__name__} could not resample the training data: {exc}"
             ) from exc
         y_res = np.searchsorted(self.classes_, y_res)
         X_member = device_input(member, X, shared)
         picked = getattr(sampler, "sample_indices_", None)
         # Rows a sampler picks (not perturbed by a shrinkage) are the same
         # rows of the device copy.
-        if X_member is not X and picked is not None and getattr(sampler, "shrinkage", None) is None:
+        if (
+            X_member is not X
+            and picked is not None
+            and getattr(sampler, "shrinkage", None) is None
+        ):
             X_res = take_rows(X_member, picked)
         member.fit(X_res, y_res, sample_weight=w_res)
         return member, to_host(member.predict(X_member))
@@ -239,9 +244,11 @@ class _BaseResampledBoost(ClassifierMixin, BaseEstimator):
             sample_weight = np.clip(sample_weight, epsilon, None)
             attempt, member, error = 0, None, None
             while True:
-                seeds = first_seeds[iboost] if attempt == 0 else retry_seeds[
-                    iboost, attempt - 1
-                ]
+                seeds = (
+                    first_seeds[iboost]
+                    if attempt == 0
+                    else retry_seeds[iboost, attempt - 1]
+                )
                 member, y_pred = self._fit_round(
                     estimator, sampler, X, y, sample_weight, seeds, shared
                 )
@@ -345,7 +352,9 @@ class _BaseResampledBoost(ClassifierMixin, BaseEstimator):
             As :meth:`decision_function`, using the first members only.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=["csr", "csc"], dtype=None, reset=False)
+        X = validate_data(
+            self, X, accept_sparse=["csr", "csc"], dtype=None, reset=False
+        )
         total, norm = None, 0.0
         for score, weight in self._member_scores(X):
             total = score if total is None else total + score
@@ -562,7 +571,7 @@ def _doc(template):
     )
 
 
-@fill_device_doc
+@fill_shared_doc()
 class BalancedBoostClassifier(_BaseResampledBoost):
     __doc__ = _doc(
         """SAMME boosting with any imbalanced-learn sampler in every round.
@@ -650,7 +659,7 @@ class BalancedBoostClassifier(_BaseResampledBoost):
         check_resampling(sampler, y, param="sampler")
 
 
-@fill_device_doc
+@fill_shared_doc()
 class RUSBoostClassifier(_BaseResampledBoost):
     __doc__ = _doc(
         """RUSBoost: random under-sampling in every boosting round.
@@ -751,7 +760,7 @@ class RUSBoostClassifier(_BaseResampledBoost):
         check_sampling_strategy_feasible(self.sampling_strategy, y, "under-sampling")
 
 
-@fill_device_doc
+@fill_shared_doc()
 class OverBoostClassifier(_BaseResampledBoost):
     __doc__ = _doc(
         """Random over-sampling in every boosting round.
@@ -833,7 +842,7 @@ class OverBoostClassifier(_BaseResampledBoost):
         check_sampling_strategy_feasible(self.sampling_strategy, y, "over-sampling")
 
 
-@fill_device_doc
+@fill_shared_doc()
 class SMOTEBoostClassifier(_BaseResampledBoost):
     __doc__ = _doc(
         """SMOTEBoost: SMOTE over-sampling in every boosting round.
@@ -923,7 +932,9 @@ class SMOTEBoostClassifier(_BaseResampledBoost):
         self.k_neighbors = k_neighbors
 
     def _make_sampler(self):
-        return SMOTE(sampling_strategy=self.sampling_strategy, k_neighbors=self.k_neighbors)
+        return SMOTE(
+            sampling_strategy=self.sampling_strategy, k_neighbors=self.k_neighbors
+        )
 
     def _check_sampler(self, sampler, y):
         target = check_sampling_strategy_feasible(

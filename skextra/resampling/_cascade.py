@@ -15,9 +15,9 @@ from sklearn.base import clone
 from sklearn.ensemble import AdaBoostClassifier
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ..gpu._dispatch import fill_device_doc
 from ..gpu._resident import device_input
 from ..utils import take_rows
+from ..utils._docstring import fill_doc as fill_shared_doc
 from ._bagging import (
     MAX_SEED,
     UNDER_SAMPLING_STRATEGY,
@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 
-@fill_device_doc
+@fill_shared_doc()
 class EasyEnsembleClassifier(BaseSamplerBagging):
     """EasyEnsemble (Liu, Wu & Zhou, 2009): AdaBoost on independent under-samples.
 
@@ -176,7 +176,9 @@ class _BaseCascade(BaseResampledEnsemble):
 
     def _targets(self, y):
         return self._encode_target(
-            check_sampling_strategy_feasible(self.sampling_strategy, y, "under-sampling")
+            check_sampling_strategy_feasible(
+                self.sampling_strategy, y, "under-sampling"
+            )
         )
 
     def _own_class_proba(self, member, X, y, rows):
@@ -187,7 +189,7 @@ class _BaseCascade(BaseResampledEnsemble):
         return proba[np.arange(rows.size), y[rows]]
 
 
-@fill_device_doc
+@fill_shared_doc()
 class BalanceCascadeClassifier(_BaseCascade):
     """BalanceCascade (Liu, Wu & Zhou, 2009): drop the majority rows already learnt.
 
@@ -339,18 +341,25 @@ class BalanceCascadeClassifier(_BaseCascade):
             rng = np.random.RandomState(seed)
             pool_sizes[i] = [pool.size for pool in pools]
             rows = np.sort(np.concatenate(pools))
-            bag_target = {label: min(n, pools[label].size) for label, n in target.items()}
+            bag_target = {
+                label: min(n, pools[label].size) for label, n in target.items()
+            }
             bag = _under_sample_rows(rows, y_encoded, bag_target, self.replacement, rng)
             member = _fit_on_rows(template, X, y_encoded, sample_weight, bag, rng)
             members.append(member)
-            log.append((np.bincount(y_encoded[bag], minlength=n_classes),
-                        time.perf_counter() - start))
+            log.append(
+                (
+                    np.bincount(y_encoded[bag], minlength=n_classes),
+                    time.perf_counter() - start,
+                )
+            )
             if i == n_rounds - 1:
                 break
             for label in target:
                 pool = pools[label]
-                n_keep = max(int(round(counts[label] * keep[label] ** (i + 1))),
-                             target[label])
+                n_keep = max(
+                    int(round(counts[label] * keep[label] ** (i + 1))), target[label]
+                )
                 n_keep = min(n_keep, pool.size)
                 own = self._own_class_proba(member, X, y_encoded, pool)
                 order = np.argsort(own, kind="stable")
@@ -426,8 +435,9 @@ def self_paced_counts(hardness, n_target, k_bins, alpha):
     """
     bins = hardness_bins(hardness, k_bins)
     sizes = np.bincount(bins, minlength=k_bins)
-    sums = np.bincount(bins, weights=np.asarray(hardness, dtype=np.float64),
-                       minlength=k_bins)
+    sums = np.bincount(
+        bins, weights=np.asarray(hardness, dtype=np.float64), minlength=k_bins
+    )
     weights = np.zeros(k_bins)
     filled = sizes > 0
     weights[filled] = 1.0 / (sums[filled] / sizes[filled] + alpha)
@@ -452,7 +462,7 @@ def self_paced_counts(hardness, n_target, k_bins, alpha):
     return counts, bins
 
 
-@fill_device_doc
+@fill_shared_doc()
 class SelfPacedEnsembleClassifier(_BaseCascade):
     """Self-Paced Ensemble (Liu et al., 2020): under-sample by hardness.
 
@@ -625,8 +635,12 @@ class SelfPacedEnsembleClassifier(_BaseCascade):
                 bag = np.sort(np.concatenate(parts))
             member = _fit_on_rows(template, X, y_encoded, sample_weight, bag, rng)
             members.append(member)
-            log.append((np.bincount(y_encoded[bag], minlength=n_classes),
-                        time.perf_counter() - start))
+            log.append(
+                (
+                    np.bincount(y_encoded[bag], minlength=n_classes),
+                    time.perf_counter() - start,
+                )
+            )
             if i < n:
                 proba_sum += _member_output(
                     member, take_rows(X, reduced), "predict_proba", n_classes, {}

@@ -1,8 +1,7 @@
 """Balanced random forest: every tree grows on a balanced under-sample."""
 
-from numbers import Integral, Real
-
 import time
+from numbers import Integral, Real
 
 import numpy as np
 from imblearn.under_sampling import RandomUnderSampler
@@ -16,8 +15,8 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.validation import check_is_fitted
 
 from ..gpu._device import resolve_device
-from ..gpu._dispatch import DEVICE_CONSTRAINT
 from ..utils import estimate_cost, run_longest_first
+from ..utils._validation import DEVICE_CONSTRAINT
 from ._bagging import (
     MAX_SEED,
     UNDER_SAMPLING_STRATEGY,
@@ -52,8 +51,17 @@ def _n_bootstrap(n_rows, max_samples):
 
 
 def fit_balanced_tree(
-    tree, X, y, sample_weight, target, replacement, bootstrap, max_samples,
-    balanced_subsample, check_input, seed,
+    tree,
+    X,
+    y,
+    sample_weight,
+    target,
+    replacement,
+    bootstrap,
+    max_samples,
+    balanced_subsample,
+    check_input,
+    seed,
 ):
     """Under-sample ``(X, y)`` to ``target`` and grow one tree on it."""
     start = time.perf_counter()
@@ -324,10 +332,14 @@ class BalancedRandomForestClassifier(BaseResampledEnsemble):
         if self.class_weight is not None and self.class_weight != "balanced_subsample":
             class_weights = compute_sample_weight(self.class_weight, y)
             sample_weight = (
-                class_weights if sample_weight is None else sample_weight * class_weights
+                class_weights
+                if sample_weight is None
+                else sample_weight * class_weights
             )
         target = self._encode_target(
-            check_sampling_strategy_feasible(self.sampling_strategy, y, "under-sampling")
+            check_sampling_strategy_feasible(
+                self.sampling_strategy, y, "under-sampling"
+            )
         )
         check_input = sparse.issparse(X) or bool(np.isnan(X).any())
         # float labels, as scikit-learn's forests give their trees
@@ -339,9 +351,17 @@ class BalancedRandomForestClassifier(BaseResampledEnsemble):
             (
                 fit_balanced_tree,
                 (
-                    template, X, y_float, sample_weight, target, self.replacement,
-                    self.bootstrap, self.max_samples,
-                    self.class_weight == "balanced_subsample", check_input, seed,
+                    template,
+                    X,
+                    y_float,
+                    sample_weight,
+                    target,
+                    self.replacement,
+                    self.bootstrap,
+                    self.max_samples,
+                    self.class_weight == "balanced_subsample",
+                    check_input,
+                    seed,
                 ),
                 {},
             )
@@ -386,4 +406,3 @@ class BalancedRandomForestClassifier(BaseResampledEnsemble):
             return np.zeros(self.n_features_in_, dtype=np.float64)
         mean = np.mean(importances, axis=0, dtype=np.float64)
         return mean / np.sum(mean)
-

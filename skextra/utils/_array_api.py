@@ -27,7 +27,9 @@ _NON_ARRAYS = (str, list, tuple, dict, int, float, bool)
 
 def _arrays_only(arrays):
     return [
-        a for a in arrays if a is not None and not isinstance(a, _NON_ARRAYS) and not _is_sparse(a)
+        a
+        for a in arrays
+        if a is not None and not isinstance(a, _NON_ARRAYS) and not _is_sparse(a)
     ]
 
 
@@ -92,7 +94,9 @@ def get_namespace(*arrays, xp=None):
         return _compat.array_namespace(*arrays)
     except TypeError as exc:
         kinds = sorted({type(a).__module__.split(".")[0] for a in arrays})
-        raise TypeError(f"arrays from different libraries cannot be mixed: got {kinds}.") from exc
+        raise TypeError(
+            f"arrays from different libraries cannot be mixed: got {kinds}."
+        ) from exc
 
 
 def is_numpy_namespace(xp):
@@ -150,7 +154,9 @@ def device(*arrays):
     first = devices[0]
     for other in devices[1:]:
         if other != first:
-            raise ValueError(f"arrays must be on one device, got {first!r} and {other!r}.")
+            raise ValueError(
+                f"arrays must be on one device, got {first!r} and {other!r}."
+            )
     return first
 
 

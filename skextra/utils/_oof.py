@@ -215,7 +215,9 @@ def _fit_one(
     if scorer is not None:
         score = scorer(estimator, to_host(X_test), to_host(y_test))
     else:
-        score = _score_from_predictions(pred, np.asarray(to_host(y_test)), method, n_classes)
+        score = _score_from_predictions(
+            pred, np.asarray(to_host(y_test)), method, n_classes
+        )
     return (estimator if keep else None), pred, score, best
 
 
@@ -323,8 +325,14 @@ def fit_members_oof(
     ((150, 3), (1, 5))
     """
     n_members = len(estimators)
-    names = list(names) if names is not None else [f"estimator_{i}" for i in range(n_members)]
-    fit_params = list(fit_params) if fit_params is not None else [{} for _ in estimators]
+    names = (
+        list(names)
+        if names is not None
+        else [f"estimator_{i}" for i in range(n_members)]
+    )
+    fit_params = (
+        list(fit_params) if fit_params is not None else [{} for _ in estimators]
+    )
     y = np.asarray(y)
     n_samples = y.shape[0]
     splits = [(np.asarray(tr), np.asarray(te)) for tr, te in cv.split(X, y, groups)]
@@ -393,7 +401,9 @@ def fit_members_oof(
     predictions = [None] * n_members
     fold_scores = np.full((n_members, n_splits), np.nan)
     best_iterations = [None] * n_members
-    fold_estimators = [[None] * n_splits for _ in range(n_members)] if keep_fold_estimators else None
+    fold_estimators = (
+        [[None] * n_splits for _ in range(n_members)] if keep_fold_estimators else None
+    )
     for (i, k), (est, pred, score, best) in zip(keys, results):
         if k is None:
             fitted[i] = est
@@ -401,7 +411,9 @@ def fit_members_oof(
         test = splits[k][1]
         if predictions[i] is None:
             shape = (n_samples,) + pred.shape[1:]
-            predictions[i] = np.full(shape, np.nan, dtype=np.result_type(pred.dtype, float))
+            predictions[i] = np.full(
+                shape, np.nan, dtype=np.result_type(pred.dtype, float)
+            )
         predictions[i][test] = pred
         fold_scores[i, k] = score
         if stopping[i]:
@@ -420,7 +432,8 @@ def fit_members_oof(
             late_jobs.append(job(i, None, None, "on the full training data", rounds))
         late_costs = [estimate_cost(estimators[i], n_samples) for i in late]
         for i, (est, _, _, _) in zip(
-            late, run_longest_first(late_jobs, late_costs, n_jobs=n_jobs, verbose=verbose)
+            late,
+            run_longest_first(late_jobs, late_costs, n_jobs=n_jobs, verbose=verbose),
         ):
             fitted[i] = est
 

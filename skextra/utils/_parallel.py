@@ -6,8 +6,13 @@ of a Dask cluster stay busy until the end instead of waiting on the slowest
 member of each small batch.
 """
 
+import threading
+from contextlib import contextmanager
+
 import numpy as np
 from sklearn.utils.parallel import Parallel, delayed
+
+from .._config import config_context, get_config
 
 # Rough relative cost per training row, by the family an estimator belongs to.
 # Only the order matters: the longest jobs are started first.
@@ -84,8 +89,12 @@ def _aligned(value):
     return value
 
 
-def _call_aligned(function, /, *args, **kwargs):
-    """Call ``function`` with its NumPy arguments memory-aligned.
+def _call_in_worker(config, position, function, /, *args, **kwargs):
+    """Run one job under the parent's skextra settings; return its position too.
+
+    joblib's workers (loky processes, threads, Dask or Ray workers) start
+    with skextra's default settings; scikit-learn's ``Parallel`` carries only
+    scikit-learn's. The parent's settings travel with every job instead.
 
     Dask (and Ray) may deliver arrays at unaligned addresses; BLAS then takes
     other code paths whose sums differ in the last bits, so fits would not be
@@ -95,11 +104,89 @@ def _call_aligned(function, /, *args, **kwargs):
     """
     args = tuple(_aligned(a) for a in args)
     kwargs = {k: _aligned(v) for k, v in kwargs.items()}
-    return function(*args, **kwargs)
+    _state.in_job = getattr(_state, "in_job", 0) + 1
+    try:
+        with config_context(**config):
+            return position, function(*args, **kwargs)
+    finally:
+        _state.in_job -= 1
 
 
-def run_longest_first(jobs, costs, *, n_jobs=None, verbose=0):
+_state = threading.local()
+
+
+def _progress_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+@contextmanager
+def _progress(total, description):
+    """Yield a callable that advances a progress bar by one finished job.
+
+    The bar exists only with ``skextra.set_config(progress=True)``, on a
+    terminal or in a notebook, and only for the outermost run of the thread:
+    jobs that run other ensembles (nested runs, or runs inside a worker)
+    count as one job of the bar that is already shown.
+    """
+    shown = (
+        get_config()["progress"]
+        and not getattr(_state, "in_job", 0)
+        and not getattr(_state, "bar", False)
+    )
+    if not shown:
+        yield lambda: None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    console = _progress_console()
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not (console.is_terminal or console.is_jupyter),
+    )
+    _state.bar = True
+    try:
+        with bar:
+            task = bar.add_task(description, total=total)
+            yield lambda: bar.advance(task)
+    finally:
+        _state.bar = False
+
+
+def _parallel(n_jobs, verbose, progress_shown):
+    """joblib's ``Parallel`` that yields results as they finish, where it can."""
+    if progress_shown:
+        try:
+            return Parallel(
+                n_jobs=n_jobs,
+                verbose=verbose,
+                batch_size=1,
+                return_as="generator_unordered",
+            )
+        except ValueError:  # a backend that cannot return a generator
+            pass
+    return Parallel(n_jobs=n_jobs, verbose=verbose, batch_size=1)
+
+
+def run_longest_first(jobs, costs, *, n_jobs=None, verbose=0, description="fitting"):
     """Run independent jobs in parallel, longest first; return results in order.
+
+    Every job runs under the caller's skextra settings
+    (:func:`skextra.get_config`), whatever the joblib backend. With
+    ``skextra.set_config(progress=True)`` a progress bar counts the finished
+    jobs.
 
     Parameters
     ----------
@@ -113,6 +200,8 @@ def run_longest_first(jobs, costs, *, n_jobs=None, verbose=0):
         ``parallel_config`` chooses the backend (loky, threads, Dask, Ray).
     verbose : int, default=0
         joblib's verbosity.
+    description : str, default="fitting"
+        The label of the progress bar.
 
     Returns
     -------
@@ -133,10 +222,15 @@ def run_longest_first(jobs, costs, *, n_jobs=None, verbose=0):
             f"{len(costs)}."
         )
     order = np.argsort(-np.asarray(costs, dtype=float), kind="stable")
-    ran = Parallel(n_jobs=n_jobs, verbose=verbose, batch_size=1)(
-        delayed(_call_aligned)(jobs[i][0], *jobs[i][1], **jobs[i][2]) for i in order
+    config = get_config()
+    tasks = (
+        delayed(_call_in_worker)(config, i, jobs[i][0], *jobs[i][1], **jobs[i][2])
+        for i in order
     )
     results = [None] * len(jobs)
-    for position, result in zip(order, ran):
-        results[position] = result
+    with _progress(len(jobs), description) as advance:
+        shown = getattr(_state, "bar", False)
+        for position, result in _parallel(n_jobs, verbose, shown)(tasks):
+            results[position] = result
+            advance()
     return results

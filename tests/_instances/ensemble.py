@@ -1,4 +1,4 @@
-"""Common-check instances for stacking and blending (see tests/_instances/__init__.py)."""
+"""Common-check instances for stacking and blending (see tests/_instances)."""
 
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor

@@ -31,8 +31,12 @@ INSTANCES = {
     "BalancedBaggingClassifier": [
         BalancedBaggingClassifier(_TREE, n_estimators=5, random_state=0)
     ],
-    "UnderBaggingClassifier": [UnderBaggingClassifier(_TREE, n_estimators=5, random_state=0)],
-    "OverBaggingClassifier": [OverBaggingClassifier(_TREE, n_estimators=5, random_state=0)],
+    "UnderBaggingClassifier": [
+        UnderBaggingClassifier(_TREE, n_estimators=5, random_state=0)
+    ],
+    "OverBaggingClassifier": [
+        OverBaggingClassifier(_TREE, n_estimators=5, random_state=0)
+    ],
     "SMOTEBaggingClassifier": [
         SMOTEBaggingClassifier(_TREE, n_estimators=5, k_neighbors=2, random_state=0)
     ],
@@ -43,7 +47,9 @@ INSTANCES = {
         BalancedRandomForestClassifier(n_estimators=5, max_depth=3, random_state=0)
     ],
     "EasyEnsembleClassifier": [EasyEnsembleClassifier(5, _ADA, random_state=0)],
-    "BalanceCascadeClassifier": [BalanceCascadeClassifier(_ADA, n_estimators=5, random_state=0)],
+    "BalanceCascadeClassifier": [
+        BalanceCascadeClassifier(_ADA, n_estimators=5, random_state=0)
+    ],
     "SelfPacedEnsembleClassifier": [
         SelfPacedEnsembleClassifier(_TREE, n_estimators=5, random_state=0)
     ],
@@ -76,7 +82,9 @@ _BOOSTING = {
         SMOTEBoostClassifier(n_estimators=5, k_neighbors=2, random_state=0)
     ],
     "OverBoostClassifier": [OverBoostClassifier(n_estimators=5, random_state=0)],
-    "BalancedBoostClassifier": [BalancedBoostClassifier(n_estimators=5, random_state=0)],
+    "BalancedBoostClassifier": [
+        BalancedBoostClassifier(n_estimators=5, random_state=0)
+    ],
 }
 INSTANCES.update(_BOOSTING)
 EXPECTED_FAILED_CHECKS.update(

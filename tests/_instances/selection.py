@@ -32,7 +32,9 @@ INSTANCES = {
     ],
     "CombinationRegressor": [CombinationRegressor(_regressors(), rule="median")],
     "EnsembleSelectionClassifier": [
-        EnsembleSelectionClassifier(_classifiers(), ensemble_size=5, cv=3, random_state=0)
+        EnsembleSelectionClassifier(
+            _classifiers(), ensemble_size=5, cv=3, random_state=0
+        )
     ],
     "EnsembleSelectionRegressor": [
         EnsembleSelectionRegressor(_regressors(), ensemble_size=5, cv=3, random_state=0)

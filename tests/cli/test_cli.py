@@ -58,8 +58,18 @@ def _rows(stdout):
 def test_compare_leaderboard_and_plot(classification_csv, tmp_path, capsys):
     plot = tmp_path / "board.png"
     status = main(
-        ["compare", "--data", str(classification_csv), "--target", "label",
-         "--cv", "3", "--plot", str(plot), *FAST]
+        [
+            "compare",
+            "--data",
+            str(classification_csv),
+            "--target",
+            "label",
+            "--cv",
+            "3",
+            "--plot",
+            str(plot),
+            *FAST,
+        ]
     )
     out = capsys.readouterr().out
     assert status == 0
@@ -84,8 +94,10 @@ def test_compare_leaderboard_and_plot(classification_csv, tmp_path, capsys):
     dataset = load_dataset(classification_csv, "label")
     linear = next(c for c in candidates if c.key == "linear").estimator
     model = Pipeline(
-        [("preprocess", make_preprocessor(dataset.numeric, dataset.categorical)),
-         ("model", linear)]
+        [
+            ("preprocess", make_preprocessor(dataset.numeric, dataset.categorical)),
+            ("model", linear),
+        ]
     )
     folds = StratifiedKFold(3, shuffle=True, random_state=0)
     expected = cross_val_score(model, dataset.X, dataset.y, cv=folds).mean()
@@ -101,8 +113,17 @@ def test_compare_includes_skextra_ensembles():
 
 def test_compare_regression_auto_task(regression_csv, capsys):
     status = main(
-        ["--data", str(regression_csv), "--target", "price", "--cv", "3",
-         "--models", "linear,random-forest", *FAST]
+        [
+            "--data",
+            str(regression_csv),
+            "--target",
+            "price",
+            "--cv",
+            "3",
+            "--models",
+            "linear,random-forest",
+            *FAST,
+        ]
     )
     out = capsys.readouterr().out
     assert status == 0
@@ -114,8 +135,19 @@ def test_compare_regression_auto_task(regression_csv, capsys):
 
 
 def test_compare_same_result_for_any_n_jobs(regression_csv, capsys):
-    args = ["compare", "--data", str(regression_csv), "--target", "price",
-            "--cv", "3", "--models", "xgboost,lightgbm", "--quick", "--no-progress"]
+    args = [
+        "compare",
+        "--data",
+        str(regression_csv),
+        "--target",
+        "price",
+        "--cv",
+        "3",
+        "--models",
+        "xgboost,lightgbm",
+        "--quick",
+        "--no-progress",
+    ]
     main([*args, "--n-jobs", "1"])
     sequential = _rows(capsys.readouterr().out)
     main([*args, "--n-jobs", "2"])
@@ -172,31 +204,39 @@ def _expect_error(argv, capsys, *fragments):
 BAD_TABLES = {
     "one-class": (
         pd.DataFrame({"a": range(20), "y": ["only"] * 20}),
-        "y", ("single class", "'only'"),
+        "y",
+        ("single class", "'only'"),
     ),
     "too-small-for-inner-folds": (
         pd.DataFrame({"a": range(20), "y": ["a"] * 18 + ["b"] * 2}),
-        "y", ("too small", "--cv 2", "1 rows in a training part"),
+        "y",
+        ("too small", "--cv 2", "1 rows in a training part"),
     ),
     "free-text": (
-        pd.DataFrame({
-            "a": range(40),
-            "comment": [f"text number {i}" for i in range(40)],
-            "y": [0, 1] * 20,
-        }),
-        "y", ("'comment'", "40 distinct values", f"at most {MAX_CATEGORIES}", "--drop"),
+        pd.DataFrame(
+            {
+                "a": range(40),
+                "comment": [f"text number {i}" for i in range(40)],
+                "y": [0, 1] * 20,
+            }
+        ),
+        "y",
+        ("'comment'", "40 distinct values", f"at most {MAX_CATEGORIES}", "--drop"),
     ),
     "missing-target-values": (
         pd.DataFrame({"a": range(20), "y": [0.0, 1.0, np.nan, 1.0] * 5}),
-        "y", ("target column 'y'", "5 missing values"),
+        "y",
+        ("target column 'y'", "5 missing values"),
     ),
     "tiny-class": (
         pd.DataFrame({"a": range(20), "y": ["a"] * 18 + ["b"] * 2}),
-        "y", ("class 'b'", "2 rows", "--cv 5"),
+        "y",
+        ("class 'b'", "2 rows", "--cv 5"),
     ),
     "only-target": (
         pd.DataFrame({"y": [0, 1] * 10}),
-        "y", ("no feature columns",),
+        "y",
+        ("no feature columns",),
     ),
 }
 
@@ -206,22 +246,36 @@ def test_bad_table(case, tmp_path, capsys):
     frame, target, fragments = BAD_TABLES[case]
     path = _frame_csv(tmp_path, frame)
     cv = ["--cv", "2"] if case == "too-small-for-inner-folds" else []
-    _expect_error(["compare", "--data", path, "--target", target, *cv, *FAST],
-                  capsys, *fragments)
+    _expect_error(
+        ["compare", "--data", path, "--target", target, *cv, *FAST], capsys, *fragments
+    )
 
 
 def test_missing_target_column_lists_columns(classification_csv, capsys):
     _expect_error(
         ["compare", "--data", str(classification_csv), "--target", "lable", *FAST],
-        capsys, "'lable'", "x0, x1", "colour, label",
+        capsys,
+        "'lable'",
+        "x0, x1",
+        "colour, label",
     )
 
 
 def test_regression_needs_numeric_target(classification_csv, capsys):
     _expect_error(
-        ["compare", "--data", str(classification_csv), "--target", "label",
-         "--task", "regression", *FAST],
-        capsys, "not numeric", "--task classification",
+        [
+            "compare",
+            "--data",
+            str(classification_csv),
+            "--target",
+            "label",
+            "--task",
+            "regression",
+            *FAST,
+        ],
+        capsys,
+        "not numeric",
+        "--task classification",
     )
 
 
@@ -243,8 +297,9 @@ def test_unreadable_csv(content, fragments, tmp_path, capsys):
         path = _write(tmp_path, "data.csv", content, mode="wb")
     else:
         path = _write(tmp_path, "data.csv", content)
-    _expect_error(["compare", "--data", path, "--target", "y", *FAST], capsys,
-                  path, *fragments)
+    _expect_error(
+        ["compare", "--data", path, "--target", "y", *FAST], capsys, path, *fragments
+    )
 
 
 @pytest.mark.parametrize(
@@ -270,8 +325,10 @@ def test_missing_matplotlib(monkeypatch, capsys, tmp_path):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
     _expect_error(
-        ["compare", "--plot", str(tmp_path / "b.png"), *FAST], capsys,
-        "needs matplotlib", "skextra[plot]",
+        ["compare", "--plot", str(tmp_path / "b.png"), *FAST],
+        capsys,
+        "needs matplotlib",
+        "skextra[plot]",
     )
 
 
@@ -280,15 +337,20 @@ def _fitted_in_memory(dataset, key):
         dataset.task, quick=True, cv=3, n_jobs=1, random_state=0, only=key
     )[0]
     model = Pipeline(
-        [("preprocess", make_preprocessor(dataset.numeric, dataset.categorical)),
-         ("model", candidate.estimator)]
+        [
+            ("preprocess", make_preprocessor(dataset.numeric, dataset.categorical)),
+            ("model", candidate.estimator),
+        ]
     )
     return model.fit(dataset.X, dataset.y)
 
 
 def _round_trip_keys():
-    keys = [c.key for c in make_candidates("classification", quick=True)
-            if c.kind == "ensemble"]
+    keys = [
+        c.key
+        for c in make_candidates("classification", quick=True)
+        if c.kind == "ensemble"
+    ]
     return ["lightgbm", "xgboost", *keys]
 
 
@@ -296,14 +358,40 @@ def _round_trip_keys():
 def test_fit_predict_round_trip(key, classification_csv, tmp_path, capsys):
     model_path = tmp_path / "model.skops"
     pred_path = tmp_path / "pred.csv"
-    assert main(
-        ["fit", "--data", str(classification_csv), "--target", "label",
-         "--model", key, "--out", str(model_path), "--cv", "3", *FAST]
-    ) == 0
-    assert main(
-        ["predict", "--model", str(model_path), "--data", str(classification_csv),
-         "--out", str(pred_path), "--proba"]
-    ) == 0
+    assert (
+        main(
+            [
+                "fit",
+                "--data",
+                str(classification_csv),
+                "--target",
+                "label",
+                "--model",
+                key,
+                "--out",
+                str(model_path),
+                "--cv",
+                "3",
+                *FAST,
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                "predict",
+                "--model",
+                str(model_path),
+                "--data",
+                str(classification_csv),
+                "--out",
+                str(pred_path),
+                "--proba",
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     written = pd.read_csv(pred_path)
     assert list(written.columns) == ["label", "proba_no", "proba_yes"]
@@ -325,14 +413,27 @@ def test_fit_predict_round_trip(key, classification_csv, tmp_path, capsys):
 
 def test_predict_regression_to_stdout_with_id(regression_csv, tmp_path, capsys):
     model_path = tmp_path / "model.skops"
-    main(["fit", "--data", str(regression_csv), "--target", "price",
-          "--model", "linear", "--out", str(model_path), *FAST])
+    main(
+        [
+            "fit",
+            "--data",
+            str(regression_csv),
+            "--target",
+            "price",
+            "--model",
+            "linear",
+            "--out",
+            str(model_path),
+            *FAST,
+        ]
+    )
     frame = pd.read_csv(regression_csv).drop(columns="price")
     frame.insert(0, "id", np.arange(len(frame)) + 1000)
     data = _frame_csv(tmp_path, frame)
     capsys.readouterr()
-    assert main(["predict", "--model", str(model_path), "--data", data,
-                 "--id", "id"]) == 0
+    assert (
+        main(["predict", "--model", str(model_path), "--data", data, "--id", "id"]) == 0
+    )
     from io import StringIO
 
     written = pd.read_csv(StringIO(capsys.readouterr().out))
@@ -350,26 +451,43 @@ def test_predict_refuses_foreign_types(tmp_path, capsys):
     path = tmp_path / "evil.skops"
     sio.dump({"format": "skextra-model", "model": fractions.Fraction(1, 3)}, path)
     _expect_error(
-        ["predict", "--model", str(path), "--data", "x.csv"], capsys,
-        "refusing to load", "fractions.Fraction",
+        ["predict", "--model", str(path), "--data", "x.csv"],
+        capsys,
+        "refusing to load",
+        "fractions.Fraction",
     )
 
 
-def test_predict_bad_model_file_and_missing_columns(
-    regression_csv, tmp_path, capsys
-):
+def test_predict_bad_model_file_and_missing_columns(regression_csv, tmp_path, capsys):
     not_a_model = _write(tmp_path, "model.skops", "hello")
-    _expect_error(["predict", "--model", not_a_model, "--data", "x.csv"], capsys,
-                  "not a model saved by `skextra fit`")
+    _expect_error(
+        ["predict", "--model", not_a_model, "--data", "x.csv"],
+        capsys,
+        "not a model saved by `skextra fit`",
+    )
 
     model_path = tmp_path / "linear.skops"
-    main(["fit", "--data", str(regression_csv), "--target", "price",
-          "--model", "linear", "--out", str(model_path), *FAST])
+    main(
+        [
+            "fit",
+            "--data",
+            str(regression_csv),
+            "--target",
+            "price",
+            "--model",
+            "linear",
+            "--out",
+            str(model_path),
+            *FAST,
+        ]
+    )
     capsys.readouterr()
     frame = pd.read_csv(regression_csv).drop(columns=["x1", "x3"])
     _expect_error(
         ["predict", "--model", str(model_path), "--data", _frame_csv(tmp_path, frame)],
-        capsys, "2 column(s)", "x1, x3",
+        capsys,
+        "2 column(s)",
+        "x1, x3",
     )
 
 

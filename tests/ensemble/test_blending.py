@@ -39,7 +39,9 @@ def _classifiers():
 
 def _by_hand(members, final, X, y, train, test, method="predict_proba", refit=False):
     fitted = [clone(est).fit(X[train], y[train]) for _, est in members]
-    meta = np.hstack([getattr(m, method)(X[test]).reshape(len(test), -1) for m in fitted])
+    meta = np.hstack(
+        [getattr(m, method)(X[test]).reshape(len(test), -1) for m in fitted]
+    )
     final = clone(final).fit(meta, y[test])
     if refit:
         fitted = [clone(est).fit(X, y) for _, est in members]
@@ -55,7 +57,9 @@ def test_classifier_equals_the_hold_out_construction(refit, multiclass):
     splitter = StratifiedShuffleSplit(n_splits=1, test_size=50, random_state=3)
     train, test = (np.sort(part) for part in next(splitter.split(X, y)))
     np.testing.assert_array_equal(blend.holdout_indices_, test)
-    fitted, final = _by_hand(_classifiers(), LogisticRegression(), X, y, train, test, refit=refit)
+    fitted, final = _by_hand(
+        _classifiers(), LogisticRegression(), X, y, train, test, refit=refit
+    )
     meta = np.hstack([m.predict_proba(X) for m in fitted])
     np.testing.assert_allclose(blend.predict_proba(X), final.predict_proba(meta))
     np.testing.assert_allclose(blend.transform(X), meta)
@@ -71,8 +75,13 @@ def test_classifier_equals_the_hold_out_construction(refit, multiclass):
 
 def test_regressor_equals_the_hold_out_construction(regression):
     X, y = regression
-    members = [("ridge", Ridge()), ("tree", DecisionTreeRegressor(max_depth=3, random_state=0))]
-    blend = BlendingRegressor(members, holdout_size=30, random_state=0, passthrough=True).fit(X, y)
+    members = [
+        ("ridge", Ridge()),
+        ("tree", DecisionTreeRegressor(max_depth=3, random_state=0)),
+    ]
+    blend = BlendingRegressor(
+        members, holdout_size=30, random_state=0, passthrough=True
+    ).fit(X, y)
     train, test = next(ShuffleSplit(n_splits=1, test_size=30, random_state=0).split(X))
     train, test = np.sort(train), np.sort(test)
     fitted = [clone(est).fit(X[train], y[train]) for _, est in members]
@@ -91,7 +100,9 @@ def test_regressor_equals_the_hold_out_construction(regression):
 
 def test_no_shuffle_holds_out_the_last_rows(multiclass):
     X, y = multiclass
-    blend = BlendingClassifier(_classifiers(), holdout_size=0.2, shuffle=False).fit(X, y)
+    blend = BlendingClassifier(_classifiers(), holdout_size=0.2, shuffle=False).fit(
+        X, y
+    )
     np.testing.assert_array_equal(blend.holdout_indices_, np.arange(160, 200))
     assert blend.estimators_[0].n_features_in_ == 6
     fitted, final = _by_hand(
@@ -125,7 +136,9 @@ def test_sampler_never_touches_the_hold_out(multiclass):
     train = np.setdiff1d(np.arange(len(y)), test)
     X_res, y_res = clone(sampler).fit_resample(X[train], y[train])
     member = LogisticRegression().fit(X_res, y_res)
-    np.testing.assert_allclose(blend.oof_predictions_["lr"], member.predict_proba(X[test]))
+    np.testing.assert_allclose(
+        blend.oof_predictions_["lr"], member.predict_proba(X[test])
+    )
     assert blend.final_estimator_.X_fit_.shape == (len(test), 9)
     np.testing.assert_array_equal(blend.final_estimator_.y_fit_, y[test])
 
@@ -155,7 +168,9 @@ def test_errors(multiclass, regression):
     with pytest.raises(ValueError, match=message):
         BlendingClassifier(_classifiers() + [("ridge", Ridge())]).fit(X, y)
     X_reg, y_reg = regression
-    with pytest.raises(ValueError, match="'final_estimator' parameter should be a regressor"):
+    with pytest.raises(
+        ValueError, match="'final_estimator' parameter should be a regressor"
+    ):
         BlendingRegressor([("ridge", Ridge())], LogisticRegression()).fit(X_reg, y_reg)
 
 
@@ -168,7 +183,9 @@ def test_same_result_for_any_n_jobs_and_backend(multiclass):
     results = []
     for backend, n_jobs in [("loky", 1), ("loky", 2), ("threading", 2)]:
         with parallel_config(backend=backend):
-            blend = BlendingClassifier(members, random_state=0, refit=True, n_jobs=n_jobs)
+            blend = BlendingClassifier(
+                members, random_state=0, refit=True, n_jobs=n_jobs
+            )
             results.append(blend.fit(X, y).predict_proba(X))
     for other in results[1:]:
         np.testing.assert_array_equal(other, results[0])

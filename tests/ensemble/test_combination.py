@@ -58,7 +58,9 @@ def test_combine_values_matches_numpy(probas):
         rtol=1e-15,
     )
     assert_array_equal(combine_values(values, "median"), np.median(values, axis=0))
-    assert_array_equal(combine_values(values[:4], "median"), np.median(values[:4], axis=0))
+    assert_array_equal(
+        combine_values(values[:4], "median"), np.median(values[:4], axis=0)
+    )
     assert_array_equal(combine_values(values, "max"), values.max(axis=0))
     assert_array_equal(combine_values(values, "min"), values.min(axis=0))
 
@@ -68,10 +70,18 @@ def test_combine_proba_rules_match_definitions(probas):
         return a / a.sum(axis=1, keepdims=True)
 
     assert_allclose(combine_proba(probas, "mean"), probas.mean(axis=0), rtol=1e-15)
-    assert_allclose(combine_proba(probas, "max"), rescale(probas.max(axis=0)), rtol=1e-14)
-    assert_allclose(combine_proba(probas, "min"), rescale(probas.min(axis=0)), rtol=1e-14)
-    assert_allclose(combine_proba(probas, "median"), rescale(np.median(probas, axis=0)), rtol=1e-14)
-    assert_allclose(combine_proba(probas, "product"), rescale(probas.prod(axis=0)), rtol=1e-12)
+    assert_allclose(
+        combine_proba(probas, "max"), rescale(probas.max(axis=0)), rtol=1e-14
+    )
+    assert_allclose(
+        combine_proba(probas, "min"), rescale(probas.min(axis=0)), rtol=1e-14
+    )
+    assert_allclose(
+        combine_proba(probas, "median"), rescale(np.median(probas, axis=0)), rtol=1e-14
+    )
+    assert_allclose(
+        combine_proba(probas, "product"), rescale(probas.prod(axis=0)), rtol=1e-12
+    )
     weights = np.array([1.0, 2.0, 0.0, 0.5, 3.0])
     weighted_product = np.prod(probas ** weights[:, None, None], axis=0)
     assert_allclose(
@@ -189,7 +199,9 @@ def test_hard_rules_equal_sklearn_hard_voting(rule, weights):
         labels = np.stack([est.predict(X) for est in ref.estimators_])
         ties = labels[0] != labels[1]
         assert ties.sum() > 10  # the tie-breaking is exercised
-        assert_array_equal(ours.predict(X)[ties], np.minimum(labels[0], labels[1])[ties])
+        assert_array_equal(
+            ours.predict(X)[ties], np.minimum(labels[0], labels[1])[ties]
+        )
     proba = ours.predict_proba(X)
     assert_allclose(proba.sum(axis=1), 1.0)
     assert_array_equal(ours.classes_[np.argmax(proba, axis=1)], ours.predict(X))
@@ -245,7 +257,9 @@ def test_frozen_member_knowing_fewer_classes_and_string_labels(multiclass):
     assert_array_equal(clf.classes_, ["ant", "bee", "cat"])
     nb = clf.estimators_[1]
     padded = np.column_stack([small.predict_proba(X), np.zeros(len(X))])
-    assert_allclose(clf.predict_proba(X), (padded + nb.predict_proba(X)) / 2, rtol=1e-12)
+    assert_allclose(
+        clf.predict_proba(X), (padded + nb.predict_proba(X)) / 2, rtol=1e-12
+    )
     hard = CombinationClassifier(
         [("small", FrozenEstimator(small)), ("nb", GaussianNB())], rule="majority"
     ).fit(X, names)
@@ -304,7 +318,9 @@ def test_same_result_for_any_n_jobs(multiclass):
 def test_bad_configurations(multiclass):
     X, y = multiclass
     with pytest.raises(ValueError, match="weights apply to rules"):
-        CombinationClassifier(_classifiers(), rule="max", weights=[1, 1, 1, 1]).fit(X, y)
+        CombinationClassifier(_classifiers(), rule="max", weights=[1, 1, 1, 1]).fit(
+            X, y
+        )
     with pytest.raises(ValueError, match="got 2 weights for 4 estimators"):
         CombinationClassifier(_classifiers(), weights=[1, 1]).fit(X, y)
     with pytest.raises(ValueError, match="finite and non-negative"):
@@ -327,7 +343,10 @@ def test_bad_configurations(multiclass):
 
 def test_hard_rule_works_without_predict_proba(multiclass):
     X, y = multiclass
-    members = [("svc", SVC()), ("tree", DecisionTreeClassifier(max_depth=3, random_state=0))]
+    members = [
+        ("svc", SVC()),
+        ("tree", DecisionTreeClassifier(max_depth=3, random_state=0)),
+    ]
     ours = CombinationClassifier(members, rule="majority").fit(X, y)
     ref = VotingClassifier(members, voting="hard").fit(X, y)
     assert_array_equal(ours.predict(X), ref.predict(X))
@@ -357,7 +376,9 @@ def test_kernels_same_on_gpu_arrays(probas, library):
     for rule in ("mean", "median", "max", "min", "product"):
         w = weights if rule in ("mean", "product") else None
         expected = combine_proba(probas, rule, weights=w)
-        got = combine_proba(to_gpu(probas), rule, weights=None if w is None else to_gpu(w))
+        got = combine_proba(
+            to_gpu(probas), rule, weights=None if w is None else to_gpu(w)
+        )
         assert_allclose(to_numpy(got), expected, rtol=1e-12)
     labels = np.argmax(probas, axis=2)
     assert_array_equal(

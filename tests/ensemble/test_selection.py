@@ -19,7 +19,12 @@ from sklearn.metrics import (
     mean_squared_error,
     r2_score,
 )
-from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold, cross_val_predict
+from sklearn.model_selection import (
+    GroupKFold,
+    KFold,
+    StratifiedKFold,
+    cross_val_predict,
+)
 from sklearn.naive_bayes import GaussianNB
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
 from sklearn.svm import SVC
@@ -98,7 +103,10 @@ def random_probas(n_members=6, n_samples=80, n_classes=3, seed=0):
     [
         ("neg_log_loss", lambda y, p: -log_loss(y, p, labels=np.arange(p.shape[1]))),
         ("accuracy", lambda y, p: accuracy_score(y, p.argmax(axis=1))),
-        ("balanced_accuracy", lambda y, p: balanced_accuracy_score(y, p.argmax(axis=1))),
+        (
+            "balanced_accuracy",
+            lambda y, p: balanced_accuracy_score(y, p.argmax(axis=1)),
+        ),
     ],
 )
 def test_hill_climb_matches_plain_reference_classification(n_classes, scoring, metric):
@@ -129,7 +137,9 @@ def test_hill_climb_matches_plain_reference_regression(scoring, metric, use_best
         scorer = get_scorer(scoring)
         metric = lambda y, p: scorer._sign * scorer._score_func(y, p)  # noqa: E731
     score = make_ensemble_scorer(scoring, y)
-    counts, scores = hill_climb(predictions, score, ensemble_size=15, use_best_round=use_best_round)
+    counts, scores = hill_climb(
+        predictions, score, ensemble_size=15, use_best_round=use_best_round
+    )
     weights, ref_scores = reference_greedy(
         list(predictions), lambda p: metric(y, p), 15, use_best_round
     )
@@ -182,7 +192,9 @@ def test_sorted_initialisation():
     score = make_ensemble_scorer("neg_log_loss", y, classes=np.arange(3))
     alone = score(probas)
     best3 = np.argsort(-alone, kind="stable")[:3]
-    counts, scores = hill_climb(probas, score, ensemble_size=3, n_init=3, use_best_round=False)
+    counts, scores = hill_climb(
+        probas, score, ensemble_size=3, n_init=3, use_best_round=False
+    )
     assert_array_equal(np.flatnonzero(counts), np.sort(best3))
     assert_allclose(scores[0], alone.max())
     expected = score(probas[best3].mean(axis=0)[None])[0]
@@ -193,7 +205,9 @@ def test_sorted_initialisation():
         for n in range(6)
     ]
     n_auto = int(np.argmax(prefix)) + 1
-    counts, scores = hill_climb(probas, score, ensemble_size=6, n_init="auto", use_best_round=False)
+    counts, scores = hill_climb(
+        probas, score, ensemble_size=6, n_init="auto", use_best_round=False
+    )
     assert_allclose(scores[n_auto - 1], max(prefix), rtol=1e-12)
 
 
@@ -212,14 +226,21 @@ def test_selection_runs_on_out_of_fold_predictions(multiclass):
     X, y = multiclass
     cv = StratifiedKFold(3)
     clf = EnsembleSelectionClassifier(_classifiers(), ensemble_size=10, cv=cv).fit(X, y)
-    oof = [cross_val_predict(est, X, y, cv=cv, method="predict_proba") for _, est in _classifiers()]
-    weights, scores = reference_greedy(oof, lambda p: -log_loss(y, p, labels=[0, 1, 2]), 10)
+    oof = [
+        cross_val_predict(est, X, y, cv=cv, method="predict_proba")
+        for _, est in _classifiers()
+    ]
+    weights, scores = reference_greedy(
+        oof, lambda p: -log_loss(y, p, labels=[0, 1, 2]), 10
+    )
     assert_allclose(clf.weights_, weights)
     assert_allclose(clf.scores_, scores, rtol=1e-12)
     single = [-log_loss(y, p) for p in oof]
     assert_allclose(clf.member_scores_, single, rtol=1e-12)
     # predict_proba is the weighted mean of the members refitted on all data
-    expected = sum(w * est.predict_proba(X) for w, est in zip(clf.weights_, clf.estimators_))
+    expected = sum(
+        w * est.predict_proba(X) for w, est in zip(clf.weights_, clf.estimators_)
+    )
     assert_allclose(clf.predict_proba(X), expected, rtol=1e-12)
 
 
@@ -241,7 +262,9 @@ def test_groups_reach_the_splitter(regression):
     cv = GroupKFold(3)
     reg = EnsembleSelectionRegressor(_regressors(), ensemble_size=8, cv=cv)
     reg.fit(X, y, groups=groups)
-    oof = [cross_val_predict(est, X, y, cv=cv, groups=groups) for _, est in _regressors()]
+    oof = [
+        cross_val_predict(est, X, y, cv=cv, groups=groups) for _, est in _regressors()
+    ]
     weights, _ = reference_greedy(oof, lambda p: r2_score(y, p), 8)
     assert_allclose(reg.weights_, weights)
 
@@ -258,7 +281,9 @@ def test_sample_weight_weighs_members_and_score(multiclass):
     clf = EnsembleSelectionClassifier(members, ensemble_size=8, cv=cv)
     clf.fit(X, y, sample_weight=sw)
     oof = [
-        cross_val_predict(est, X, y, cv=cv, method="predict_proba", params={"sample_weight": sw})
+        cross_val_predict(
+            est, X, y, cv=cv, method="predict_proba", params={"sample_weight": sw}
+        )
         for _, est in members
     ]
     weights, _ = reference_greedy(
@@ -277,11 +302,13 @@ def test_sampler_resamples_training_folds_only(multiclass):
     X, y = X[keep], y[keep]
     sampler = RandomUnderSampler(random_state=0)
     cv = StratifiedKFold(3)
-    clf = EnsembleSelectionClassifier(_classifiers(), ensemble_size=6, cv=cv, sampler=sampler).fit(
-        X, y
-    )
+    clf = EnsembleSelectionClassifier(
+        _classifiers(), ensemble_size=6, cv=cv, sampler=sampler
+    ).fit(X, y)
     oof = [
-        cross_val_predict(make_pipeline(sampler, est), X, y, cv=cv, method="predict_proba")
+        cross_val_predict(
+            make_pipeline(sampler, est), X, y, cv=cv, method="predict_proba"
+        )
         for _, est in _classifiers()
     ]
     weights, _ = reference_greedy(oof, lambda p: -log_loss(y, p, labels=[0, 1, 2]), 6)
@@ -307,13 +334,18 @@ def test_bagged_selection_averages_the_bags(multiclass):
     assert clf.scores_.shape == (5, 6)
     assert_allclose(clf.weights_.sum(), 1.0)
     oof = np.stack(
-        [cross_val_predict(est, X, y, cv=cv, method="predict_proba") for _, est in _classifiers()]
+        [
+            cross_val_predict(est, X, y, cv=cv, method="predict_proba")
+            for _, est in _classifiers()
+        ]
     )
     rng = np.random.RandomState(42)
     expected = np.zeros(4)
     for _ in range(5):
         subset = np.sort(rng.choice(4, size=2, replace=False))
-        w, _ = reference_greedy(list(oof[subset]), lambda p: -log_loss(y, p, labels=[0, 1, 2]), 6)
+        w, _ = reference_greedy(
+            list(oof[subset]), lambda p: -log_loss(y, p, labels=[0, 1, 2]), 6
+        )
         expected[subset] += w / 5
     assert_allclose(clf.weights_, expected)
 
@@ -334,7 +366,9 @@ def test_same_random_state_same_weights_for_any_n_jobs(multiclass):
 
 def test_ties_go_to_the_lowest_index():
     y = np.array([0, 1, 0, 1])
-    same = np.array([[0.75, 0.25], [0.25, 0.75], [0.5, 0.5], [0.25, 0.75]])  # exact in binary
+    same = np.array(
+        [[0.75, 0.25], [0.25, 0.75], [0.5, 0.5], [0.25, 0.75]]
+    )  # exact in binary
     probas = np.stack([same * 0 + 0.5, same, same, same])
     score = make_ensemble_scorer("neg_log_loss", y, classes=np.array([0, 1]))
     counts, scores = hill_climb(probas, score, ensemble_size=3, use_best_round=False)
@@ -374,7 +408,9 @@ def test_vectorised_scores_equal_sklearn_scorers(name, kind, weighted):
         candidates = y + rng.normal(size=(4, 50))
         classes = None
     fast = make_ensemble_scorer(name, y, classes=classes, sample_weight=sw)(candidates)
-    general = make_ensemble_scorer(get_scorer(name), y, classes=classes, sample_weight=sw)
+    general = make_ensemble_scorer(
+        get_scorer(name), y, classes=classes, sample_weight=sw
+    )
     assert_allclose(fast, general(candidates), rtol=1e-12)
 
 
@@ -395,7 +431,9 @@ def test_hill_climb_same_weights_under_array_api_strict(scoring, classification)
     else:
         rng = np.random.RandomState(4)
         y = rng.normal(size=70)
-        predictions = y + rng.normal(scale=np.linspace(0.5, 2, 5)[:, None], size=(5, 70))
+        predictions = y + rng.normal(
+            scale=np.linspace(0.5, 2, 5)[:, None], size=(5, 70)
+        )
         classes = None
     score = make_ensemble_scorer(scoring, y, classes=classes)
     counts, scores = hill_climb(predictions, score, ensemble_size=10, n_init="auto")
@@ -417,10 +455,15 @@ def test_hill_climb_same_weights_under_array_api_strict(scoring, classification)
 
 def test_frozen_members_select_on_the_data_given_to_fit(multiclass):
     X, y = multiclass
-    fitted = [(name, FrozenEstimator(est.fit(X[:120], y[:120]))) for name, est in _classifiers()]
+    fitted = [
+        (name, FrozenEstimator(est.fit(X[:120], y[:120])))
+        for name, est in _classifiers()
+    ]
     clf = EnsembleSelectionClassifier(fitted, ensemble_size=10).fit(X[120:], y[120:])
     outputs = [est.predict_proba(X[120:]) for _, est in fitted]
-    weights, _ = reference_greedy(outputs, lambda p: -log_loss(y[120:], p, labels=[0, 1, 2]), 10)
+    weights, _ = reference_greedy(
+        outputs, lambda p: -log_loss(y[120:], p, labels=[0, 1, 2]), 10
+    )
     assert_allclose(clf.weights_, weights)
     assert clf.estimators_[0].estimator is fitted[0][1].estimator
 
@@ -428,10 +471,18 @@ def test_frozen_members_select_on_the_data_given_to_fit(multiclass):
 def test_mixed_frozen_and_unfitted_members(regression):
     X, y = regression
     ridge = FrozenEstimator(Ridge().fit(X[:100], y[:100]))
-    members = [("frozen", ridge), ("tree", DecisionTreeRegressor(max_depth=3, random_state=0))]
+    members = [
+        ("frozen", ridge),
+        ("tree", DecisionTreeRegressor(max_depth=3, random_state=0)),
+    ]
     cv = KFold(3)
-    reg = EnsembleSelectionRegressor(members, ensemble_size=6, cv=cv).fit(X[100:], y[100:])
-    outputs = [ridge.predict(X[100:]), cross_val_predict(members[1][1], X[100:], y[100:], cv=cv)]
+    reg = EnsembleSelectionRegressor(members, ensemble_size=6, cv=cv).fit(
+        X[100:], y[100:]
+    )
+    outputs = [
+        ridge.predict(X[100:]),
+        cross_val_predict(members[1][1], X[100:], y[100:], cv=cv),
+    ]
     weights, _ = reference_greedy(outputs, lambda p: r2_score(y[100:], p), 6)
     assert_allclose(reg.weights_, weights)
 
@@ -449,14 +500,18 @@ def test_string_labels_and_drop(multiclass):
 
 def test_errors(multiclass):
     X, y = multiclass
-    with pytest.raises(ValueError, match=r"n_init \(5\) cannot exceed ensemble_size \(3\)"):
+    with pytest.raises(
+        ValueError, match=r"n_init \(5\) cannot exceed ensemble_size \(3\)"
+    ):
         EnsembleSelectionClassifier(_classifiers(), n_init=5, ensemble_size=3).fit(X, y)
     with pytest.raises(ValueError, match="Member 'svc' .* has no predict_proba"):
         EnsembleSelectionClassifier([("svc", SVC())]).fit(X, y)
     with pytest.raises(ValueError, match="Member 'ridge' .* is not a classifier"):
         EnsembleSelectionClassifier([("ridge", Ridge())]).fit(X, y)
     with pytest.raises(ValueError, match="Member 'bad' failed (on fold|on the full)"):
-        EnsembleSelectionClassifier([("bad", LogisticRegression(C=-1.0))], cv=3).fit(X, y)
+        EnsembleSelectionClassifier([("bad", LogisticRegression(C=-1.0))], cv=3).fit(
+            X, y
+        )
     with pytest.raises(ValueError, match="at least 2 classes"):
         EnsembleSelectionClassifier(_classifiers()).fit(X, np.zeros(len(y)))
 
@@ -495,6 +550,8 @@ def test_hill_climb_same_weights_on_gpu_arrays(library):
             ensemble_size=20,
         )
         score_gpu = make_ensemble_scorer(scoring, to_gpu(y), classes=classes)
-        counts_gpu, scores_gpu = hill_climb(to_gpu(predictions), score_gpu, ensemble_size=20)
+        counts_gpu, scores_gpu = hill_climb(
+            to_gpu(predictions), score_gpu, ensemble_size=20
+        )
         assert_array_equal(counts_gpu, counts)
         assert_allclose(scores_gpu, scores, rtol=1e-10)

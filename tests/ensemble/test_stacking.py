@@ -1,4 +1,4 @@
-"""StackingClassifier / StackingRegressor: scikit-learn's results and what comes on top."""
+"""StackingClassifier / StackingRegressor: scikit-learn's results, and more."""
 
 import numpy as np
 import pytest
@@ -111,7 +111,10 @@ def _assert_same_classifier(ours, theirs, X):
         {"stack_method": "predict_proba"},
         {"stack_method": "predict"},
         {"cv": KFold(4, shuffle=True, random_state=0)},
-        {"cv": 3, "final_estimator": DecisionTreeClassifier(max_depth=2, random_state=0)},
+        {
+            "cv": 3,
+            "final_estimator": DecisionTreeClassifier(max_depth=2, random_state=0),
+        },
     ],
     ids=["default", "passthrough", "proba", "predict", "kfold", "tree_final"],
 )
@@ -153,8 +156,14 @@ def test_classifier_sample_weight_matches_sklearn(multiclass):
 def test_drop_member_and_iterable_cv_match_sklearn(multiclass):
     X, y = multiclass
     splits = list(StratifiedKFold(3, shuffle=True, random_state=2).split(X, y))
-    ours = StackingClassifier(_classifiers(), cv=splits).set_params(tree="drop").fit(X, y)
-    theirs = SkStackingClassifier(_classifiers(), cv=splits).set_params(tree="drop").fit(X, y)
+    ours = (
+        StackingClassifier(_classifiers(), cv=splits).set_params(tree="drop").fit(X, y)
+    )
+    theirs = (
+        SkStackingClassifier(_classifiers(), cv=splits)
+        .set_params(tree="drop")
+        .fit(X, y)
+    )
     _assert_same_classifier(ours, theirs, X)
     assert ours.named_estimators_["tree"] == "drop"
     assert [type(est) for est in ours.estimators_] == [LogisticRegression, GaussianNB]
@@ -222,7 +231,9 @@ def test_two_layers_equal_the_manual_construction(binary):
     top = ("top", LogisticRegression(C=0.5))
     stack = StackingClassifier(_classifiers(), layers=[[top]], cv=3).fit(X, y)
 
-    first = np.hstack([_oof(est, X, y, cv, "predict_proba") for _, est in _classifiers()])
+    first = np.hstack(
+        [_oof(est, X, y, cv, "predict_proba") for _, est in _classifiers()]
+    )
     second = _oof(top[1], first, y, cv, "predict_proba")
     final = LogisticRegression().fit(second, y)
     np.testing.assert_allclose(stack.final_estimator_.coef_, final.coef_)
@@ -247,8 +258,9 @@ def test_two_layers_equal_the_manual_construction(binary):
     ],
 )
 def test_passthrough_modes(passthrough, expected):
-    X, y = make_classification(n_samples=90, n_features=2, n_informative=2,
-                               n_redundant=0, random_state=0)
+    X, y = make_classification(
+        n_samples=90, n_features=2, n_informative=2, n_redundant=0, random_state=0
+    )
     stack = StackingClassifier(
         [("lr", LogisticRegression()), ("tree", DecisionTreeClassifier(max_depth=2))],
         layers=[[("top", LogisticRegression())]],
@@ -256,7 +268,8 @@ def test_passthrough_modes(passthrough, expected):
         cv=3,
     ).fit(X, y)
     names = [
-        name.replace("stackingclassifier_", "") for name in stack.get_feature_names_out()
+        name.replace("stackingclassifier_", "")
+        for name in stack.get_feature_names_out()
     ]
     assert names == expected
     meta = stack.transform(X)
@@ -302,13 +315,21 @@ def test_oof_predictions_and_fold_scores(multiclass):
     for name, est in _classifiers():
         expected = cross_val_predict(est, X, y, cv=cv, method="predict_proba")
         np.testing.assert_allclose(stack.oof_predictions_[name], expected)
-        folds = [accuracy_score(y[test], expected[test].argmax(1)) for _, test in cv.split(X, y)]
+        folds = [
+            accuracy_score(y[test], expected[test].argmax(1))
+            for _, test in cv.split(X, y)
+        ]
         np.testing.assert_allclose(stack.cv_scores_[name], folds)
     assert stack.best_iterations_ == {}
 
     scored = StackingClassifier(_classifiers(), cv=3, scoring="neg_log_loss").fit(X, y)
-    expected = cross_val_predict(LogisticRegression(), X, y, cv=cv, method="predict_proba")
-    folds = [-log_loss(y[test], expected[test], labels=[0, 1, 2]) for _, test in cv.split(X, y)]
+    expected = cross_val_predict(
+        LogisticRegression(), X, y, cv=cv, method="predict_proba"
+    )
+    folds = [
+        -log_loss(y[test], expected[test], labels=[0, 1, 2])
+        for _, test in cv.split(X, y)
+    ]
     np.testing.assert_allclose(scored.cv_scores_["lr"], folds)
 
 
@@ -323,11 +344,18 @@ def test_early_stopping_refits_with_the_mean_rounds(library, binary):
     else:
         lightgbm = pytest.importorskip("lightgbm")
         booster = lightgbm.LGBMClassifier(
-            n_estimators=200, learning_rate=0.5, num_leaves=4, min_child_samples=5,
-            n_jobs=1, random_state=0, verbose=-1,
+            n_estimators=200,
+            learning_rate=0.5,
+            num_leaves=4,
+            min_child_samples=5,
+            n_jobs=1,
+            random_state=0,
+            verbose=-1,
         )
     stack = StackingClassifier(
-        [("boost", booster), ("lr", LogisticRegression())], cv=3, early_stopping_rounds=5
+        [("boost", booster), ("lr", LogisticRegression())],
+        cv=3,
+        early_stopping_rounds=5,
     ).fit(X, y)
     rounds = stack.best_iterations_["boost"]
     assert len(rounds) == 3 and max(rounds) < 200
@@ -351,7 +379,10 @@ def test_frozen_member_is_used_as_fitted(binary):
     fitted = LogisticRegression().fit(other_X, other_y)
     coef = fitted.coef_.copy()
     stack = StackingClassifier(
-        [("frozen", FrozenEstimator(fitted)), ("tree", DecisionTreeClassifier(max_depth=2))],
+        [
+            ("frozen", FrozenEstimator(fitted)),
+            ("tree", DecisionTreeClassifier(max_depth=2)),
+        ],
         cv=3,
     ).fit(X, y)
     np.testing.assert_array_equal(fitted.coef_, coef)
@@ -384,7 +415,9 @@ def test_sampler_touches_only_training_folds(binary):
         assert len(y_res) > len(train)
         expected[test] = LogisticRegression().fit(X_res, y_res).predict_proba(X[test])
     np.testing.assert_allclose(stack.oof_predictions_["lr"], expected)
-    folds = [accuracy_score(y[test], expected[test].argmax(1)) for _, test in cv.split(X, y)]
+    folds = [
+        accuracy_score(y[test], expected[test].argmax(1)) for _, test in cv.split(X, y)
+    ]
     np.testing.assert_allclose(stack.cv_scores_["lr"], folds)
     final = stack.final_estimator_
     assert final.X_fit_.shape == (len(y), 2)
@@ -416,7 +449,9 @@ def test_metadata_routing(binary):
         members[1] = ("tree", members[1][1].set_fit_request(sample_weight=False))
         final = LogisticRegression().set_fit_request(sample_weight=True)
         ours = StackingClassifier(members, final, cv=3).fit(X, y, sample_weight=weights)
-        theirs = SkStackingClassifier(members, final, cv=3).fit(X, y, sample_weight=weights)
+        theirs = SkStackingClassifier(members, final, cv=3).fit(
+            X, y, sample_weight=weights
+        )
         np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X))
 
         unrequested = [(name, clone(est)) for name, est in _classifiers()]
@@ -432,7 +467,9 @@ def test_extra_fit_params_need_routing(binary):
 
 def test_member_without_sample_weight_is_named(binary):
     X, y = binary
-    stack = StackingClassifier([("knn", KNeighborsClassifier()), ("lr", LogisticRegression())])
+    stack = StackingClassifier(
+        [("knn", KNeighborsClassifier()), ("lr", LogisticRegression())]
+    )
     with pytest.raises(TypeError, match="knn .*does not support sample weights"):
         stack.fit(X, y, sample_weight=np.ones(len(y)))
 
@@ -478,7 +515,9 @@ def test_all_dropped_and_missing_method(binary):
     with pytest.raises(ValueError, match="All estimators of 'estimators' are dropped"):
         StackingClassifier([("lr", "drop")]).fit(X, y)
     with pytest.raises(ValueError, match="does not implement the method"):
-        StackingClassifier([("nb", GaussianNB())], stack_method="decision_function").fit(X, y)
+        StackingClassifier(
+            [("nb", GaussianNB())], stack_method="decision_function"
+        ).fit(X, y)
 
 
 # --------------------------------------------------------------- determinism
@@ -497,7 +536,9 @@ def test_same_result_for_any_n_jobs_and_backend(multiclass):
             )
             results.append(stack.fit(X, y))
     for other in results[1:]:
-        np.testing.assert_array_equal(other.predict_proba(X), results[0].predict_proba(X))
+        np.testing.assert_array_equal(
+            other.predict_proba(X), results[0].predict_proba(X)
+        )
         for name in ("rf", "lr", "top"):
             np.testing.assert_array_equal(
                 other.oof_predictions_[name], results[0].oof_predictions_[name]
@@ -514,7 +555,9 @@ def test_sparse_inputs_pass_through_sparse(binary):
     meta = ours.transform(X_sparse)
     assert scipy_sparse.issparse(meta) and meta.format == "csr"
     np.testing.assert_allclose(meta.toarray(), theirs.transform(X_sparse).toarray())
-    np.testing.assert_allclose(ours.predict_proba(X_sparse), theirs.predict_proba(X_sparse))
+    np.testing.assert_allclose(
+        ours.predict_proba(X_sparse), theirs.predict_proba(X_sparse)
+    )
     with pytest.raises(TypeError, match="Sparse data was passed"):
         StackingClassifier(_classifiers(), cv=3).fit(X_sparse, y)
 

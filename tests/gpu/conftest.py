@@ -41,11 +41,15 @@ class FakeCumlBase:
 def _install(monkeypatch, interop):
     modules = {"cuml": types.ModuleType("cuml")}
     for entry in COUNTERPARTS.values():
-        module = modules.setdefault(entry.cuml_module, types.ModuleType(entry.cuml_module))
+        module = modules.setdefault(
+            entry.cuml_module, types.ModuleType(entry.cuml_module)
+        )
         namespace = {"__module__": entry.cuml_module}
         if interop:
             namespace.update(_interop_methods(entry.sklearn_name))
-        setattr(module, entry.cuml_name, type(entry.cuml_name, (FakeCumlBase,), namespace))
+        setattr(
+            module, entry.cuml_name, type(entry.cuml_name, (FakeCumlBase,), namespace)
+        )
     for name, module in modules.items():
         monkeypatch.setitem(sys.modules, name, module)
     return modules

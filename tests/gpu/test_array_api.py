@@ -23,7 +23,13 @@ SCRIPT = textwrap.dedent(
     from sklearn.preprocessing import StandardScaler
 
     from skextra.gpu import (
-        DeviceEstimator, DeviceFallbackWarning, GPUNeighbors, _device, to_cpu, to_device)
+        DeviceEstimator,
+        DeviceFallbackWarning,
+        GPUNeighbors,
+        _device,
+        to_cpu,
+        to_device,
+    )
     from skextra.utils import get_namespace
 
     NAMESPACE = {namespace!r}
@@ -94,7 +100,9 @@ def _run(script, namespace):
     env = dict(os.environ, SCIPY_ARRAY_API="1")
     done = subprocess.run(
         [sys.executable, "-c", script.format(namespace=namespace)],
-        capture_output=True, text=True, env=env,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip().endswith("OK")
@@ -105,8 +113,9 @@ def test_array_api_estimators_run_on_the_device_namespace(namespace):
     _run(SCRIPT, namespace)
 
 
-def test_without_scipy_array_api_the_estimator_stays_on_the_cpu(fake_gpu, monkeypatch,
-                                                                 no_cuml):
+def test_without_scipy_array_api_the_estimator_stays_on_the_cpu(
+    fake_gpu, monkeypatch, no_cuml
+):
     from sklearn.linear_model import Ridge
 
     from skextra.gpu import to_device
@@ -185,7 +194,9 @@ RESIDENT_SCRIPT = textwrap.dedent(
         assert not on_device(saved, set()), on_device(saved, set())
         if hasattr(model, "named_estimators_"):
             assert type(saved.named_estimators_) is type(model.named_estimators_)
-        np.testing.assert_allclose(saved.predict_proba(X), proba, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(
+            saved.predict_proba(X), proba, rtol=1e-10, atol=1e-12
+        )
 
     def members():
         return [("lda", LinearDiscriminantAnalysis()), ("nb", GaussianNB()),

@@ -21,18 +21,28 @@ def test_bench_gpu_knorae_logic_on_tiny_data(fake_gpu, monkeypatch):
     from skextra.gpu import _device
     from skextra.utils import get_namespace
 
-    monkeypatch.setattr(_device, "_gpu_namespace",
-                        lambda: (get_namespace(torch.empty(0)), "cpu"))
+    monkeypatch.setattr(
+        _device, "_gpu_namespace", lambda: (get_namespace(torch.empty(0)), "cpu")
+    )
     bench = _load()
-    results = bench.run(n_train=300, n_dsel=500, n_test=120, n_features=6,
-                        n_members=4, k=5, library="torch", torch_device="cpu",
-                        batch_size=37)
+    results = bench.run(
+        n_train=300,
+        n_dsel=500,
+        n_test=120,
+        n_features=6,
+        n_members=4,
+        k=5,
+        library="torch",
+        torch_device="cpu",
+        batch_size=37,
+    )
     by_run = {r["run"]: r for r in results}
     assert list(by_run) == list(bench.RUNS)
     for name in ("cpu-brute", "gpu"):
         assert by_run[name]["differ"] == 0
-        np.testing.assert_array_equal(by_run[name]["predictions"],
-                                      by_run["cpu-sklearn"]["predictions"])
+        np.testing.assert_array_equal(
+            by_run[name]["predictions"], by_run["cpu-sklearn"]["predictions"]
+        )
     searcher = by_run["gpu"]["searcher"]
     assert searcher.device_ == "gpu"
     assert isinstance(searcher._fit_X, torch.Tensor)

@@ -42,7 +42,9 @@ def fresh_detection(monkeypatch):
         ("GPU-1234abcd", "GPU A"),
     ],
 )
-def test_cuda_visible_devices_is_respected(fresh_detection, monkeypatch, visible, expected):
+def test_cuda_visible_devices_is_respected(
+    fresh_detection, monkeypatch, visible, expected
+):
     if visible is not None:
         monkeypatch.setenv("CUDA_VISIBLE_DEVICES", visible)
     assert gpu_info() == expected
@@ -75,7 +77,9 @@ def test_driver_files_are_parsed(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os.path, "isdir", lambda p: real_isdir(redirect(p)))
     monkeypatch.setattr(os, "listdir", lambda p: real_listdir(redirect(p)))
-    monkeypatch.setattr("builtins.open", lambda p, *a, **k: real_open(redirect(p), *a, **k))
+    monkeypatch.setattr(
+        "builtins.open", lambda p, *a, **k: real_open(redirect(p), *a, **k)
+    )
     assert _device._driver_device_names() == ["NVIDIA H100 80GB HBM3"]
 
 

@@ -31,6 +31,7 @@ from skextra.ensemble import (
     DESKL,
     DESKNN,
     DESMI,
+    DESP,
     KNOP,
     KNORAE,
     KNORAU,
@@ -47,7 +48,6 @@ from skextra.ensemble import (
     CombinationClassifier,
     CombinationRegressor,
     DESClustering,
-    DESP,
     DynamicSelectionRegressor,
     EnsembleSelectionClassifier,
     EnsembleSelectionRegressor,
@@ -62,7 +62,13 @@ from skextra.ensemble import (
     StaticSelection,
 )
 from skextra.ensemble._dynamic._neighbors import ExactNeighbors, make_searcher
-from skextra.gpu import DeviceEstimator, GPUNeighbors, _device, _dispatch, members_to_device
+from skextra.gpu import (
+    DeviceEstimator,
+    GPUNeighbors,
+    _device,
+    _dispatch,
+    members_to_device,
+)
 from skextra.resampling import (
     BalanceCascadeClassifier,
     BalancedBaggingClassifier,
@@ -89,13 +95,15 @@ X_reg, y_reg = make_regression(n_samples=160, n_features=5, noise=5.0, random_st
 
 def xgb_member():
     return make_pipeline(
-        StandardScaler(), XGBClassifier(n_estimators=3, max_depth=2, n_jobs=1, random_state=0)
+        StandardScaler(),
+        XGBClassifier(n_estimators=3, max_depth=2, n_jobs=1, random_state=0),
     )
 
 
 def xgb_regressor_member():
     return make_pipeline(
-        StandardScaler(), XGBRegressor(n_estimators=3, max_depth=2, n_jobs=1, random_state=0)
+        StandardScaler(),
+        XGBRegressor(n_estimators=3, max_depth=2, n_jobs=1, random_state=0),
     )
 
 
@@ -115,7 +123,11 @@ def weighted_xgb_member():
 
 def _dynamic(cls):
     def build(member, device):
-        pool = [member, GaussianNB(), DecisionTreeClassifier(max_depth=2, random_state=1)]
+        pool = [
+            member,
+            GaussianNB(),
+            DecisionTreeClassifier(max_depth=2, random_state=1),
+        ]
         return cls(pool, random_state=0, device=device)
 
     return build
@@ -175,9 +187,29 @@ CLASSIFIERS = {
     **{
         cls.__name__: _dynamic(cls)
         for cls in (
-            OLA, LCA, MLA, MCB, Rank, APriori, APosteriori, KNORAE, KNORAU, KNOP, DESP,
-            METADES, RRC, DESKL, Exponential, Logarithmic, MinimumDifference, DESKNN,
-            DESClustering, DESMI, SingleBest, StaticSelection, Oracle,
+            OLA,
+            LCA,
+            MLA,
+            MCB,
+            Rank,
+            APriori,
+            APosteriori,
+            KNORAE,
+            KNORAU,
+            KNOP,
+            DESP,
+            METADES,
+            RRC,
+            DESKL,
+            Exponential,
+            Logarithmic,
+            MinimumDifference,
+            DESKNN,
+            DESClustering,
+            DESMI,
+            SingleBest,
+            StaticSelection,
+            Oracle,
         )
     },
 }
@@ -185,21 +217,28 @@ CLASSIFIERS = {
 REGRESSORS = {
     "EnsembleSelectionRegressor": lambda m, d: EnsembleSelectionRegressor(
         [("m", m), ("tree", DecisionTreeRegressor(max_depth=3, random_state=0))],
-        ensemble_size=4, cv=3, device=d,
+        ensemble_size=4,
+        cv=3,
+        device=d,
     ),
     "CombinationRegressor": lambda m, d: CombinationRegressor(
-        [("m", m), ("tree", DecisionTreeRegressor(max_depth=3, random_state=0))], device=d
+        [("m", m), ("tree", DecisionTreeRegressor(max_depth=3, random_state=0))],
+        device=d,
     ),
     "StackingRegressor": lambda m, d: StackingRegressor(
         [("m", m), ("tree", DecisionTreeRegressor(max_depth=3, random_state=0))],
-        cv=3, device=d,
+        cv=3,
+        device=d,
     ),
     "BlendingRegressor": lambda m, d: BlendingRegressor(
         [("m", m), ("tree", DecisionTreeRegressor(max_depth=3, random_state=0))],
-        random_state=0, device=d,
+        random_state=0,
+        device=d,
     ),
     "DynamicSelectionRegressor": lambda m, d: DynamicSelectionRegressor(
-        [m, DecisionTreeRegressor(max_depth=3, random_state=0)], random_state=0, device=d
+        [m, DecisionTreeRegressor(max_depth=3, random_state=0)],
+        random_state=0,
+        device=d,
     ),
 }
 
@@ -289,8 +328,9 @@ def test_every_ensemble_with_a_device_parameter_is_checked_here():
 
 # ------------------------------------------------------------------ CPU
 @pytest.mark.parametrize("name, build, regressor", CASES, ids=IDS)
-def test_cpu_auto_and_none_give_identical_results(no_gpu, gpu_path_forbidden, name,
-                                                  build, regressor):
+def test_cpu_auto_and_none_give_identical_results(
+    no_gpu, gpu_path_forbidden, name, build, regressor
+):
     X_, y_ = _data(regressor)
     reference = _outputs(build(_member(regressor, name), "cpu").fit(X_, y_), X_)
     for device in ("auto", None):
@@ -323,7 +363,9 @@ def test_balanced_random_forest_checks_the_device_and_grows_on_the_cpu(
 
     reference = forest("cpu").fit(X, y).predict_proba(X)
     for device in ("auto", None):
-        np.testing.assert_array_equal(forest(device).fit(X, y).predict_proba(X), reference)
+        np.testing.assert_array_equal(
+            forest(device).fit(X, y).predict_proba(X), reference
+        )
     with pytest.raises(RuntimeError, match="no GPU is usable"):
         forest("gpu").fit(X, y)
     monkeypatch.setattr(_device, "_detect", lambda: "Fake GPU")
@@ -391,7 +433,8 @@ def test_frozen_members_are_used_as_they_are(fake_gpu, monkeypatch):
     assert kept is frozen
     assert isinstance(wrapped, DeviceEstimator)
     model = CombinationClassifier(
-        [("frozen", frozen), ("tree", DecisionTreeClassifier(max_depth=2))], device="gpu"
+        [("frozen", frozen), ("tree", DecisionTreeClassifier(max_depth=2))],
+        device="gpu",
     ).fit(X, y)
     assert model.estimators_[0] is frozen
     np.testing.assert_array_equal(model._member_proba(0, X), frozen.predict_proba(X))
@@ -422,7 +465,9 @@ def test_the_neighbour_search_follows_the_device():
     named = make_searcher("gpu", device="cpu")
     assert type(named) is GPUNeighbors and named.device == "cpu"
     # knne and Mahalanobis wrap the same searcher.
-    assert type(make_searcher("gpu", "mahalanobis", device="cpu").searcher) is GPUNeighbors
+    assert (
+        type(make_searcher("gpu", "mahalanobis", device="cpu").searcher) is GPUNeighbors
+    )
     with pytest.raises(ValueError, match="'gpu'"):
         make_searcher("faiss")
 
@@ -442,7 +487,8 @@ def test_the_gpu_searcher_by_name_finds_the_exact_neighbours(no_gpu):
 
 def test_the_regressor_searches_on_the_gpu_by_default(fake_gpu, gpu_arrays_on_host):
     model = DynamicSelectionRegressor(random_state=0, device="gpu").fit(X_reg, y_reg)
-    reference = DynamicSelectionRegressor(random_state=0, device="cpu").fit(X_reg, y_reg)
+    reference = DynamicSelectionRegressor(random_state=0, device="cpu").fit(
+        X_reg, y_reg
+    )
     assert isinstance(model.roc_algorithm_, GPUNeighbors)
     np.testing.assert_allclose(model.predict(X_reg), reference.predict(X_reg))
-

@@ -72,13 +72,17 @@ def test_xgboost_gets_cuda(fake_gpu, cls):
     assert out.get_params()["device"] == "cuda"
     assert out.get_params()["max_depth"] == 2
     assert estimator.get_params()["device"] is None  # the input is untouched
-    assert to_device(cls(device="cuda:1"), device="gpu").get_params()["device"] == "cuda:1"
+    assert (
+        to_device(cls(device="cuda:1"), device="gpu").get_params()["device"] == "cuda:1"
+    )
 
 
 @pytest.mark.parametrize(
     "params, setting",
-    [({"tree_method": "exact"}, "tree_method='exact'"),
-     ({"booster": "gblinear"}, "booster='gblinear'")],
+    [
+        ({"tree_method": "exact"}, "tree_method='exact'"),
+        ({"booster": "gblinear"}, "booster='gblinear'"),
+    ],
 )
 def test_xgboost_settings_without_gpu_support_fall_back(fake_gpu, params, setting):
     with pytest.warns(DeviceFallbackWarning, match=setting):
@@ -94,14 +98,21 @@ def test_lightgbm_gets_the_gpu_device_type(fake_gpu, cls):
     out = to_device(cls(device="cpu"), device="gpu")
     assert out.get_params()["device"] == "gpu"
     assert "device_type" not in out.get_params()
-    assert to_device(cls(device_type="cuda"), device="gpu").get_params()[
-        "device_type"] == "cuda"
+    assert (
+        to_device(cls(device_type="cuda"), device="gpu").get_params()["device_type"]
+        == "cuda"
+    )
 
 
 # --------------------------------------------------------------------- cuML
 def test_pipelines_are_dispatched_step_by_step(fake_gpu, fake_cuml):
-    pipe = Pipeline([("scale", StandardScaler()), ("drop", "passthrough"),
-                     ("xgb", XGBClassifier(n_estimators=3))])
+    pipe = Pipeline(
+        [
+            ("scale", StandardScaler()),
+            ("drop", "passthrough"),
+            ("xgb", XGBClassifier(n_estimators=3)),
+        ]
+    )
     out = to_device(pipe, device="gpu")
     assert isinstance(out, Pipeline)
     assert [name for name, _ in out.steps] == ["scale", "drop", "xgb"]
@@ -119,8 +130,12 @@ def test_estimators_without_gpu_version_stay(fake_gpu, fake_cuml):
 
 
 def test_members_to_device(fake_gpu, fake_cuml):
-    members = [("lr", LogisticRegression(C=2.0)), ("gone", "drop"),
-               ("xgb", XGBClassifier()), ("hgb", HistGradientBoostingClassifier())]
+    members = [
+        ("lr", LogisticRegression(C=2.0)),
+        ("gone", "drop"),
+        ("xgb", XGBClassifier()),
+        ("hgb", HistGradientBoostingClassifier()),
+    ]
     out = members_to_device(members, device="gpu")
     assert [m[0] for m in out] == ["lr", "gone", "xgb", "hgb"]
     assert type(out[0][1]).__module__ == "cuml.linear_model"
@@ -153,8 +168,10 @@ def test_to_cpu_needs_interop(fake_gpu, fake_cuml):
 
 @pytest.mark.filterwarnings("ignore:.*GPU:UserWarning")
 def test_to_cpu_xgboost_and_lightgbm_keep_their_predictions():
-    for model in (XGBClassifier(n_estimators=5, random_state=0, n_jobs=1),
-                  LGBMClassifier(n_estimators=5, random_state=0, verbose=-1, n_jobs=1)):
+    for model in (
+        XGBClassifier(n_estimators=5, random_state=0, n_jobs=1),
+        LGBMClassifier(n_estimators=5, random_state=0, verbose=-1, n_jobs=1),
+    ):
         model.fit(X, y)
         key = "device" if "XGB" in type(model).__name__ else "device_type"
         model.set_params(**{key: "cuda" if key == "device" else "gpu"})

@@ -124,7 +124,9 @@ def test_errors(data, namespace):
         nn.kneighbors(_as(namespace, Q), n_neighbors=11)
     with pytest.raises(ValueError, match="Expected n_neighbors < n_samples_fit"):
         nn.kneighbors(n_neighbors=10)
-    with pytest.raises(ValueError, match="X has 3 features, but GPUNeighbors is expecting 6"):
+    with pytest.raises(
+        ValueError, match="X has 3 features, but GPUNeighbors is expecting 6"
+    ):
         nn.kneighbors(_as(namespace, Q[:, :3]), n_neighbors=2)
     with pytest.raises(ValueError, match="n_neighbors must be a positive integer"):
         nn.kneighbors(_as(namespace, Q), n_neighbors=0)
@@ -174,4 +176,6 @@ def test_dynamic_selection_with_the_gpu_searcher_predicts_the_same():
     gpu = KNORAE(k=7, random_state=0, knn_classifier=GPUNeighbors(device="cpu"))
     gpu.fit(X[:200], y[:200])
     np.testing.assert_array_equal(gpu.predict(X[200:]), default.predict(X[200:]))
-    np.testing.assert_array_equal(gpu.predict_proba(X[200:]), default.predict_proba(X[200:]))
+    np.testing.assert_array_equal(
+        gpu.predict_proba(X[200:]), default.predict_proba(X[200:])
+    )

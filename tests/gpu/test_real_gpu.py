@@ -46,7 +46,9 @@ def test_neighbours_on_gpu_arrays_match_sklearn(library):
     assert type(ind).__module__.split(".")[0] == library
     from skextra.utils import to_numpy
 
-    ref_dist, ref_ind = NearestNeighbors(n_neighbors=9).fit(X[:1500]).kneighbors(X[1500:])
+    ref_dist, ref_ind = (
+        NearestNeighbors(n_neighbors=9).fit(X[:1500]).kneighbors(X[1500:])
+    )
     np.testing.assert_array_equal(to_numpy(ind), ref_ind)
     np.testing.assert_allclose(to_numpy(dist), ref_dist, rtol=1e-10)
 
@@ -74,8 +76,10 @@ def test_cuml_random_forest_round_trip():
     pytest.importorskip("cuml")
     from sklearn.ensemble import RandomForestClassifier
 
-    model = DeviceEstimator(RandomForestClassifier(n_estimators=20, max_depth=8,
-                                                   random_state=0), device="gpu")
+    model = DeviceEstimator(
+        RandomForestClassifier(n_estimators=20, max_depth=8, random_state=0),
+        device="gpu",
+    )
     model.fit(X.astype(np.float32), y)
     assert model.backend_ == "cuml"
     accuracy = (model.predict(X.astype(np.float32)) == y).mean()
@@ -100,6 +104,7 @@ def test_array_api_path_on_the_gpu():
         "print('OK')\n"
     )
     env = dict(os.environ, SCIPY_ARRAY_API="1")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env=env)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env
+    )
     assert done.returncode == 0, done.stderr[-3000:]

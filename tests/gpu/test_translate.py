@@ -24,9 +24,20 @@ from skextra.gpu import DeviceFallbackWarning, to_device
 from skextra.gpu._translate import COUNTERPARTS, Unsupported, counterpart_of, translate
 
 DEFAULTS = [
-    RandomForestClassifier(), RandomForestRegressor(), LogisticRegression(), Ridge(),
-    Lasso(), ElasticNet(), LinearRegression(), KNeighborsClassifier(),
-    KNeighborsRegressor(), SVC(), SVR(), PCA(), KMeans(), StandardScaler(),
+    RandomForestClassifier(),
+    RandomForestRegressor(),
+    LogisticRegression(),
+    Ridge(),
+    Lasso(),
+    ElasticNet(),
+    LinearRegression(),
+    KNeighborsClassifier(),
+    KNeighborsRegressor(),
+    SVC(),
+    SVR(),
+    PCA(),
+    KMeans(),
+    StandardScaler(),
     MinMaxScaler(),
 ]
 
@@ -54,29 +65,85 @@ def test_defaults_translate_and_reach_cuml(fake_gpu, fake_cuml, estimator):
 # The keyword arguments of the real cuML classes (cuML 24.x/25.x signatures).
 KNOWN_CUML_PARAMS = {
     "RandomForestClassifier": {
-        "n_estimators", "split_criterion", "bootstrap", "max_samples", "max_depth",
-        "max_leaves", "max_features", "n_bins", "min_samples_leaf",
-        "min_samples_split", "min_impurity_decrease", "random_state",
+        "n_estimators",
+        "split_criterion",
+        "bootstrap",
+        "max_samples",
+        "max_depth",
+        "max_leaves",
+        "max_features",
+        "n_bins",
+        "min_samples_leaf",
+        "min_samples_split",
+        "min_impurity_decrease",
+        "random_state",
     },
     "LogisticRegression": {
-        "penalty", "tol", "C", "fit_intercept", "class_weight", "max_iter",
-        "l1_ratio", "solver",
+        "penalty",
+        "tol",
+        "C",
+        "fit_intercept",
+        "class_weight",
+        "max_iter",
+        "l1_ratio",
+        "solver",
     },
     "Ridge": {"alpha", "solver", "fit_intercept"},
     "Lasso": {"alpha", "fit_intercept", "max_iter", "tol", "selection"},
-    "ElasticNet": {"alpha", "l1_ratio", "fit_intercept", "max_iter", "tol", "selection"},
+    "ElasticNet": {
+        "alpha",
+        "l1_ratio",
+        "fit_intercept",
+        "max_iter",
+        "tol",
+        "selection",
+    },
     "LinearRegression": {"algorithm", "fit_intercept", "copy_X"},
     "KNeighborsClassifier": {"n_neighbors", "algorithm", "metric", "p", "weights"},
     "SVC": {
-        "C", "kernel", "degree", "gamma", "coef0", "tol", "cache_size", "max_iter",
-        "class_weight", "probability", "random_state", "multiclass_strategy",
+        "C",
+        "kernel",
+        "degree",
+        "gamma",
+        "coef0",
+        "tol",
+        "cache_size",
+        "max_iter",
+        "class_weight",
+        "probability",
+        "random_state",
+        "multiclass_strategy",
     },
-    "SVR": {"C", "kernel", "degree", "gamma", "coef0", "tol", "epsilon",
-            "cache_size", "max_iter"},
-    "PCA": {"n_components", "whiten", "copy", "svd_solver", "tol", "iterated_power",
-            "random_state"},
-    "KMeans": {"n_clusters", "init", "n_init", "max_iter", "tol", "random_state",
-               "oversampling_factor", "max_samples_per_batch"},
+    "SVR": {
+        "C",
+        "kernel",
+        "degree",
+        "gamma",
+        "coef0",
+        "tol",
+        "epsilon",
+        "cache_size",
+        "max_iter",
+    },
+    "PCA": {
+        "n_components",
+        "whiten",
+        "copy",
+        "svd_solver",
+        "tol",
+        "iterated_power",
+        "random_state",
+    },
+    "KMeans": {
+        "n_clusters",
+        "init",
+        "n_init",
+        "max_iter",
+        "tol",
+        "random_state",
+        "oversampling_factor",
+        "max_samples_per_batch",
+    },
     "StandardScaler": {"copy", "with_mean", "with_std"},
     "MinMaxScaler": {"feature_range", "copy", "clip"},
 }
@@ -87,35 +154,72 @@ KNOWN_CUML_PARAMS["KNeighborsRegressor"] = KNOWN_CUML_PARAMS["KNeighborsClassifi
 @pytest.mark.parametrize(
     "estimator, expected",
     [
-        (RandomForestClassifier(n_estimators=7, max_depth=5, random_state=3,
-                                max_features=None, criterion="entropy"),
-         {"n_estimators": 7, "max_depth": 5, "random_state": 3, "max_features": 1.0,
-          "split_criterion": "entropy", "max_leaves": -1, "max_samples": 1.0}),
-        (RandomForestRegressor(max_leaf_nodes=31, max_samples=0.5),
-         {"split_criterion": "mse", "max_leaves": 31, "max_samples": 0.5}),
+        (
+            RandomForestClassifier(
+                n_estimators=7,
+                max_depth=5,
+                random_state=3,
+                max_features=None,
+                criterion="entropy",
+            ),
+            {
+                "n_estimators": 7,
+                "max_depth": 5,
+                "random_state": 3,
+                "max_features": 1.0,
+                "split_criterion": "entropy",
+                "max_leaves": -1,
+                "max_samples": 1.0,
+            },
+        ),
+        (
+            RandomForestRegressor(max_leaf_nodes=31, max_samples=0.5),
+            {"split_criterion": "mse", "max_leaves": 31, "max_samples": 0.5},
+        ),
         (LogisticRegression(C=0.5), {"penalty": "l2", "C": 0.5}),
         (LogisticRegression(l1_ratio=1.0, solver="saga"), {"penalty": "l1"}),
-        (LogisticRegression(l1_ratio=0.3, solver="saga"),
-         {"penalty": "elasticnet", "l1_ratio": 0.3}),
+        (
+            LogisticRegression(l1_ratio=0.3, solver="saga"),
+            {"penalty": "elasticnet", "l1_ratio": 0.3},
+        ),
         (LogisticRegression(C=np.inf), {"penalty": "none"}),
         (Ridge(alpha=2.0, solver="svd"), {"alpha": 2.0, "solver": "svd"}),
         (Ridge(solver="cholesky"), {"solver": "eig"}),
-        (ElasticNet(alpha=0.1, l1_ratio=0.2, selection="random"),
-         {"alpha": 0.1, "l1_ratio": 0.2, "selection": "random"}),
-        (KNeighborsClassifier(n_neighbors=3), {"n_neighbors": 3, "metric": "euclidean"}),
+        (
+            ElasticNet(alpha=0.1, l1_ratio=0.2, selection="random"),
+            {"alpha": 0.1, "l1_ratio": 0.2, "selection": "random"},
+        ),
+        (
+            KNeighborsClassifier(n_neighbors=3),
+            {"n_neighbors": 3, "metric": "euclidean"},
+        ),
         (KNeighborsRegressor(p=1), {"metric": "manhattan"}),
         (KNeighborsRegressor(p=3), {"metric": "minkowski", "p": 3}),
-        (SVC(kernel="poly", degree=2, probability=True),
-         {"kernel": "poly", "degree": 2, "probability": True,
-          "multiclass_strategy": "ovo"}),
+        (
+            SVC(kernel="poly", degree=2, probability=True),
+            {
+                "kernel": "poly",
+                "degree": 2,
+                "probability": True,
+                "multiclass_strategy": "ovo",
+            },
+        ),
         (SVR(epsilon=0.3), {"epsilon": 0.3, "kernel": "rbf"}),
         (PCA(n_components=3, whiten=True), {"n_components": 3, "whiten": True}),
-        (KMeans(n_clusters=4, random_state=0),
-         {"n_clusters": 4, "init": "scalable-k-means++", "n_init": 1,
-          "random_state": 0}),
+        (
+            KMeans(n_clusters=4, random_state=0),
+            {
+                "n_clusters": 4,
+                "init": "scalable-k-means++",
+                "n_init": 1,
+                "random_state": 0,
+            },
+        ),
         (KMeans(init="random"), {"init": "random", "n_init": 10}),
-        (MinMaxScaler(feature_range=(-1, 1), clip=True),
-         {"feature_range": (-1, 1), "clip": True}),
+        (
+            MinMaxScaler(feature_range=(-1, 1), clip=True),
+            {"feature_range": (-1, 1), "clip": True},
+        ),
         (StandardScaler(with_mean=False), {"with_mean": False, "with_std": True}),
     ],
     ids=lambda v: type(v).__name__ if isinstance(v, BaseEstimator) else "",
@@ -154,7 +258,9 @@ def test_parameters_are_translated(estimator, expected):
     ],
     ids=lambda v: type(v).__name__ if isinstance(v, BaseEstimator) else v,
 )
-def test_unsupported_settings_warn_and_fall_back(fake_gpu, fake_cuml, estimator, setting):
+def test_unsupported_settings_warn_and_fall_back(
+    fake_gpu, fake_cuml, estimator, setting
+):
     with pytest.raises(Unsupported):
         translate(estimator)
     with pytest.warns(DeviceFallbackWarning) as record:
@@ -173,9 +279,18 @@ def test_unsupported_settings_warn_and_fall_back(fake_gpu, fake_cuml, estimator,
 
 def test_a_setting_unknown_to_the_table_falls_back_unless_default(fake_gpu, fake_cuml):
     class Ridge(BaseEstimator):  # stands for a future scikit-learn Ridge
-        def __init__(self, alpha=1.0, fit_intercept=True, copy_X=True, max_iter=None,
-                     tol=1e-4, solver="auto", positive=False, random_state=None,
-                     new_option="off"):
+        def __init__(
+            self,
+            alpha=1.0,
+            fit_intercept=True,
+            copy_X=True,
+            max_iter=None,
+            tol=1e-4,
+            solver="auto",
+            positive=False,
+            random_state=None,
+            new_option="off",
+        ):
             for name, value in locals().items():
                 if name != "self":
                     setattr(self, name, value)

@@ -37,7 +37,9 @@ class Recorder(ClassifierMixin, BaseEstimator):
     def fit(self, X, y, sample_weight=None):
         self.X_ = np.asarray(X, dtype=float)
         self.y_ = np.asarray(y)
-        self.sample_weight_ = None if sample_weight is None else np.asarray(sample_weight)
+        self.sample_weight_ = (
+            None if sample_weight is None else np.asarray(sample_weight)
+        )
         self.classes_, counts = np.unique(y, return_counts=True)
         self.prior_ = counts / counts.sum()
         return self
@@ -67,7 +69,9 @@ def is_original(member, X, y):
     whole = np.isclose(ids, np.round(ids)) & (ids >= 0) & (ids < len(y))
     out = np.zeros(len(ids), dtype=bool)
     idx = np.round(ids[whole]).astype(int)
-    out[whole] = np.all(X[idx] == member.X_[whole], axis=1) & (y[idx] == member.y_[whole])
+    out[whole] = np.all(X[idx] == member.X_[whole], axis=1) & (
+        y[idx] == member.y_[whole]
+    )
     return out
 
 
@@ -99,11 +103,15 @@ def test_under_bags_are_balanced_real_rows(ensemble):
 
 def test_without_bootstrap_every_minority_row_is_in_every_bag():
     X, y = imbalanced()
-    clf = UnderBaggingClassifier(Recorder(), n_estimators=4, bootstrap=False, random_state=0)
+    clf = UnderBaggingClassifier(
+        Recorder(), n_estimators=4, bootstrap=False, random_state=0
+    )
     clf.fit(X, y)
     for member in clf.estimators_:
         ids = row_ids(member)
-        np.testing.assert_array_equal(np.sort(ids[member.y_ == 2]), np.flatnonzero(y == 2))
+        np.testing.assert_array_equal(
+            np.sort(ids[member.y_ == 2]), np.flatnonzero(y == 2)
+        )
         assert np.unique(ids).size == ids.size
 
 
@@ -121,7 +129,10 @@ def test_dict_strategy_uses_the_users_labels():
     X, y = imbalanced()
     labels = np.array(["maj", "mid", "min"])[y]
     clf = UnderBaggingClassifier(
-        Recorder(), n_estimators=3, sampling_strategy={"maj": 30, "mid": 20}, random_state=0
+        Recorder(),
+        n_estimators=3,
+        sampling_strategy={"maj": 30, "mid": 20},
+        random_state=0,
     ).fit(X, labels)
     np.testing.assert_array_equal(clf.classes_, ["maj", "mid", "min"])
     for member in clf.estimators_:
@@ -131,7 +142,10 @@ def test_dict_strategy_uses_the_users_labels():
 def test_balanced_bagging_with_smote_synthesises_minority_rows():
     X, y = imbalanced()
     clf = BalancedBaggingClassifier(
-        Recorder(), n_estimators=3, sampler=SMOTE(k_neighbors=3), bootstrap=False,
+        Recorder(),
+        n_estimators=3,
+        sampler=SMOTE(k_neighbors=3),
+        bootstrap=False,
         random_state=0,
     ).fit(X, y)
     for member in clf.estimators_:
@@ -142,7 +156,9 @@ def test_balanced_bagging_with_smote_synthesises_minority_rows():
 
 def test_smote_bagging_bootstraps_a_rate_and_synthesises_the_rest():
     X, y = imbalanced()
-    clf = SMOTEBaggingClassifier(Recorder(), n_estimators=12, k_neighbors=3, random_state=0)
+    clf = SMOTEBaggingClassifier(
+        Recorder(), n_estimators=12, k_neighbors=3, random_state=0
+    )
     clf.fit(X, y)
     expected_rates = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 0.1, 0.2]
     np.testing.assert_allclose(clf.resampling_rates_, expected_rates)
@@ -169,7 +185,9 @@ def test_roughly_balanced_bag_sizes_are_the_seeded_negative_binomial_draws():
     clf = RoughlyBalancedBaggingClassifier(Recorder(), n_estimators=20, random_state=7)
     clf.fit(X, y)
     seeds = check_random_state(7).randint(MAX_SEED, size=20)
-    expected = [max(1, np.random.RandomState(s).negative_binomial(30, 0.5)) for s in seeds]
+    expected = [
+        max(1, np.random.RandomState(s).negative_binomial(30, 0.5)) for s in seeds
+    ]
     seen = [np.bincount(member.y_, minlength=2) for member in clf.estimators_]
     np.testing.assert_array_equal([s[0] for s in seen], expected)
     np.testing.assert_array_equal([s[1] for s in seen], [30] * 20)
@@ -197,14 +215,19 @@ def test_weights_follow_the_selected_rows():
     clf = UnderBaggingClassifier(Recorder(), n_estimators=3, random_state=0)
     clf.fit(X, y, sample_weight=weights)
     for member in clf.estimators_:
-        np.testing.assert_array_equal(member.sample_weight_, weights[row_ids(member).astype(int)])
+        np.testing.assert_array_equal(
+            member.sample_weight_, weights[row_ids(member).astype(int)]
+        )
 
 
 def test_synthetic_rows_weigh_their_class_mean():
     X, y = imbalanced()
     weights = np.random.RandomState(1).uniform(0.5, 2.0, size=y.size)
     clf = BalancedBaggingClassifier(
-        Recorder(), n_estimators=2, sampler=SMOTE(k_neighbors=3), bootstrap=False,
+        Recorder(),
+        n_estimators=2,
+        sampler=SMOTE(k_neighbors=3),
+        bootstrap=False,
         random_state=0,
     ).fit(X, y, sample_weight=weights)
     for member in clf.estimators_:
@@ -221,7 +244,9 @@ def test_synthetic_rows_weigh_their_class_mean():
 def test_sample_weight_refused_when_the_member_cannot_take_it():
     X, y = imbalanced()
     clf = UnderBaggingClassifier(KNeighborsClassifier())
-    with pytest.raises(ValueError, match="KNeighborsClassifier does not accept sample_weight"):
+    with pytest.raises(
+        ValueError, match="KNeighborsClassifier does not accept sample_weight"
+    ):
         clf.fit(X, y, sample_weight=np.ones(y.size))
 
 
@@ -267,7 +292,9 @@ def test_members_missing_a_class_give_it_zero_probability():
         return X[keep], y[keep]
 
     clf = BalancedBaggingClassifier(
-        DecisionTreeClassifier(), n_estimators=3, sampler=FunctionSampler(func=drop_last_class),
+        DecisionTreeClassifier(),
+        n_estimators=3,
+        sampler=FunctionSampler(func=drop_last_class),
         random_state=0,
     ).fit(X, y)
     proba = clf.predict_proba(X)
@@ -280,7 +307,9 @@ def test_members_without_predict_proba_vote():
     X, y = imbalanced()
     from sklearn.svm import LinearSVC
 
-    clf = UnderBaggingClassifier(LinearSVC(), n_estimators=5, random_state=0).fit(X[:, 1:], y)
+    clf = UnderBaggingClassifier(LinearSVC(), n_estimators=5, random_state=0).fit(
+        X[:, 1:], y
+    )
     assert not hasattr(clf, "predict_proba")
     votes = np.stack([m.predict(X[:, 1:]) for m in clf.estimators_])
     majority = [np.bincount(col, minlength=3).argmax() for col in votes.T]
@@ -332,8 +361,13 @@ def test_verbose_logs_one_line_per_member(capsys):
 
 PROBLEMS = [
     dict(n_samples=1200, weights=[0.9], n_informative=5, random_state=1),
-    dict(n_samples=1200, weights=[0.8, 0.15, 0.05], n_classes=3, n_informative=6,
-         random_state=2),
+    dict(
+        n_samples=1200,
+        weights=[0.8, 0.15, 0.05],
+        n_classes=3,
+        n_informative=6,
+        random_state=2,
+    ),
     dict(n_samples=1200, weights=[0.95], flip_y=0.02, n_informative=4, random_state=3),
 ]
 
@@ -353,7 +387,9 @@ def mean_balanced_accuracy(make, seeds=range(4)):
 
 def test_balanced_bagging_matches_imbalanced_learn():
     seeds = range(10)
-    ours = mean_balanced_accuracy(lambda s: BalancedBaggingClassifier(random_state=s), seeds)
+    ours = mean_balanced_accuracy(
+        lambda s: BalancedBaggingClassifier(random_state=s), seeds
+    )
     theirs = mean_balanced_accuracy(lambda s: ImbBalancedBagging(random_state=s), seeds)
     assert abs(ours - theirs) < 0.015
 
@@ -365,7 +401,9 @@ def test_balanced_bagging_matches_imbalanced_learn():
 
 def test_too_small_class_for_smote_names_k_neighbors():
     X, y = imbalanced(sizes=(50, 20, 4))
-    with pytest.raises(ValueError, match=r"^class 2 has 4 samples.*k_neighbors=5.*at most 3"):
+    with pytest.raises(
+        ValueError, match=r"^class 2 has 4 samples.*k_neighbors=5.*at most 3"
+    ):
         SMOTEBaggingClassifier().fit(X, y)
     with pytest.raises(ValueError, match=r"^sampler=SMOTE\(\): class 2 has 4 samples"):
         BalancedBaggingClassifier(sampler=SMOTE()).fit(X, y)
@@ -383,7 +421,9 @@ def test_too_small_class_for_smote_names_k_neighbors():
 )
 def test_impossible_sampling_strategy_names_the_parameter(ensemble, message):
     X, y = imbalanced()
-    with pytest.raises(ValueError, match=rf"^sampling_strategy=.* cannot be met: .*{message}"):
+    with pytest.raises(
+        ValueError, match=rf"^sampling_strategy=.* cannot be met: .*{message}"
+    ):
         ensemble.fit(X, y)
 
 

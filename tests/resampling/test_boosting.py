@@ -27,7 +27,12 @@ from skextra.resampling import (
     SMOTEBoostClassifier,
 )
 
-ALL = [RUSBoostClassifier, SMOTEBoostClassifier, OverBoostClassifier, BalancedBoostClassifier]
+ALL = [
+    RUSBoostClassifier,
+    SMOTEBoostClassifier,
+    OverBoostClassifier,
+    BalancedBoostClassifier,
+]
 
 
 def _problem(seed, weights=(0.8,), n_samples=600):
@@ -45,21 +50,26 @@ def _problem(seed, weights=(0.8,), n_samples=600):
 def _keep_all(y):
     """An under-sampler that keeps every row (so boosting is plain SAMME)."""
     labels, counts = np.unique(y, return_counts=True)
-    return RandomUnderSampler(sampling_strategy=dict(zip(labels.tolist(), counts.tolist())))
+    return RandomUnderSampler(
+        sampling_strategy=dict(zip(labels.tolist(), counts.tolist()))
+    )
 
 
 # -- reference: imbalanced-learn's RUSBoostClassifier ------------------------------
 
 
 @pytest.mark.parametrize(
-    "seed, weights", [(3, (0.8,)), (4, (0.8,)), (0, (0.7,)), (1, (0.6, 0.3)), (2, (0.6, 0.3))]
+    "seed, weights",
+    [(3, (0.8,)), (4, (0.8,)), (0, (0.7,)), (1, (0.6, 0.3)), (2, (0.6, 0.3))],
 )
 def test_rusboost_equals_imbalanced_learn_when_it_runs_every_round(seed, weights):
     X_train, X_test, y_train, y_test = _problem(seed, weights)
     tree = DecisionTreeClassifier(max_depth=3)
     ref = ImbRUSBoost(tree, n_estimators=10, random_state=seed).fit(X_train, y_train)
     assert len(ref.estimators_) == 10  # a problem where imbalanced-learn does not stop
-    ours = RUSBoostClassifier(tree, n_estimators=10, random_state=seed).fit(X_train, y_train)
+    ours = RUSBoostClassifier(tree, n_estimators=10, random_state=seed).fit(
+        X_train, y_train
+    )
 
     assert len(ours.estimators_) == 10
     np.testing.assert_allclose(ours.estimator_weights_, ref.estimator_weights_)
@@ -107,9 +117,14 @@ def test_imbalanced_learn_stops_after_one_round_and_skextra_does_not():
 def test_chance_error_stops_with_a_warning_naming_the_round():
     X, y = make_classification(n_samples=300, weights=[0.7], random_state=0)
     clf = RUSBoostClassifier(
-        DummyClassifier(strategy="uniform"), n_estimators=50, max_retries=0, random_state=1
+        DummyClassifier(strategy="uniform"),
+        n_estimators=50,
+        max_retries=0,
+        random_state=1,
     )
-    with pytest.warns(ChanceErrorWarning, match=r"round (\d+) reached chance") as record:
+    with pytest.warns(
+        ChanceErrorWarning, match=r"round (\d+) reached chance"
+    ) as record:
         clf.fit(X, y)
     round_number = int(re.search(r"round (\d+)", str(record[0].message)).group(1))
     assert len(clf.estimators_) == round_number - 1 < 50
@@ -205,7 +220,9 @@ class _RecordingTree(DecisionTreeClassifier):
 def test_smoteboost_gives_synthetic_rows_the_mean_class_weight():
     X, y = make_classification(n_samples=200, weights=[0.85], random_state=0)
     weight = np.random.RandomState(0).uniform(0.5, 2.0, size=len(y))
-    clf = SMOTEBoostClassifier(_RecordingTree(max_depth=1), n_estimators=1, random_state=0)
+    clf = SMOTEBoostClassifier(
+        _RecordingTree(max_depth=1), n_estimators=1, random_state=0
+    )
     clf.fit(X, y, sample_weight=weight)
     member = clf.estimators_[0]
     n = len(y)
@@ -220,7 +237,9 @@ def test_smoteboost_gives_synthetic_rows_the_mean_class_weight():
 def test_rusboost_member_sees_the_weights_of_the_kept_rows():
     X, y = make_classification(n_samples=200, weights=[0.85], random_state=0)
     weight = np.random.RandomState(0).uniform(0.5, 2.0, size=len(y))
-    clf = RUSBoostClassifier(_RecordingTree(max_depth=1), n_estimators=1, random_state=0)
+    clf = RUSBoostClassifier(
+        _RecordingTree(max_depth=1), n_estimators=1, random_state=0
+    )
     clf.fit(X, y, sample_weight=weight)
     member = clf.estimators_[0]
     rows = [int(np.flatnonzero((X == row).all(axis=1))[0]) for row in member.fit_X_]
@@ -323,7 +342,11 @@ def test_generic_smote_with_too_few_neighbours_names_the_sampler():
 
 @pytest.mark.parametrize(
     "Est, strategy",
-    [(RUSBoostClassifier, {0: 500}), (OverBoostClassifier, {1: 2}), (RUSBoostClassifier, {7: 3})],
+    [
+        (RUSBoostClassifier, {0: 500}),
+        (OverBoostClassifier, {1: 2}),
+        (RUSBoostClassifier, {7: 3}),
+    ],
 )
 def test_impossible_sampling_strategy(Est, strategy):
     X, y = make_classification(n_samples=100, weights=[0.8], random_state=0)
@@ -344,7 +367,9 @@ def test_one_class_after_dropping_zero_weights():
 
 
 def test_no_chance_warning_on_easy_data():
-    X, y = make_classification(n_samples=300, weights=[0.7], class_sep=2, random_state=0)
+    X, y = make_classification(
+        n_samples=300, weights=[0.7], class_sep=2, random_state=0
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error", ChanceErrorWarning)
         RUSBoostClassifier(n_estimators=10, random_state=0).fit(X, y)

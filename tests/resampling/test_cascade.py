@@ -56,7 +56,9 @@ def test_easy_ensemble_bags_hold_every_minority_row_and_an_equal_under_sample():
         np.testing.assert_array_equal(np.bincount(member.y_), [12, 12, 12])
         ids = row_ids(member)
         assert is_original(member, X, y).all() and np.unique(ids).size == ids.size
-        np.testing.assert_array_equal(np.sort(ids[member.y_ == 2]), np.flatnonzero(y == 2))
+        np.testing.assert_array_equal(
+            np.sort(ids[member.y_ == 2]), np.flatnonzero(y == 2)
+        )
 
 
 def test_easy_ensemble_default_member_is_adaboost():
@@ -97,7 +99,9 @@ def test_balance_cascade_pools_shrink_by_the_false_positive_rate():
         np.testing.assert_array_equal(np.bincount(member.y_), [100, 100])
     # the last member sees the whole final pool: the majority rows the
     # earlier members found hardest
-    assert np.unique(row_ids(clf.estimators_[-1])[clf.estimators_[-1].y_ == 0]).size == 100
+    assert (
+        np.unique(row_ids(clf.estimators_[-1])[clf.estimators_[-1].y_ == 0]).size == 100
+    )
 
 
 def test_balance_cascade_threshold_keeps_the_false_positives():
@@ -120,7 +124,9 @@ def test_balance_cascade_multiclass_pools_end_at_their_targets():
     X, y = imbalanced(sizes=(300, 90, 30))
     clf = BalanceCascadeClassifier(RecordingLogistic(), n_estimators=4, random_state=0)
     clf.fit(X, y)
-    np.testing.assert_allclose(clf.keep_ratios_, [0.1 ** (1 / 3), (1 / 3) ** (1 / 3), 1.0])
+    np.testing.assert_allclose(
+        clf.keep_ratios_, [0.1 ** (1 / 3), (1 / 3) ** (1 / 3), 1.0]
+    )
     np.testing.assert_array_equal(clf.pool_sizes_[:, 0], [300, 139, 65, 30])
     np.testing.assert_array_equal(clf.pool_sizes_[:, 1], [90, 62, 43, 30])
     np.testing.assert_array_equal(clf.pool_sizes_[-1], [30, 30, 30])
@@ -128,7 +134,9 @@ def test_balance_cascade_multiclass_pools_end_at_their_targets():
 
 def test_balance_cascade_needs_predict_proba():
     X, y = imbalanced()
-    with pytest.raises(ValueError, match="needs an estimator with predict_proba.*LinearSVC"):
+    with pytest.raises(
+        ValueError, match="needs an estimator with predict_proba.*LinearSVC"
+    ):
         BalanceCascadeClassifier(LinearSVC()).fit(X, y)
 
 
@@ -139,7 +147,9 @@ def test_balance_cascade_needs_predict_proba():
 
 def test_self_paced_factor_schedule():
     X, y = imbalanced(sizes=(200, 20))
-    clf = SelfPacedEnsembleClassifier(Recorder(), n_estimators=5, random_state=0).fit(X, y)
+    clf = SelfPacedEnsembleClassifier(Recorder(), n_estimators=5, random_state=0).fit(
+        X, y
+    )
     np.testing.assert_allclose(
         clf.self_paced_factors_[:3], [0.41421356237, 1.0, 2.41421356237], rtol=1e-10
     )
@@ -192,20 +202,26 @@ def test_self_paced_custom_hardness():
         return 1.0 - proba[:, 0]
 
     labels = np.array(["neg", "pos"])[y]
-    SelfPacedEnsembleClassifier(Recorder(), n_estimators=3, hardness=hardness).fit(X, labels)
+    SelfPacedEnsembleClassifier(Recorder(), n_estimators=3, hardness=hardness).fit(
+        X, labels
+    )
     assert len(seen) == 2
     assert set(seen[0][0]) == {"neg"} and seen[0][1] == (200, 2)
 
     def bad(y_true, proba):
         return np.ones(3)
 
-    with pytest.raises(ValueError, match="hardness must return one finite value per row"):
+    with pytest.raises(
+        ValueError, match="hardness must return one finite value per row"
+    ):
         SelfPacedEnsembleClassifier(Recorder(), n_estimators=2, hardness=bad).fit(X, y)
 
 
 def test_self_paced_needs_predict_proba():
     X, y = imbalanced()
-    with pytest.raises(ValueError, match="needs an estimator with predict_proba.*LinearSVC"):
+    with pytest.raises(
+        ValueError, match="needs an estimator with predict_proba.*LinearSVC"
+    ):
         SelfPacedEnsembleClassifier(LinearSVC()).fit(X, y)
 
 
@@ -236,7 +252,9 @@ def test_weights_follow_the_rows(ensemble):
         clf.set_params(estimator=RecordingLogistic())
     clf.fit(X, y, sample_weight=weights)
     for member in clf.estimators_:
-        np.testing.assert_array_equal(member.sample_weight_, weights[row_ids(member).astype(int)])
+        np.testing.assert_array_equal(
+            member.sample_weight_, weights[row_ids(member).astype(int)]
+        )
 
 
 @pytest.mark.parametrize("ensemble", CASCADES, ids=lambda est: type(est).__name__)

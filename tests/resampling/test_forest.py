@@ -48,8 +48,11 @@ def test_dict_strategy_and_string_labels():
 def test_class_weights():
     X, y = imbalanced()
     subsample = BalancedRandomForestClassifier(
-        n_estimators=3, bootstrap=True, class_weight="balanced_subsample",
-        sampling_strategy={0: 30}, random_state=0,
+        n_estimators=3,
+        bootstrap=True,
+        class_weight="balanced_subsample",
+        sampling_strategy={0: 30},
+        random_state=0,
     ).fit(X, y)
     for tree in subsample.estimators_:
         fractions = tree.tree_.value[0, 0]

@@ -37,7 +37,9 @@ def test_check_sampler_rejects_a_class():
 
 
 def test_check_sampler_rejects_a_transformer_and_names_the_parameter():
-    with pytest.raises(TypeError, match="^my_sampler must be a sampler with a fit_resample"):
+    with pytest.raises(
+        TypeError, match="^my_sampler must be a sampler with a fit_resample"
+    ):
         check_sampler(StandardScaler(), param="my_sampler")
 
 
@@ -49,7 +51,9 @@ def test_sampling_type_of():
 
 def test_check_n_classes():
     np.testing.assert_array_equal(check_n_classes(Y), [0, 1, 2])
-    with pytest.raises(ValueError, match=r"at least 2 classes in y, got 1 class: \['a'\]"):
+    with pytest.raises(
+        ValueError, match=r"at least 2 classes in y, got 1 class: \['a'\]"
+    ):
         check_n_classes(["a", "a"])
     with pytest.raises(ValueError, match="at least 3 classes in the fold"):
         check_n_classes([0, 1], min_classes=3, what="the fold")
@@ -73,7 +77,9 @@ def test_feasible_strategy_returns_plain_counts():
     ],
 )
 def test_infeasible_strategy_names_the_parameter(strategy, kind, message):
-    with pytest.raises(ValueError, match=rf"^sampling_strategy=.* cannot be met: .*{message}"):
+    with pytest.raises(
+        ValueError, match=rf"^sampling_strategy=.* cannot be met: .*{message}"
+    ):
         check_sampling_strategy_feasible(strategy, Y, kind)
 
 
@@ -147,7 +153,9 @@ def test_synthetic_rows_get_their_class_mean_weight():
 
 def test_all_new_rows_get_their_class_mean_weight():
     X, weights = _data()
-    _, y_res, w_res = fit_resample_weighted(ClusterCentroids(random_state=0), X, Y, weights)
+    _, y_res, w_res = fit_resample_weighted(
+        ClusterCentroids(random_state=0), X, Y, weights
+    )
     for label in (0, 1, 2):
         np.testing.assert_allclose(w_res[y_res == label], weights[Y == label].mean())
 

@@ -4,7 +4,12 @@ from joblib import parallel_config
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.datasets import make_classification, make_regression
 from sklearn.linear_model import LogisticRegression, Ridge
-from sklearn.model_selection import KFold, ShuffleSplit, StratifiedKFold, cross_val_predict
+from sklearn.model_selection import (
+    KFold,
+    ShuffleSplit,
+    StratifiedKFold,
+    cross_val_predict,
+)
 from sklearn.tree import DecisionTreeClassifier
 
 from skextra.utils import fit_members_oof
@@ -12,8 +17,9 @@ from skextra.utils import fit_members_oof
 
 @pytest.fixture(scope="module")
 def clf_data():
-    return make_classification(n_samples=300, n_features=8, n_classes=3,
-                               n_informative=5, random_state=0)
+    return make_classification(
+        n_samples=300, n_features=8, n_classes=3, n_informative=5, random_state=0
+    )
 
 
 def test_oof_predictions_equal_cross_val_predict(clf_data):
@@ -32,8 +38,9 @@ def test_oof_predictions_equal_cross_val_predict(clf_data):
 def test_fold_scores_are_fold_accuracies(clf_data):
     X, y = clf_data
     cv = KFold(3)
-    result = fit_members_oof([DecisionTreeClassifier(random_state=0)], X, y,
-                             cv=cv, methods=["predict_proba"])
+    result = fit_members_oof(
+        [DecisionTreeClassifier(random_state=0)], X, y, cv=cv, methods=["predict_proba"]
+    )
     for k, (train, test) in enumerate(cv.split(X)):
         tree = DecisionTreeClassifier(random_state=0).fit(X[train], y[train])
         assert result.fold_scores[0, k] == pytest.approx(tree.score(X[test], y[test]))
@@ -63,8 +70,13 @@ def test_same_result_for_any_n_jobs_and_backend(clf_data):
 
 def test_drop_members_are_skipped(clf_data):
     X, y = clf_data
-    result = fit_members_oof(["drop", LogisticRegression(max_iter=500)], X, y,
-                             cv=KFold(3), methods=[None, "predict_proba"])
+    result = fit_members_oof(
+        ["drop", LogisticRegression(max_iter=500)],
+        X,
+        y,
+        cv=KFold(3),
+        methods=[None, "predict_proba"],
+    )
     assert result.estimators[0] is None and result.predictions[0] is None
     assert np.isnan(result.fold_scores[0]).all()
 
@@ -74,8 +86,14 @@ def test_not_a_partition_is_refused_unless_allowed(clf_data):
     cv = ShuffleSplit(n_splits=1, test_size=0.25, random_state=0)
     with pytest.raises(ValueError, match="partition"):
         fit_members_oof([LogisticRegression()], X, y, cv=cv, methods=["predict"])
-    result = fit_members_oof([LogisticRegression(max_iter=500)], X, y, cv=cv,
-                             methods=["predict_proba"], require_partition=False)
+    result = fit_members_oof(
+        [LogisticRegression(max_iter=500)],
+        X,
+        y,
+        cv=cv,
+        methods=["predict_proba"],
+        require_partition=False,
+    )
     assert result.predicted.sum() == 75
     assert np.isnan(result.predictions[0][~result.predicted]).all()
     assert not np.isnan(result.predictions[0][result.predicted]).any()
@@ -94,16 +112,29 @@ class _FailsOnSmallData(ClassifierMixin, BaseEstimator):
 
 def test_member_failure_names_member_and_fold(clf_data):
     X, y = clf_data
-    with pytest.raises(ValueError, match=r"Member 'fragile' failed on fold 0 of 3: too few rows"):
-        fit_members_oof([_FailsOnSmallData()], X, y, cv=KFold(3),
-                        methods=["predict"], names=["fragile"])
+    with pytest.raises(
+        ValueError, match=r"Member 'fragile' failed on fold 0 of 3: too few rows"
+    ):
+        fit_members_oof(
+            [_FailsOnSmallData()],
+            X,
+            y,
+            cv=KFold(3),
+            methods=["predict"],
+            names=["fragile"],
+        )
 
 
 def test_missing_class_in_a_fold_gets_zero_probability():
     X = np.arange(40, dtype=float).reshape(-1, 1)
     y = np.array([0] * 18 + [1] * 18 + [2] * 4)
-    result = fit_members_oof([DecisionTreeClassifier(random_state=0)], X, y,
-                             cv=KFold(2), methods=["predict_proba"])
+    result = fit_members_oof(
+        [DecisionTreeClassifier(random_state=0)],
+        X,
+        y,
+        cv=KFold(2),
+        methods=["predict_proba"],
+    )
     proba = result.predictions[0]
     assert proba.shape == (40, 3)
     # The first fold's model never saw class 2 (all in the second half).
@@ -115,12 +146,22 @@ def test_sample_weight_is_sliced_per_fold(clf_data):
     X, y = clf_data
     weights = np.random.RandomState(0).uniform(0.1, 2.0, size=len(y))
     cv = KFold(3)
-    result = fit_members_oof([LogisticRegression(max_iter=500)], X, y, cv=cv,
-                             methods=["predict_proba"],
-                             fit_params=[{"sample_weight": weights}])
-    expected = cross_val_predict(LogisticRegression(max_iter=500), X, y, cv=cv,
-                                 method="predict_proba",
-                                 params={"sample_weight": weights})
+    result = fit_members_oof(
+        [LogisticRegression(max_iter=500)],
+        X,
+        y,
+        cv=cv,
+        methods=["predict_proba"],
+        fit_params=[{"sample_weight": weights}],
+    )
+    expected = cross_val_predict(
+        LogisticRegression(max_iter=500),
+        X,
+        y,
+        cv=cv,
+        method="predict_proba",
+        params={"sample_weight": weights},
+    )
     np.testing.assert_allclose(result.predictions[0], expected)
     full = LogisticRegression(max_iter=500).fit(X, y, sample_weight=weights)
     np.testing.assert_allclose(result.estimators[0].coef_, full.coef_)
@@ -143,9 +184,15 @@ def test_sampler_resamples_training_parts_only():
 
     X, y = make_classification(n_samples=200, weights=[0.9], random_state=0)
     cv = StratifiedKFold(4)
-    result = fit_members_oof([_RowCounter()], X, y, cv=cv, methods=["predict_proba"],
-                             sampler=RandomOverSampler(random_state=0),
-                             keep_fold_estimators=True)
+    result = fit_members_oof(
+        [_RowCounter()],
+        X,
+        y,
+        cv=cv,
+        methods=["predict_proba"],
+        sampler=RandomOverSampler(random_state=0),
+        keep_fold_estimators=True,
+    )
     assert result.predictions[0].shape == (200, 2)
     for k, (train, _) in enumerate(cv.split(X, y)):
         n_major = np.bincount(y[train]).max()
@@ -156,10 +203,17 @@ def test_sampler_resamples_training_parts_only():
 def test_early_stopping_refit_uses_mean_of_fold_rounds(clf_data):
     xgboost = pytest.importorskip("xgboost")
     X, y = clf_data
-    member = xgboost.XGBClassifier(n_estimators=300, learning_rate=0.3, max_depth=2,
-                                   random_state=0, n_jobs=1)
-    result = fit_members_oof([member], X, y, cv=StratifiedKFold(3),
-                             methods=["predict_proba"], early_stopping_rounds=5)
+    member = xgboost.XGBClassifier(
+        n_estimators=300, learning_rate=0.3, max_depth=2, random_state=0, n_jobs=1
+    )
+    result = fit_members_oof(
+        [member],
+        X,
+        y,
+        cv=StratifiedKFold(3),
+        methods=["predict_proba"],
+        early_stopping_rounds=5,
+    )
     rounds = result.best_iterations[0]
     assert len(rounds) == 3 and all(0 < r < 300 for r in rounds)
     assert result.estimators[0].n_estimators == int(round(np.mean(rounds)))
@@ -169,10 +223,22 @@ def test_early_stopping_refit_uses_mean_of_fold_rounds(clf_data):
 def test_early_stopping_lightgbm(clf_data):
     lightgbm = pytest.importorskip("lightgbm")
     X, y = clf_data
-    member = lightgbm.LGBMClassifier(n_estimators=300, learning_rate=0.3, num_leaves=4,
-                                     random_state=0, n_jobs=1, verbose=-1)
-    result = fit_members_oof([member], X, y, cv=StratifiedKFold(3),
-                             methods=["predict_proba"], early_stopping_rounds=5)
+    member = lightgbm.LGBMClassifier(
+        n_estimators=300,
+        learning_rate=0.3,
+        num_leaves=4,
+        random_state=0,
+        n_jobs=1,
+        verbose=-1,
+    )
+    result = fit_members_oof(
+        [member],
+        X,
+        y,
+        cv=StratifiedKFold(3),
+        methods=["predict_proba"],
+        early_stopping_rounds=5,
+    )
     rounds = result.best_iterations[0]
     assert all(0 < r < 300 for r in rounds)
     assert result.estimators[0].n_estimators == int(round(np.mean(rounds)))

@@ -4,11 +4,11 @@ from ._dcs import LCA, MCB, MLA, OLA, APosteriori, APriori, Rank
 from ._des_clustering import DESClustering
 from ._desknn import DESKNN
 from ._desmi import DESMI
-from ._probabilistic import DESKL, RRC, Exponential, Logarithmic, MinimumDifference
 from ._desp import DESP
 from ._knop import KNOP
 from ._knora import KNORAE, KNORAU
 from ._metades import METADES
+from ._probabilistic import DESKL, RRC, Exponential, Logarithmic, MinimumDifference
 from ._regression import DynamicSelectionRegressor
 from ._static import Oracle, SingleBest, StaticSelection
 

@@ -121,10 +121,12 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ...gpu._device import resolve_device
-from ...gpu._dispatch import DEVICE_DOC, members_to_device
+from ...gpu._dispatch import members_to_device
 from ...gpu._resident import device_input, member_inputs
-from ...utils._parallel import estimate_cost, run_longest_first
 from ...utils._array_api import to_host, to_numpy
+from ...utils._docstring import SHARED_DOCS
+from ...utils._docstring import fill_doc as fill_shared_doc
+from ...utils._parallel import estimate_cost, run_longest_first
 from ._neighbors import canonical_order, fit_searcher, make_searcher
 
 __all__ = [
@@ -424,8 +426,10 @@ def _member_label_space(member, container):
     outer = np.asarray(outer)
     if classes.shape == outer.shape and np.array_equal(classes, outer):
         return classes
-    if classes.dtype.kind in "iuf" and np.all(classes == np.round(classes)) and (
-        classes.size == 0 or (classes.min() >= 0 and classes.max() < outer.size)
+    if (
+        classes.dtype.kind in "iuf"
+        and np.all(classes == np.round(classes))
+        and (classes.size == 0 or (classes.min() >= 0 and classes.max() < outer.size))
     ):
         return outer[classes.astype(np.intp)]
     return classes
@@ -574,8 +578,9 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
             label_spaces = [_member_label_space(m, container) for m in members]
             self._set_classes(y, label_spaces)
             self.members_ = members
-            self._member_index_ = [self._labels_to_columns(s, m)
-                                   for s, m in zip(label_spaces, members)]
+            self._member_index_ = [
+                self._labels_to_columns(s, m) for s, m in zip(label_spaces, members)
+            ]
             self._members_on_codes_ = False
             self._set_member_features(container, members, X.shape[1])
             return all_rows
@@ -612,7 +617,9 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
             estimators = [_seed_estimator(clone(_unfreeze(m)), rng) for m in pool]
             estimators = _pool_to_device(estimators, device)
             inputs = member_inputs(estimators, X_train, y_train)
-            jobs = [(_fit_member, (est, *xy), {}) for est, xy in zip(estimators, inputs)]
+            jobs = [
+                (_fit_member, (est, *xy), {}) for est, xy in zip(estimators, inputs)
+            ]
             costs = [estimate_cost(est, len(y_train)) for est in estimators]
             members = run_longest_first(jobs, costs, n_jobs=self.n_jobs)
             self.pool_classifiers_ = members
@@ -631,12 +638,12 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
         def numeric(a):
             return a.dtype.kind in "biuf"
 
-        if any(numeric(a) != numeric(labels[0]) for a in labels[1:]):
+        other = [a for a in labels[1:] if numeric(a) != numeric(labels[0])]
+        if other:
             raise ValueError(
                 "The pool's members predict labels of another type than y "
                 f"(y: {labels[0][:3].tolist()}..., members: "
-                f"{next(a for a in labels[1:] if numeric(a) != numeric(labels[0]))[:3].tolist()}"
-                "...); fit the pool on the same labels as y."
+                f"{other[0][:3].tolist()}...); fit the pool on the same labels as y."
             )
         classes = np.unique(np.concatenate(labels))
         self.classes_ = classes
@@ -721,14 +728,14 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
             self.k_ = k
         safe_k = getattr(self, "safe_k", None)
         if safe_k is not None and k is not None and safe_k > k:
-            raise ValueError(
-                f"safe_k must be <= k, got safe_k={safe_k} and k={k}."
-            )
+            raise ValueError(f"safe_k must be <= k, got safe_k={safe_k} and k={k}.")
         if safe_k is None:
             safe_k = k if k is not None else 7
         self.safe_k_ = min(safe_k, self.k_)
         if getattr(self, "with_IH", False):
-            highest = (self.safe_k_ - np.ceil(self.safe_k_ / self.n_classes_)) / self.safe_k_
+            highest = (
+                self.safe_k_ - np.ceil(self.safe_k_ / self.n_classes_)
+            ) / self.safe_k_
             if self.IH_rate > highest:
                 warnings.warn(
                     f"IH_rate={self.IH_rate} is above the highest possible "
@@ -775,8 +782,10 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
             self._tree_members_.append(
                 _unchecked_tree(type(member))
                 and getattr(member, "n_outputs_", 1) == 1
-                and (names is None or (own_names is not None
-                                       and np.array_equal(names, own_names)))
+                and (
+                    names is None
+                    or (own_names is not None and np.array_equal(names, own_names))
+                )
             )
 
     def _call_member(self, i, method, X_in, X, shared):
@@ -928,10 +937,12 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
                 batch = Batch(
                     X=batch.X[keep],
                     neighbors=batch.neighbors[keep],
-                    distances=None if batch.distances is None
+                    distances=None
+                    if batch.distances is None
                     else batch.distances[keep],
                     predictions=batch.predictions[keep],
-                    probabilities=None if batch.probabilities is None
+                    probabilities=None
+                    if batch.probabilities is None
                     else batch.probabilities[keep],
                     rng=rng,
                 )
@@ -1055,7 +1066,8 @@ def _unchecked_tree(cls):
 # --------------------------------------------------------------------------
 
 _DOCS = {
-    "pool_classifiers": """pool_classifiers : list of classifiers, ensemble or None, default=None
+    "pool_classifiers": """pool_classifiers : list of classifiers, ensemble or None, \
+default=None
         The pool. Fitted classifiers (a list, a fitted ensemble with
         ``estimators_`` such as ``BaggingClassifier``, a random forest,
         a stacking or voting classifier, or a ``FrozenEstimator`` of one)
@@ -1082,8 +1094,8 @@ _DOCS = {
         Seeds the split into pool training part and DSEL and the pool fitted
         by the estimator; for DCS methods also the random choice among
         equally competent members (the same draws at every predict call).""",
-    "knn_classifier": """knn_classifier : "knn", "sklearn", "gpu", None, str or object, \
-default="knn"
+    "knn_classifier": """knn_classifier : "knn", "sklearn", "gpu", None, str or \
+object, default="knn"
         The neighbour search: ``"knn"``/None for exact search (scikit-learn's
         on the CPU, :class:`skextra.gpu.GPUNeighbors` when ``device``
         resolves to ``"gpu"``), ``"sklearn"`` for scikit-learn's exact
@@ -1091,7 +1103,7 @@ default="knn"
         :class:`~skextra.gpu.GPUNeighbors` on the device ``device`` resolves
         to (NumPy on the CPU), a registered name, or an object with
         ``fit(X)`` and ``kneighbors(X, n_neighbors, return_distance=True)``.""",
-    "device": DEVICE_DOC,
+    "device": SHARED_DOCS["device"],
     "knn_metric": """knn_metric : {"minkowski", "mahalanobis"}, default="minkowski"
         Distance of the neighbour search. Mahalanobis uses the inverse of the
         DSEL feature covariance.""",
@@ -1148,10 +1160,5 @@ default="best"
 }
 
 
-def fill_doc(obj):
-    """Replace ``{{name}}`` placeholders of ``obj.__doc__`` by shared text."""
-    doc = obj.__doc__
-    for key, text in _DOCS.items():
-        doc = doc.replace("{{" + key + "}}", text)
-    obj.__doc__ = doc
-    return obj
+fill_doc = fill_shared_doc(_DOCS)
+"""Decorator: the shared texts of :data:`SHARED_DOCS` and of dynamic selection."""

@@ -10,7 +10,7 @@ from numbers import Real
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ...gpu._dispatch import DEVICE_CONSTRAINT
+from ...utils._validation import DEVICE_CONSTRAINT
 from ._base import BaseDynamicSelection, fill_doc, select_max
 from ._knora import consecutive_hits
 
@@ -141,9 +141,8 @@ _DCS_NOTES = """
 
 
 def _dcs_doc(cls):
-    cls.__doc__ = (
-        cls.__doc__.replace("%(params)s", _DCS_PARAMS.strip("\n"))
-        .replace("%(notes)s", _DCS_NOTES.strip("\n"))
+    cls.__doc__ = cls.__doc__.replace("%(params)s", _DCS_PARAMS.strip("\n")).replace(
+        "%(notes)s", _DCS_NOTES.strip("\n")
     )
     return fill_doc(cls)
 
@@ -152,24 +151,24 @@ def _dcs_doc(cls):
 class OLA(_BaseDCS):
     """Overall local accuracy (OLA).
 
-    A member's competence is its accuracy on the region of competence (Woods,
-    Kegelmeyer & Bowyer 1997); the most competent member classifies the row.
-    Same parameters and predictions as DESlib's ``OLA``.
+        A member's competence is its accuracy on the region of competence (Woods,
+        Kegelmeyer & Bowyer 1997); the most competent member classifies the row.
+        Same parameters and predictions as DESlib's ``OLA``.
 
-%(params)s
+    %(params)s
 
-    Notes
-    -----
-%(notes)s
+        Notes
+        -----
+    %(notes)s
 
-    Examples
-    --------
-    >>> from sklearn.datasets import make_classification
-    >>> from skextra.ensemble import OLA
-    >>> X, y = make_classification(n_samples=300, random_state=0)
-    >>> clf = OLA(random_state=0).fit(X[:200], y[:200])
-    >>> clf.predict(X[200:203]).shape
-    (3,)
+        Examples
+        --------
+        >>> from sklearn.datasets import make_classification
+        >>> from skextra.ensemble import OLA
+        >>> X, y = make_classification(n_samples=300, random_state=0)
+        >>> clf = OLA(random_state=0).fit(X[:200], y[:200])
+        >>> clf.predict(X[200:203]).shape
+        (3,)
     """
 
     def _competence(self, batch):
@@ -180,24 +179,24 @@ class OLA(_BaseDCS):
 class LCA(_BaseDCS):
     """Local class accuracy (LCA).
 
-    A member's competence is its accuracy on the neighbours whose class is
-    the one it predicts for the row (0 when there is none). Same parameters
-    and predictions as DESlib's ``LCA``.
+        A member's competence is its accuracy on the neighbours whose class is
+        the one it predicts for the row (0 when there is none). Same parameters
+        and predictions as DESlib's ``LCA``.
 
-%(params)s
+    %(params)s
 
-    Notes
-    -----
-%(notes)s
+        Notes
+        -----
+    %(notes)s
 
-    Examples
-    --------
-    >>> from sklearn.datasets import make_classification
-    >>> from skextra.ensemble import LCA
-    >>> X, y = make_classification(n_samples=300, random_state=0)
-    >>> clf = LCA(random_state=0).fit(X[:200], y[:200])
-    >>> clf.predict(X[200:203]).shape
-    (3,)
+        Examples
+        --------
+        >>> from sklearn.datasets import make_classification
+        >>> from skextra.ensemble import LCA
+        >>> X, y = make_classification(n_samples=300, random_state=0)
+        >>> clf = LCA(random_state=0).fit(X[:200], y[:200])
+        >>> clf.predict(X[200:203]).shape
+        (3,)
     """
 
     def _competence(self, batch):
@@ -210,23 +209,23 @@ class LCA(_BaseDCS):
 class MLA(_BaseDCS):
     """Modified local accuracy (MLA).
 
-    LCA with each neighbour weighted by the inverse of its distance to the
-    row. Same parameters and predictions as DESlib's ``MLA``.
+        LCA with each neighbour weighted by the inverse of its distance to the
+        row. Same parameters and predictions as DESlib's ``MLA``.
 
-%(params)s
+    %(params)s
 
-    Notes
-    -----
-%(notes)s
+        Notes
+        -----
+    %(notes)s
 
-    Examples
-    --------
-    >>> from sklearn.datasets import make_classification
-    >>> from skextra.ensemble import MLA
-    >>> X, y = make_classification(n_samples=300, random_state=0)
-    >>> clf = MLA(random_state=0).fit(X[:200], y[:200])
-    >>> clf.predict(X[200:203]).shape
-    (3,)
+        Examples
+        --------
+        >>> from sklearn.datasets import make_classification
+        >>> from skextra.ensemble import MLA
+        >>> X, y = make_classification(n_samples=300, random_state=0)
+        >>> clf = MLA(random_state=0).fit(X[:200], y[:200])
+        >>> clf.predict(X[200:203]).shape
+        (3,)
     """
 
     def _competence(self, batch):
@@ -342,24 +341,24 @@ class MCB(_BaseDCS):
 class Rank(_BaseDCS):
     """Modified classifier rank.
 
-    A member's competence is the number of nearest neighbours it classifies
-    correctly before its first error (Sabourin et al. 1993). Same parameters
-    and predictions as DESlib's ``Rank``.
+        A member's competence is the number of nearest neighbours it classifies
+        correctly before its first error (Sabourin et al. 1993). Same parameters
+        and predictions as DESlib's ``Rank``.
 
-%(params)s
+    %(params)s
 
-    Notes
-    -----
-%(notes)s
+        Notes
+        -----
+    %(notes)s
 
-    Examples
-    --------
-    >>> from sklearn.datasets import make_classification
-    >>> from skextra.ensemble import Rank
-    >>> X, y = make_classification(n_samples=300, random_state=0)
-    >>> clf = Rank(random_state=0).fit(X[:200], y[:200])
-    >>> clf.predict(X[200:203]).shape
-    (3,)
+        Examples
+        --------
+        >>> from sklearn.datasets import make_classification
+        >>> from skextra.ensemble import Rank
+        >>> X, y = make_classification(n_samples=300, random_state=0)
+        >>> clf = Rank(random_state=0).fit(X[:200], y[:200])
+        >>> clf.predict(X[200:203]).shape
+        (3,)
     """
 
     def _competence(self, batch):
@@ -430,20 +429,20 @@ def _proba_dcs_doc(cls):
 class APriori(_ProbabilisticDCS):
     """A priori dynamic classifier selection.
 
-    A member's competence is its probability for the true class of the
-    neighbours, averaged with weights inverse to their distances (Giacinto &
-    Roli 1999). Same parameters and predictions as DESlib's ``APriori``.
+        A member's competence is its probability for the true class of the
+        neighbours, averaged with weights inverse to their distances (Giacinto &
+        Roli 1999). Same parameters and predictions as DESlib's ``APriori``.
 
-%(params)s
+    %(params)s
 
-    Examples
-    --------
-    >>> from sklearn.datasets import make_classification
-    >>> from skextra.ensemble import APriori
-    >>> X, y = make_classification(n_samples=300, random_state=0)
-    >>> clf = APriori(random_state=0).fit(X[:200], y[:200])
-    >>> clf.predict(X[200:203]).shape
-    (3,)
+        Examples
+        --------
+        >>> from sklearn.datasets import make_classification
+        >>> from skextra.ensemble import APriori
+        >>> X, y = make_classification(n_samples=300, random_state=0)
+        >>> clf = APriori(random_state=0).fit(X[:200], y[:200])
+        >>> clf.predict(X[200:203]).shape
+        (3,)
     """
 
     def _competence(self, batch):
@@ -456,20 +455,20 @@ class APriori(_ProbabilisticDCS):
 class APosteriori(_ProbabilisticDCS):
     """A posteriori dynamic classifier selection.
 
-    As :class:`APriori`, but only over the neighbours whose class is the one
-    the member predicts for the row (0 when there is none). Same parameters
-    and predictions as DESlib's ``APosteriori``.
+        As :class:`APriori`, but only over the neighbours whose class is the one
+        the member predicts for the row (0 when there is none). Same parameters
+        and predictions as DESlib's ``APosteriori``.
 
-%(params)s
+    %(params)s
 
-    Examples
-    --------
-    >>> from sklearn.datasets import make_classification
-    >>> from skextra.ensemble import APosteriori
-    >>> X, y = make_classification(n_samples=300, random_state=0)
-    >>> clf = APosteriori(random_state=0).fit(X[:200], y[:200])
-    >>> clf.predict(X[200:203]).shape
-    (3,)
+        Examples
+        --------
+        >>> from sklearn.datasets import make_classification
+        >>> from skextra.ensemble import APosteriori
+        >>> X, y = make_classification(n_samples=300, random_state=0)
+        >>> clf = APosteriori(random_state=0).fit(X[:200], y[:200])
+        >>> clf.predict(X[200:203]).shape
+        (3,)
     """
 
     def _competence(self, batch):

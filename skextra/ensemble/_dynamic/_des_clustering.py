@@ -9,7 +9,7 @@ from sklearn.base import clone
 from sklearn.cluster import KMeans
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
-from ...gpu._dispatch import DEVICE_CONSTRAINT
+from ...utils._validation import DEVICE_CONSTRAINT
 from ._base import BaseDynamicSelection, fill_doc
 from ._desknn import _check_sizes, accuracy_then_diversity
 from ._diversity import DIVERSITY_METRICS, pairwise_diversity

@@ -5,7 +5,7 @@ from numbers import Real
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ...gpu._dispatch import DEVICE_CONSTRAINT
+from ...utils._validation import DEVICE_CONSTRAINT
 from ._base import BaseDynamicSelection, fill_doc
 from ._diversity import DIVERSITY_METRICS, pairwise_diversity
 

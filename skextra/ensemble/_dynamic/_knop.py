@@ -125,19 +125,24 @@ class KNOP(_BaseKNORA):
 
     def _fit_selection(self):
         if self.n_classes_ < 2:
-            raise ValueError(
-                "KNOP needs at least 2 classes in y; got 1 class."
-            )
+            raise ValueError("KNOP needs at least 2 classes in y; got 1 class.")
         self.op_knn_ = fit_searcher(
-            make_searcher(self.knn_classifier, "minkowski", n_jobs=self.n_jobs,
-                          knne=self.knne, k=self.k_, device=self._device()),
+            make_searcher(
+                self.knn_classifier,
+                "minkowski",
+                n_jobs=self.n_jobs,
+                knne=self.knne,
+                k=self.k_,
+                device=self._device(),
+            ),
             output_profiles(self.dsel_scores_),
             self.DSEL_target_,
         )
 
     def _competence(self, batch):
         _, neighbors = self.op_knn_.kneighbors(
-            output_profiles(batch.probabilities), n_neighbors=self.k_,
+            output_profiles(batch.probabilities),
+            n_neighbors=self.k_,
             return_distance=True,
         )
         return self.DSEL_processed_[np.atleast_2d(neighbors)].sum(

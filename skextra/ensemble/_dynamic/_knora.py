@@ -3,7 +3,7 @@
 import numpy as np
 from sklearn.utils._param_validation import StrOptions
 
-from ...gpu._dispatch import DEVICE_CONSTRAINT
+from ...utils._validation import DEVICE_CONSTRAINT
 from ._base import BaseDynamicSelection, fill_doc, select_above, select_max
 
 _DES_CONSTRAINTS = {

@@ -62,8 +62,9 @@ def meta_features(processed, true_proba, neighbors, op_neighbors, max_proba):
     return out.reshape(n * m, -1)
 
 
-def binned_meta_features(processed, true_proba_bins, neighbors, op_neighbors,
-                         max_proba):
+def binned_meta_features(
+    processed, true_proba_bins, neighbors, op_neighbors, max_proba
+):
     """``np.digitize(meta_features(...), bins)`` for the bins 0.1, 0.2, ..., 1
     (DESlib's input of the default multinomial naive Bayes), without
     searching every meta-feature in the bins.
@@ -257,16 +258,13 @@ class METADES(_BaseKNORA):
             raise ValueError("METADES needs at least 2 classes in y; got 1 class.")
         n = self.n_samples_
         if n < 2:
-            raise ValueError(
-                f"METADES needs at least 2 DSEL rows, got n_samples={n}."
-            )
+            raise ValueError(f"METADES needs at least 2 DSEL rows, got n_samples={n}.")
         if self.k_ >= n:
             self.k_ = n - 1
         self.safe_k_ = min(self.safe_k_, self.k_)
         if self.Kp >= n:
             warnings.warn(
-                f"Kp={self.Kp} is not smaller than DSEL ({n} rows); using "
-                f"Kp={n - 1}.",
+                f"Kp={self.Kp} is not smaller than DSEL ({n} rows); using Kp={n - 1}.",
                 RuntimeWarning,
             )
             self.Kp_ = n - 1
@@ -278,8 +276,14 @@ class METADES(_BaseKNORA):
         )
         profiles = output_profiles(self.dsel_scores_)
         self.op_knn_ = fit_searcher(
-            make_searcher(self.knn_classifier, "minkowski", n_jobs=self.n_jobs,
-                          knne=self.knne, k=self.Kp_, device=self._device()),
+            make_searcher(
+                self.knn_classifier,
+                "minkowski",
+                n_jobs=self.n_jobs,
+                knne=self.knne,
+                k=self.Kp_,
+                device=self._device(),
+            ),
             profiles,
             self.DSEL_target_,
         )
@@ -314,14 +318,25 @@ class METADES(_BaseKNORA):
     def _meta_features(self, neighbors, op_neighbors, max_proba):
         """The meta-classifier's input: binned for the naive Bayes."""
         if not isinstance(self.meta_classifier_, MultinomialNB):
-            return meta_features(self.DSEL_processed_, self.dsel_true_proba_,
-                                 neighbors, op_neighbors, max_proba)
-        return binned_meta_features(self.DSEL_processed_, self._true_proba_bins_,
-                                    neighbors, op_neighbors, max_proba)
+            return meta_features(
+                self.DSEL_processed_,
+                self.dsel_true_proba_,
+                neighbors,
+                op_neighbors,
+                max_proba,
+            )
+        return binned_meta_features(
+            self.DSEL_processed_,
+            self._true_proba_bins_,
+            neighbors,
+            op_neighbors,
+            max_proba,
+        )
 
     def _competence(self, batch):
         _, op_neighbors = self.op_knn_.kneighbors(
-            output_profiles(batch.probabilities), n_neighbors=self.Kp_,
+            output_profiles(batch.probabilities),
+            n_neighbors=self.Kp_,
             return_distance=True,
         )
         X_meta = self._meta_features(

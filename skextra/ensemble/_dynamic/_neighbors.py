@@ -276,8 +276,15 @@ def register_searcher(name, factory):
     _REGISTRY[name] = factory
 
 
-def make_searcher(knn_classifier="knn", knn_metric="minkowski", *, n_jobs=None,
-                  knne=False, k=None, device="cpu"):
+def make_searcher(
+    knn_classifier="knn",
+    knn_metric="minkowski",
+    *,
+    n_jobs=None,
+    knne=False,
+    k=None,
+    device="cpu",
+):
     """An unfitted searcher for the ``knn_classifier``/``knn_metric``/``knne``
     parameters of the dynamic-selection estimators.
 
@@ -329,8 +336,10 @@ def make_searcher(knn_classifier="knn", knn_metric="minkowski", *, n_jobs=None,
             return _REGISTRY[knn_classifier](metric="minkowski", n_jobs=n_jobs)
         if isinstance(knn_classifier, type):
             return knn_classifier(n_neighbors=k) if k is not None else knn_classifier()
-        if not (callable(getattr(knn_classifier, "fit", None))
-                and callable(getattr(knn_classifier, "kneighbors", None))):
+        if not (
+            callable(getattr(knn_classifier, "fit", None))
+            and callable(getattr(knn_classifier, "kneighbors", None))
+        ):
             raise TypeError(
                 "knn_classifier must be 'knn', None, a registered name, or an "
                 "object with fit and kneighbors methods; got "

@@ -34,8 +34,8 @@ from scipy.stats import entropy
 from sklearn import get_config
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ...gpu._dispatch import DEVICE_CONSTRAINT
 from ...utils._array_api import to_numpy
+from ...utils._validation import DEVICE_CONSTRAINT
 from ._base import BaseDynamicSelection, fill_doc, select_above
 
 __all__ = [

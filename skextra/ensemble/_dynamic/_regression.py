@@ -12,10 +12,11 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ...gpu._device import resolve_device
-from ...gpu._dispatch import DEVICE_CONSTRAINT, fill_device_doc
 from ...gpu._resident import device_input, member_inputs
 from ...utils._array_api import to_host
+from ...utils._docstring import fill_doc as fill_shared_doc
 from ...utils._parallel import estimate_cost, run_longest_first
+from ...utils._validation import DEVICE_CONSTRAINT
 from ._base import (
     _fit_member,
     _is_dataframe,
@@ -91,12 +92,13 @@ def combine_by_local_error(predictions, local, selection, tolerance):
     else:
         zero = local == 0
         with np.errstate(divide="ignore"):
-            weights = np.where(zero.any(axis=1, keepdims=True),
-                               zero.astype(np.float64), 1.0 / local)
+            weights = np.where(
+                zero.any(axis=1, keepdims=True), zero.astype(np.float64), 1.0 / local
+            )
     return (predictions * weights).sum(axis=1) / weights.sum(axis=1)
 
 
-@fill_device_doc
+@fill_shared_doc()
 class DynamicSelectionRegressor(RegressorMixin, BaseEstimator):
     """Dynamic selection of regressors by their error around each row.
 
@@ -244,7 +246,9 @@ class DynamicSelectionRegressor(RegressorMixin, BaseEstimator):
 
         if fitted:
             self.pool_regressors_ = (
-                [_unfreeze(m) for m in pool] if isinstance(pool, (list, tuple)) else pool
+                [_unfreeze(m) for m in pool]
+                if isinstance(pool, (list, tuple))
+                else pool
             )
             dsel = rows
         else:
@@ -253,14 +257,17 @@ class DynamicSelectionRegressor(RegressorMixin, BaseEstimator):
                     "Fitting the pool and DSEL needs at least 2 samples, got "
                     f"n_samples={X.shape[0]}."
                 )
-            train, dsel = train_test_split(rows, test_size=self.DSEL_perc,
-                                           random_state=rng)
+            train, dsel = train_test_split(
+                rows, test_size=self.DSEL_perc, random_state=rng
+            )
             X_train = _safe_indexing(X_in, train)
             if pool is None or not isinstance(pool, (list, tuple)):
                 estimator = (
-                    BaggingRegressor(DecisionTreeRegressor(), random_state=rng,
-                                     n_jobs=self.n_jobs)
-                    if pool is None else _seed_estimator(clone(pool), rng)
+                    BaggingRegressor(
+                        DecisionTreeRegressor(), random_state=rng, n_jobs=self.n_jobs
+                    )
+                    if pool is None
+                    else _seed_estimator(clone(pool), rng)
                 )
                 estimator = _pool_to_device(estimator, device)
                 self.pool_regressors_ = estimator.fit(X_train, y[train])
@@ -268,13 +275,18 @@ class DynamicSelectionRegressor(RegressorMixin, BaseEstimator):
                 estimators = [_seed_estimator(clone(_unfreeze(m)), rng) for m in pool]
                 estimators = _pool_to_device(estimators, device)
                 inputs = member_inputs(estimators, X_train, y[train])
-                jobs = [(_fit_member, (e, *xy), {}) for e, xy in zip(estimators, inputs)]
+                jobs = [
+                    (_fit_member, (e, *xy), {}) for e, xy in zip(estimators, inputs)
+                ]
                 costs = [estimate_cost(e, train.size) for e in estimators]
-                self.pool_regressors_ = run_longest_first(jobs, costs, n_jobs=self.n_jobs)
+                self.pool_regressors_ = run_longest_first(
+                    jobs, costs, n_jobs=self.n_jobs
+                )
         self.members_, container = _members_of(self.pool_regressors_)
         subsets = getattr(container, "estimators_features_", None)
         self._features = (
-            [np.asarray(f) for f in subsets] if subsets is not None
+            [np.asarray(f) for f in subsets]
+            if subsets is not None
             else [None] * len(self.members_)
         )
         self.n_regressors_ = len(self.members_)
@@ -284,7 +296,9 @@ class DynamicSelectionRegressor(RegressorMixin, BaseEstimator):
                 f"{self.n_regressors_}."
             )
         for i, member in enumerate(self.members_):
-            expected = X.shape[1] if self._features[i] is None else len(self._features[i])
+            expected = (
+                X.shape[1] if self._features[i] is None else len(self._features[i])
+            )
             got = getattr(member, "n_features_in_", None)
             if got is not None and got != expected:
                 raise ValueError(
@@ -300,8 +314,13 @@ class DynamicSelectionRegressor(RegressorMixin, BaseEstimator):
         )
         self.k_ = min(self.k, dsel.size)
         self.roc_algorithm_ = fit_searcher(
-            make_searcher(self.knn_search, self.knn_metric, n_jobs=self.n_jobs,
-                          k=self.k_, device=device),
+            make_searcher(
+                self.knn_search,
+                self.knn_metric,
+                n_jobs=self.n_jobs,
+                k=self.k_,
+                device=device,
+            ),
             self.DSEL_data_,
         )
         return self
@@ -346,13 +365,15 @@ class DynamicSelectionRegressor(RegressorMixin, BaseEstimator):
             X_b = X[rows]
             X_b_in = X_b if X_in is X else _safe_indexing(X_in, rows)
             preds = self._member_predictions(X_b_in, X_b)
-            dist, nbrs = self.roc_algorithm_.kneighbors(X_b, n_neighbors=self.k_,
-                                                        return_distance=True)
+            dist, nbrs = self.roc_algorithm_.kneighbors(
+                X_b, n_neighbors=self.k_, return_distance=True
+            )
             local = local_errors(
                 self.DSEL_errors_, nbrs, dist if self.distance_weighting else None
             )
-            out[rows] = combine_by_local_error(preds, local, self.selection,
-                                               self.tolerance)
+            out[rows] = combine_by_local_error(
+                preds, local, self.selection, self.tolerance
+            )
         return out
 
     def __sklearn_tags__(self):

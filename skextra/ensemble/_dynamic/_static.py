@@ -9,7 +9,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
-from ...gpu._dispatch import DEVICE_CONSTRAINT
+from ...utils._validation import DEVICE_CONSTRAINT
 from ._base import BaseDynamicSelection, fill_doc
 
 _STATIC_CONSTRAINTS = {
@@ -109,8 +109,15 @@ class SingleBest(_BaseStatic):
         "scoring": [None, str, callable],
     }
 
-    def __init__(self, pool_classifiers=None, *, scoring=None, random_state=None,
-                 n_jobs=None, device=None):
+    def __init__(
+        self,
+        pool_classifiers=None,
+        *,
+        scoring=None,
+        random_state=None,
+        n_jobs=None,
+        device=None,
+    ):
         self.pool_classifiers = pool_classifiers
         self.scoring = scoring
         self.random_state = random_state
@@ -217,8 +224,16 @@ class StaticSelection(_BaseStatic):
         "scoring": [None, str, callable],
     }
 
-    def __init__(self, pool_classifiers=None, *, pct_classifiers=0.5, scoring=None,
-                 random_state=None, n_jobs=None, device=None):
+    def __init__(
+        self,
+        pool_classifiers=None,
+        *,
+        pct_classifiers=0.5,
+        scoring=None,
+        random_state=None,
+        n_jobs=None,
+        device=None,
+    ):
         self.pool_classifiers = pool_classifiers
         self.pct_classifiers = pct_classifiers
         self.scoring = scoring
@@ -323,8 +338,9 @@ class Oracle(_BaseStatic):
     # The oracle reads the true labels at predict time, never DSEL.
     _needs_dsel_predictions = False
 
-    def __init__(self, pool_classifiers=None, *, random_state=None, n_jobs=None,
-                 device=None):
+    def __init__(
+        self, pool_classifiers=None, *, random_state=None, n_jobs=None, device=None
+    ):
         self.pool_classifiers = pool_classifiers
         self.random_state = random_state
         self.n_jobs = n_jobs
@@ -333,9 +349,7 @@ class Oracle(_BaseStatic):
     def _true_columns(self, y, n):
         y = np.asarray(y)
         if y.shape[0] != n:
-            raise ValueError(
-                f"y has {y.shape[0]} labels but X has {n} rows."
-            )
+            raise ValueError(f"y has {y.shape[0]} labels but X has {n} rows.")
         cols = np.clip(np.searchsorted(self.classes_, y), 0, self.n_classes_ - 1)
         if not np.array_equal(self.classes_[cols], y):
             unseen = np.setdiff1d(y, self.classes_)

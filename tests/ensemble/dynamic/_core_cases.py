@@ -23,8 +23,13 @@ def make_data(seed, n_classes=3, strings=False):
     from sklearn.datasets import make_classification
 
     X, y = make_classification(
-        n_samples=600, n_features=8, n_informative=5, n_classes=n_classes,
-        n_clusters_per_class=1, flip_y=0.05, random_state=seed,
+        n_samples=600,
+        n_features=8,
+        n_informative=5,
+        n_classes=n_classes,
+        n_clusters_per_class=1,
+        flip_y=0.05,
+        random_state=seed,
     )
     X = np.round(X, 6)
     if strings:
@@ -39,12 +44,15 @@ def make_pool(kind, X, y):
 
     if kind == "bagging":
         return BaggingClassifier(
-            DecisionTreeClassifier(max_depth=4), n_estimators=12,
-            max_features=0.6, random_state=0,
+            DecisionTreeClassifier(max_depth=4),
+            n_estimators=12,
+            max_features=0.6,
+            random_state=0,
         ).fit(X, y)
     if kind == "forest":
-        return RandomForestClassifier(n_estimators=10, max_depth=4,
-                                      random_state=0).fit(X, y)
+        return RandomForestClassifier(n_estimators=10, max_depth=4, random_state=0).fit(
+            X, y
+        )
     return None
 
 
@@ -52,34 +60,95 @@ def cases():
     """(name, data kwargs, pool kind or None, method, params)."""
     out = []
     for method, params in [
-        ("KNORAE", {}), ("KNORAU", {}), ("OLA", {}), ("DESP", {}), ("KNOP", {}),
+        ("KNORAE", {}),
+        ("KNORAU", {}),
+        ("OLA", {}),
+        ("DESP", {}),
+        ("KNOP", {}),
         ("MCB", {"selection_method": "best"}),
         ("APriori", {"selection_method": "best"}),
     ]:
-        out.append((f"default_pool/{method}", {"seed": 0}, None, method,
-                    {"random_state": 0, **params}))
-    out.append(("default_pool_dsel03/KNORAE", {"seed": 1}, None, "KNORAE",
-                {"random_state": 5, "DSEL_perc": 0.3}))
-    for method in ("KNORAE", "KNORAU", "LCA", "MLA", "APosteriori", "DESP",
-                   "SingleBest", "StaticSelection"):
+        out.append(
+            (
+                f"default_pool/{method}",
+                {"seed": 0},
+                None,
+                method,
+                {"random_state": 0, **params},
+            )
+        )
+    out.append(
+        (
+            "default_pool_dsel03/KNORAE",
+            {"seed": 1},
+            None,
+            "KNORAE",
+            {"random_state": 5, "DSEL_perc": 0.3},
+        )
+    )
+    for method in (
+        "KNORAE",
+        "KNORAU",
+        "LCA",
+        "MLA",
+        "APosteriori",
+        "DESP",
+        "SingleBest",
+        "StaticSelection",
+    ):
         params = {} if method in STATIC else {"random_state": 0}
         if method == "APosteriori":
             params["selection_method"] = "best"
-        out.append((f"bagging_strings/{method}", {"seed": 2, "strings": True},
-                    "bagging", method, params))
+        out.append(
+            (
+                f"bagging_strings/{method}",
+                {"seed": 2, "strings": True},
+                "bagging",
+                method,
+                params,
+            )
+        )
         out.append((f"forest/{method}", {"seed": 3}, "forest", method, params))
     for mode in ("weighting", "hybrid"):
         for voting in ("hard", "soft"):
-            out.append((f"desp_{mode}_{voting}/DESP", {"seed": 4}, "bagging",
-                        "DESP", {"mode": mode, "voting": voting}))
+            out.append(
+                (
+                    f"desp_{mode}_{voting}/DESP",
+                    {"seed": 4},
+                    "bagging",
+                    "DESP",
+                    {"mode": mode, "voting": voting},
+                )
+            )
     for method in ("KNORAE", "OLA", "KNORAU", "Rank"):
         out.append((f"knne/{method}", {"seed": 5}, "bagging", method, {"knne": True}))
-    out.append(("knne_k8/KNORAE", {"seed": 5, "n_classes": 2}, "bagging", "KNORAE",
-                {"knne": True, "k": 8}))
-    out.append(("dfp_ih/KNORAE", {"seed": 6}, "bagging", "KNORAE",
-                {"DFP": True, "with_IH": True, "safe_k": 5, "IH_rate": 0.3}))
-    out.append(("dfp_ih/OLA", {"seed": 6}, "bagging", "OLA",
-                {"DFP": True, "with_IH": True, "safe_k": 5, "IH_rate": 0.3}))
+    out.append(
+        (
+            "knne_k8/KNORAE",
+            {"seed": 5, "n_classes": 2},
+            "bagging",
+            "KNORAE",
+            {"knne": True, "k": 8},
+        )
+    )
+    out.append(
+        (
+            "dfp_ih/KNORAE",
+            {"seed": 6},
+            "bagging",
+            "KNORAE",
+            {"DFP": True, "with_IH": True, "safe_k": 5, "IH_rate": 0.3},
+        )
+    )
+    out.append(
+        (
+            "dfp_ih/OLA",
+            {"seed": 6},
+            "bagging",
+            "OLA",
+            {"DFP": True, "with_IH": True, "safe_k": 5, "IH_rate": 0.3},
+        )
+    )
     return out
 
 

@@ -26,14 +26,27 @@ from skextra.ensemble import (
     StaticSelection,
 )
 from skextra.ensemble._dynamic import _base
-from skextra.ensemble._dynamic._metades import _BINS, binned_meta_features, meta_features
-from skextra.ensemble._dynamic._neighbors import ExactNeighbors, _one_thread, canonical_order
+from skextra.ensemble._dynamic._metades import (
+    _BINS,
+    binned_meta_features,
+    meta_features,
+)
+from skextra.ensemble._dynamic._neighbors import (
+    ExactNeighbors,
+    _one_thread,
+    canonical_order,
+)
 
 
 def _data(n=450, seed=0):
     X, y = make_classification(
-        n_samples=n, n_features=6, n_informative=4, n_classes=3,
-        n_clusters_per_class=1, flip_y=0.1, random_state=seed,
+        n_samples=n,
+        n_features=6,
+        n_informative=4,
+        n_classes=3,
+        n_clusters_per_class=1,
+        flip_y=0.1,
+        random_state=seed,
     )
     return X[:150], y[:150], X[150:350], y[150:350], X[350:], y[350:]
 
@@ -99,8 +112,9 @@ def test_oracle_predicts_with_the_first_right_member_and_asks_later_members_less
     names = [f"f{i}" for i in range(X_test.shape[1])]
     frame_pool = _pool(pd.DataFrame(X_tr, columns=names), y_tr)
     frame_oracle = Oracle(frame_pool).fit(pd.DataFrame(X_tr, columns=names), y_tr)
-    assert_array_equal(frame_oracle.predict(pd.DataFrame(X_test, columns=names), y_test),
-                       expected)
+    assert_array_equal(
+        frame_oracle.predict(pd.DataFrame(X_test, columns=names), y_test), expected
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -111,14 +125,24 @@ def test_oracle_predicts_with_the_first_right_member_and_asks_later_members_less
 def _tree_pools(X, y):
     names = [f"f{i}" for i in range(X.shape[1])]
     frame = pd.DataFrame(X, columns=names)
-    trees = [DecisionTreeClassifier(max_depth=d, random_state=d).fit(X, y) for d in (2, 4, 6)]
+    trees = [
+        DecisionTreeClassifier(max_depth=d, random_state=d).fit(X, y) for d in (2, 4, 6)
+    ]
     subspaces = BaggingClassifier(
-        DecisionTreeClassifier(max_depth=4), n_estimators=4, max_features=0.6,
+        DecisionTreeClassifier(max_depth=4),
+        n_estimators=4,
+        max_features=0.6,
         random_state=0,
     ).fit(X, y)
-    named = [DecisionTreeClassifier(max_depth=d, random_state=d).fit(frame, y)
-             for d in (2, 4)] + [LogisticRegression().fit(frame, y)]
-    return {"trees": (trees, False), "subspaces": (subspaces, False), "named": (named, True)}
+    named = [
+        DecisionTreeClassifier(max_depth=d, random_state=d).fit(frame, y)
+        for d in (2, 4)
+    ] + [LogisticRegression().fit(frame, y)]
+    return {
+        "trees": (trees, False),
+        "subspaces": (subspaces, False),
+        "named": (named, True),
+    }
 
 
 @pytest.mark.parametrize("pool_name", ["trees", "subspaces", "named"])
@@ -130,7 +154,10 @@ def test_tree_members_give_the_same_outputs_without_per_member_checks(
     pool, named = _tree_pools(X_tr, y_tr)[pool_name]
     if named:
         columns = [f"f{i}" for i in range(X.shape[1])]
-        X, X_test = pd.DataFrame(X, columns=columns), pd.DataFrame(X_test, columns=columns)
+        X, X_test = (
+            pd.DataFrame(X, columns=columns),
+            pd.DataFrame(X_test, columns=columns),
+        )
     args = (X_test, y_test) if cls is Oracle else (X_test,)
     with _spy(DecisionTreeClassifier, "predict_proba") as spy:
         fast = cls(pool, random_state=0).fit(X, y)
@@ -144,7 +171,9 @@ def test_tree_members_give_the_same_outputs_without_per_member_checks(
     monkeypatch.setattr(_base, "_unchecked_tree", lambda cls: False)
     plain = cls(pool, random_state=0).fit(X, y)
     assert not any(plain._tree_members_)
-    for got, want in zip(fast_outputs, [plain.predict(*args), plain.predict_proba(*args)]):
+    for got, want in zip(
+        fast_outputs, [plain.predict(*args), plain.predict_proba(*args)]
+    ):
         assert_array_equal(got, want)
 
 
@@ -213,7 +242,7 @@ def test_binned_meta_features_are_the_digitized_meta_features(k, kp):
     n_dsel, m, n = 40, 6, 25
     processed = rng.rand(n_dsel, m) > 0.4
     true_proba = np.round(rng.rand(n_dsel, m), rng.choice([1, 2, 8]))
-    true_proba[:5] = [0.0, 0.1, 0.7, 1.0, 0.3][: m] + [0.5] * (m - 5)
+    true_proba[:5] = [0.0, 0.1, 0.7, 1.0, 0.3][:m] + [0.5] * (m - 5)
     neighbors = rng.randint(0, n_dsel, size=(n, k))
     op_neighbors = rng.randint(0, n_dsel, size=(n, kp))
     max_proba = np.round(rng.rand(n, m), 1)

@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from joblib import parallel_config
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy.stats import mode
 from sklearn import config_context
@@ -20,7 +21,6 @@ from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
-from joblib import parallel_config
 
 from skextra.ensemble import (
     DESP,
@@ -40,10 +40,15 @@ from skextra.ensemble._dynamic._neighbors import canonical_order
 
 def _data(n=300, n_classes=3, seed=0):
     X, y = make_classification(
-        n_samples=n, n_features=6, n_informative=4, n_classes=n_classes,
-        n_clusters_per_class=1, flip_y=0.1, random_state=seed,
+        n_samples=n,
+        n_features=6,
+        n_informative=4,
+        n_classes=n_classes,
+        n_clusters_per_class=1,
+        flip_y=0.1,
+        random_state=seed,
     )
-    return X[: 2 * n // 3], y[: 2 * n // 3], X[2 * n // 3:], y[2 * n // 3:]
+    return X[: 2 * n // 3], y[: 2 * n // 3], X[2 * n // 3 :], y[2 * n // 3 :]
 
 
 def _reference_knorae(member_preds_dsel, y_dsel, member_preds_test, X_dsel, X_test, k):
@@ -109,8 +114,12 @@ def test_fitted_pool_of_mixed_libraries_matches_plain_reference():
         LogisticRegression().fit(X_train, y_train),
         DecisionTreeClassifier(max_depth=3, random_state=0).fit(X_train, y_train),
         GaussianNB().fit(X_train, y_train),
-        lgb.LGBMClassifier(n_estimators=5, verbose=-1, random_state=0).fit(X_train, y_train),
-        xgb.XGBClassifier(n_estimators=5, max_depth=2, random_state=0).fit(X_train, y_train),
+        lgb.LGBMClassifier(n_estimators=5, verbose=-1, random_state=0).fit(
+            X_train, y_train
+        ),
+        xgb.XGBClassifier(n_estimators=5, max_depth=2, random_state=0).fit(
+            X_train, y_train
+        ),
     ]
     est = KNORAE(pool).fit(X_dsel, y_dsel)
     pd_ = np.column_stack([m.predict(X_dsel) for m in pool])
@@ -127,7 +136,9 @@ def test_string_labels_and_pandas_with_members_fitted_on_strings():
     Xd, Xt = pd.DataFrame(X_dsel, columns=cols), pd.DataFrame(X_test, columns=cols)
     pool = [
         LogisticRegression().fit(Xd[:100], names[y_dsel[:100]]),
-        DecisionTreeClassifier(max_depth=3, random_state=0).fit(Xd[:100], names[y_dsel[:100]]),
+        DecisionTreeClassifier(max_depth=3, random_state=0).fit(
+            Xd[:100], names[y_dsel[:100]]
+        ),
         GaussianNB().fit(Xd[:100], names[y_dsel[:100]]),
     ]
     with warnings.catch_warnings():
@@ -147,12 +158,18 @@ def test_stacking_members_as_pool_map_their_encoded_labels():
     X_dsel, y_dsel, X_test, _ = _data()
     names = np.array(["ant", "bee", "cow"])
     stack = StackingClassifier(
-        [("lr", LogisticRegression()), ("tree", DecisionTreeClassifier(max_depth=3, random_state=0)),
-         ("nb", GaussianNB())], cv=3,
+        [
+            ("lr", LogisticRegression()),
+            ("tree", DecisionTreeClassifier(max_depth=3, random_state=0)),
+            ("nb", GaussianNB()),
+        ],
+        cv=3,
     ).fit(X_dsel[:100], names[y_dsel[:100]])
     est = KNORAE(stack).fit(X_dsel, names[y_dsel])
     # members of a stacking predict class positions; the reference maps them
-    pd_ = np.column_stack([stack.classes_[m.predict(X_dsel)] for m in stack.estimators_])
+    pd_ = np.column_stack(
+        [stack.classes_[m.predict(X_dsel)] for m in stack.estimators_]
+    )
     pt = np.column_stack([stack.classes_[m.predict(X_test)] for m in stack.estimators_])
     expected = _reference_knorae(pd_, names[y_dsel], pt, X_dsel, X_test, 7)
     assert_array_equal(est.predict(X_test), expected)
@@ -163,7 +180,9 @@ def test_unfitted_list_pool_is_fitted_on_the_training_part_only():
     pool = [LogisticRegression(), DecisionTreeClassifier(max_depth=3)]
     est = KNORAE(pool, random_state=0).fit(X, y)
     rows = np.arange(len(y))
-    train, dsel = train_test_split(rows, test_size=0.5, random_state=np.random.RandomState(0))
+    train, dsel = train_test_split(
+        rows, test_size=0.5, random_state=np.random.RandomState(0)
+    )
     assert_array_equal(est.DSEL_data_, X[dsel])
     assert_array_equal(est.classes_[est.DSEL_target_], y[dsel])
     assert not hasattr(pool[0], "coef_")  # the user's estimators are not fitted
@@ -174,7 +193,9 @@ def test_unfitted_list_pool_is_fitted_on_the_training_part_only():
     with parallel_config(backend="threading"):
         again.fit(X, y)
     assert_array_equal(again.predict(X_test), est.predict(X_test))
-    assert_array_equal(est.members_[1].predict(X_test), again.members_[1].predict(X_test))
+    assert_array_equal(
+        est.members_[1].predict(X_test), again.members_[1].predict(X_test)
+    )
 
 
 def test_default_pool_same_for_any_n_jobs():
@@ -195,7 +216,9 @@ def test_pool_as_a_grid_search_parameter_and_frozen_pool():
     ).fit(X, y)
     assert set(search.cv_results_["param_k"]) == {3, 7}
     assert search.best_estimator_.n_classifiers_ in (2, 10)
-    fitted = BaggingClassifier(DecisionTreeClassifier(max_depth=3), random_state=0).fit(X[:80], y[:80])
+    fitted = BaggingClassifier(DecisionTreeClassifier(max_depth=3), random_state=0).fit(
+        X[:80], y[:80]
+    )
     frozen = KNORAE(FrozenEstimator(fitted))
     cloned = clone(frozen).fit(X, y)  # a frozen pool survives clone()
     plain = KNORAE(fitted).fit(X, y)
@@ -217,9 +240,13 @@ def test_pipeline_and_pickle():
 
 @pytest.mark.parametrize(
     "est",
-    [KNORAE(random_state=0, DFP=True), KNORAU(random_state=0, with_IH=True),
-     MCB(random_state=4), OLA(selection_method="random", random_state=2),
-     METADES(random_state=0)],
+    [
+        KNORAE(random_state=0, DFP=True),
+        KNORAU(random_state=0, with_IH=True),
+        MCB(random_state=4),
+        OLA(selection_method="random", random_state=2),
+        METADES(random_state=0),
+    ],
     ids=lambda e: type(e).__name__,
 )
 def test_batches_give_the_same_predictions(est):
@@ -265,15 +292,22 @@ def test_sampler_resamples_the_pool_training_part_only():
     from imblearn.under_sampling import RandomUnderSampler
 
     X, y = make_classification(n_samples=400, weights=[0.85, 0.15], random_state=0)
-    est = KNORAE([DecisionTreeClassifier(random_state=0), GaussianNB()],
-                 sampler=RandomUnderSampler(random_state=0), random_state=1).fit(X, y)
-    train, dsel = train_test_split(np.arange(400), test_size=0.5,
-                                   random_state=np.random.RandomState(1))
+    est = KNORAE(
+        [DecisionTreeClassifier(random_state=0), GaussianNB()],
+        sampler=RandomUnderSampler(random_state=0),
+        random_state=1,
+    ).fit(X, y)
+    train, dsel = train_test_split(
+        np.arange(400), test_size=0.5, random_state=np.random.RandomState(1)
+    )
     # DSEL is untouched: the same rows, the same labels, the same imbalance
     assert_array_equal(est.DSEL_data_, X[dsel])
     assert_array_equal(est.DSEL_target_, y[dsel])
     # the members saw a balanced training part drawn from the training rows
-    root_counts = est.members_[0].tree_.value[0, 0] * est.members_[0].tree_.weighted_n_node_samples[0]
+    root_counts = (
+        est.members_[0].tree_.value[0, 0]
+        * est.members_[0].tree_.weighted_n_node_samples[0]
+    )
     minority = np.bincount(y[train]).min()
     assert_allclose(root_counts, [minority, minority])
     assert_allclose(est.members_[1].class_count_, [minority, minority])
@@ -299,7 +333,9 @@ class _BruteSearch:
         return np.take_along_axis(d, ind, axis=1), ind
 
 
-@pytest.mark.parametrize("searcher", [_BruteSearch(), KNeighborsClassifier, "knn", None])
+@pytest.mark.parametrize(
+    "searcher", [_BruteSearch(), KNeighborsClassifier, "knn", None]
+)
 def test_exchangeable_neighbour_search(searcher):
     X, y, X_test, _ = _data()
     ref = KNORAE(random_state=0).fit(X, y)
@@ -320,8 +356,9 @@ def test_mahalanobis_neighbours_match_scikit_learn():
     y = (X[:, 0] + X[:, 1] > 0).astype(int)
     est = KNORAE(random_state=0, knn_metric="mahalanobis").fit(X, y)
     VI = np.linalg.inv(np.cov(est.DSEL_data_, rowvar=False))
-    ref = NearestNeighbors(n_neighbors=7, metric="mahalanobis", metric_params={"VI": VI},
-                           algorithm="brute").fit(est.DSEL_data_)
+    ref = NearestNeighbors(
+        n_neighbors=7, metric="mahalanobis", metric_params={"VI": VI}, algorithm="brute"
+    ).fit(est.DSEL_data_)
     d_ref, i_ref = ref.kneighbors(X_test)
     d, i = est.roc_algorithm_.kneighbors(X_test, n_neighbors=7)
     assert_array_equal(i, i_ref)
@@ -376,8 +413,11 @@ def test_pool_of_one_member():
 def test_pool_fitted_on_other_features():
     X, y, _, _ = _data()
     pool = [LogisticRegression().fit(X[:, :4], y), GaussianNB().fit(X, y)]
-    with pytest.raises(ValueError, match=r"pool member 0 \(LogisticRegression\) was "
-                       "fitted on 4 features, but X has 6"):
+    with pytest.raises(
+        ValueError,
+        match=r"pool member 0 \(LogisticRegression\) was "
+        "fitted on 4 features, but X has 6",
+    ):
         KNORAE(pool).fit(X, y)
 
 
@@ -394,9 +434,13 @@ def test_k_larger_than_dsel_uses_all_dsel():
 def test_dsel_class_no_member_predicts():
     X, y, X_test, _ = _data()
     keep = y < 2
-    pool = [LogisticRegression().fit(X[keep], y[keep]),
-            DecisionTreeClassifier(max_depth=2).fit(X[keep], y[keep])]
-    with pytest.warns(UserWarning, match=r"No member of the pool predicts the classes \[2\]"):
+    pool = [
+        LogisticRegression().fit(X[keep], y[keep]),
+        DecisionTreeClassifier(max_depth=2).fit(X[keep], y[keep]),
+    ]
+    with pytest.warns(
+        UserWarning, match=r"No member of the pool predicts the classes \[2\]"
+    ):
         est = KNORAE(pool).fit(X, y)
     assert_array_equal(est.classes_, [0, 1, 2])
     proba = est.predict_proba(X_test)
@@ -414,8 +458,10 @@ def test_members_predicting_other_labels_than_y():
 
 @pytest.mark.parametrize(
     ("pool", "match"),
-    [([], "empty list"),
-     ([LogisticRegression(), "fitted"], "mixes fitted and unfitted")],
+    [
+        ([], "empty list"),
+        ([LogisticRegression(), "fitted"], "mixes fitted and unfitted"),
+    ],
 )
 def test_bad_pools(pool, match):
     X, y, _, _ = _data()
@@ -433,11 +479,16 @@ def test_safe_k_larger_than_k():
 
 def test_members_without_probabilities():
     X, y, X_test, _ = _data()
-    pool = [Perceptron(random_state=0).fit(X, y), Perceptron(random_state=1, alpha=0.1).fit(X, y)]
+    pool = [
+        Perceptron(random_state=0).fit(X, y),
+        Perceptron(random_state=1, alpha=0.1).fit(X, y),
+    ]
     est = KNORAE(pool).fit(X, y)
     assert est.predict(X_test).shape == (len(X_test),)
     assert not hasattr(est, "predict_proba")
-    with pytest.raises(ValueError, match=r"KNOP needs probability estimates, but pool member 0"):
+    with pytest.raises(
+        ValueError, match=r"KNOP needs probability estimates, but pool member 0"
+    ):
         KNOP(pool).fit(X, y)
 
 
@@ -448,35 +499,55 @@ def test_members_without_probabilities():
 
 def test_oracle_definition_and_pool_vote_without_labels():
     X, y, X_test, y_test = _data()
-    pool = [LogisticRegression().fit(X[:60], y[:60]), GaussianNB().fit(X[:60], y[:60]),
-            DecisionTreeClassifier(max_depth=2, random_state=0).fit(X[:60], y[:60])]
+    pool = [
+        LogisticRegression().fit(X[:60], y[:60]),
+        GaussianNB().fit(X[:60], y[:60]),
+        DecisionTreeClassifier(max_depth=2, random_state=0).fit(X[:60], y[:60]),
+    ]
     oracle = Oracle(pool).fit(X, y)
     preds = np.column_stack([m.predict(X_test) for m in pool])
-    assert oracle.score(X_test, y_test) == pytest.approx((preds == y_test[:, None]).any(axis=1).mean())
+    assert oracle.score(X_test, y_test) == pytest.approx(
+        (preds == y_test[:, None]).any(axis=1).mean()
+    )
     votes = np.array([np.bincount(r, minlength=3).argmax() for r in preds])
     assert_array_equal(oracle.predict(X_test), votes)
 
 
 def test_static_selection_scoring_and_at_least_one_member():
     X, y, X_test, _ = _data()
-    pool = [LogisticRegression().fit(X[:60], y[:60]), GaussianNB().fit(X[:60], y[:60]),
-            DecisionTreeClassifier(max_depth=2, random_state=0).fit(X[:60], y[:60])]
-    est = StaticSelection(pool, pct_classifiers=0.1, scoring="balanced_accuracy").fit(X, y)
+    pool = [
+        LogisticRegression().fit(X[:60], y[:60]),
+        GaussianNB().fit(X[:60], y[:60]),
+        DecisionTreeClassifier(max_depth=2, random_state=0).fit(X[:60], y[:60]),
+    ]
+    est = StaticSelection(pool, pct_classifiers=0.1, scoring="balanced_accuracy").fit(
+        X, y
+    )
     from sklearn.metrics import balanced_accuracy_score
 
     scores = [balanced_accuracy_score(y, m.predict(X)) for m in pool]
     assert est.clf_indices_.tolist() == [int(np.argmax(scores))]
-    assert_array_equal(est.predict(X_test), pool[int(np.argmax(scores))].predict(X_test))
+    assert_array_equal(
+        est.predict(X_test), pool[int(np.argmax(scores))].predict(X_test)
+    )
 
 
 def test_forest_pool_members_encoded_labels():
     X, y, X_test, _ = _data()
     names = np.array(["ant", "bee", "cow"])
-    forest = RandomForestClassifier(n_estimators=5, max_depth=3, random_state=0).fit(X[:80], names[y[:80]])
+    forest = RandomForestClassifier(n_estimators=5, max_depth=3, random_state=0).fit(
+        X[:80], names[y[:80]]
+    )
     est = KNORAE(forest).fit(X, names[y])
-    pd_ = np.column_stack([forest.classes_[t.predict(X).astype(int)] for t in forest.estimators_])
-    pt = np.column_stack([forest.classes_[t.predict(X_test).astype(int)] for t in forest.estimators_])
-    assert_array_equal(est.predict(X_test), _reference_knorae(pd_, names[y], pt, X, X_test, 7))
+    pd_ = np.column_stack(
+        [forest.classes_[t.predict(X).astype(int)] for t in forest.estimators_]
+    )
+    pt = np.column_stack(
+        [forest.classes_[t.predict(X_test).astype(int)] for t in forest.estimators_]
+    )
+    assert_array_equal(
+        est.predict(X_test), _reference_knorae(pd_, names[y], pt, X, X_test, 7)
+    )
 
 
 def test_unfitted_ensemble_pool_is_fitted_on_the_training_part():
@@ -484,8 +555,9 @@ def test_unfitted_ensemble_pool_is_fitted_on_the_training_part():
     bagging = BaggingClassifier(DecisionTreeClassifier(max_depth=3), n_estimators=6)
     est = KNORAE(bagging, random_state=0).fit(X, y)
     assert not hasattr(bagging, "estimators_") and est.n_classifiers_ == 6
-    train, dsel = train_test_split(np.arange(len(y)), test_size=0.5,
-                                   random_state=np.random.RandomState(0))
+    train, dsel = train_test_split(
+        np.arange(len(y)), test_size=0.5, random_state=np.random.RandomState(0)
+    )
     assert_array_equal(est.DSEL_data_, X[dsel])
     again = KNORAE(bagging, random_state=0).fit(X, y)  # seeded from random_state
     assert_array_equal(again.predict(X_test), est.predict(X_test))

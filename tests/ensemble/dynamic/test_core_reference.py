@@ -29,8 +29,9 @@ def test_same_outputs_as_deslib(name):
     X_dsel, y_dsel, X_test, _ = _core_cases.make_data(**data_kwargs)
     pool = _core_cases.make_pool(pool_kind, X_dsel[:200], y_dsel[:200])
     if pool is not None:
-        features = getattr(pool, "estimators_features_",
-                           [slice(None)] * len(pool.estimators_))
+        features = getattr(
+            pool, "estimators_features_", [slice(None)] * len(pool.estimators_)
+        )
         rebuilt = np.column_stack(
             [m.predict(X_test[:, f]) for m, f in zip(pool.estimators_, features)]
         )
@@ -47,7 +48,8 @@ def test_same_outputs_as_deslib(name):
         # although predict votes with safe_k of them; skextra uses safe_k.
         hard = (proba.max(axis=1) * params["safe_k"]) % 1 != 0
         assert_allclose(proba[hard], expected[hard], rtol=1e-9, atol=1e-12)
-        assert (proba.argmax(axis=1) == np.searchsorted(est.classes_,
-                est.predict(X_test))).all()
+        assert (
+            proba.argmax(axis=1) == np.searchsorted(est.classes_, est.predict(X_test))
+        ).all()
     else:
         assert_allclose(proba, expected, rtol=1e-9, atol=1e-12)

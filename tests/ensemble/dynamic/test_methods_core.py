@@ -14,15 +14,24 @@ from skextra.ensemble import KNOP, KNORAE, METADES, OLA, SingleBest
 
 
 def _data(seed=0):
-    X, y = make_classification(n_samples=240, n_features=5, n_informative=3,
-                               n_redundant=0, flip_y=0.1, random_state=seed)
+    X, y = make_classification(
+        n_samples=240,
+        n_features=5,
+        n_informative=3,
+        n_redundant=0,
+        flip_y=0.1,
+        random_state=seed,
+    )
     return X[:160], y[:160], X[160:], y[160:]
 
 
 def test_metades_clones_an_unfitted_meta_classifier_and_keeps_a_fitted_one():
     X, y, X_test, _ = _data()
-    pool = [LogisticRegression().fit(X[:60], y[:60]), GaussianNB().fit(X[:60], y[:60]),
-            DecisionTreeClassifier(max_depth=2, random_state=0).fit(X[:60], y[:60])]
+    pool = [
+        LogisticRegression().fit(X[:60], y[:60]),
+        GaussianNB().fit(X[:60], y[:60]),
+        DecisionTreeClassifier(max_depth=2, random_state=0).fit(X[:60], y[:60]),
+    ]
     meta = MultinomialNB()
     est = METADES(pool, meta_classifier=meta).fit(X, y)
     assert not hasattr(meta, "classes_") and est.meta_classifier_ is not meta
@@ -35,7 +44,10 @@ def test_metades_clones_an_unfitted_meta_classifier_and_keeps_a_fitted_one():
 
 def test_metades_when_every_member_is_always_right_on_dsel():
     X, y, X_test, _ = _data()
-    pool = [DecisionTreeClassifier(random_state=s, max_features=2).fit(X, y) for s in range(3)]
+    pool = [
+        DecisionTreeClassifier(random_state=s, max_features=2).fit(X, y)
+        for s in range(3)
+    ]
     est = METADES(pool).fit(X, y)  # every DSEL answer is right: one meta class
     preds = np.column_stack([m.predict(X_test) for m in pool])
     votes = np.array([np.bincount(r, minlength=2) for r in preds])
@@ -60,8 +72,10 @@ def test_one_class_is_refused(cls):
 
 def test_with_ih_easy_rows_vote_with_safe_k_neighbours():
     X, y, X_test, _ = _data()
-    pool = [LogisticRegression().fit(X[:60], y[:60]),
-            DecisionTreeClassifier(max_depth=1, random_state=0).fit(X[:60], y[:60])]
+    pool = [
+        LogisticRegression().fit(X[:60], y[:60]),
+        DecisionTreeClassifier(max_depth=1, random_state=0).fit(X[:60], y[:60]),
+    ]
     est = KNORAE(pool, with_IH=True, safe_k=5, IH_rate=0.3).fit(X, y)
     proba, pred = est.predict_proba(X_test), est.predict(X_test)
     _, nbrs = NearestNeighbors(n_neighbors=5).fit(X).kneighbors(X_test)
@@ -84,9 +98,13 @@ def test_dcs_random_choice_is_reproducible_and_depends_on_random_state():
 
 def test_single_best_is_the_most_accurate_member():
     X, y, X_test, _ = _data()
-    pool = [DecisionTreeClassifier(max_depth=1, random_state=0).fit(X[:60], y[:60]),
-            LogisticRegression().fit(X[:60], y[:60])]
+    pool = [
+        DecisionTreeClassifier(max_depth=1, random_state=0).fit(X[:60], y[:60]),
+        LogisticRegression().fit(X[:60], y[:60]),
+    ]
     est = SingleBest(pool).fit(X, y)
     accs = [(m.predict(X) == y).mean() for m in pool]
     assert est.best_clf_index_ == int(np.argmax(accs))
-    assert_allclose(est.predict_proba(X_test), pool[est.best_clf_index_].predict_proba(X_test))
+    assert_allclose(
+        est.predict_proba(X_test), pool[est.best_clf_index_].predict_proba(X_test)
+    )

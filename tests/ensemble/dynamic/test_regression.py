@@ -1,9 +1,9 @@
 """Dynamic selection for regression against a plain per-row reference."""
 
 import numpy as np
-from joblib import parallel_config
 import pandas as pd
 import pytest
+from joblib import parallel_config
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import make_regression
 from sklearn.ensemble import BaggingRegressor
@@ -61,15 +61,25 @@ def _reference(pool, X_dsel, y_dsel, X_test, k, selection, tolerance, error, wei
 
 @pytest.mark.parametrize(
     ("selection", "error", "weighted"),
-    [("best", "absolute", False), ("within", "absolute", False),
-     ("weighted", "squared", False), ("best", "squared", True),
-     ("within", "absolute", True)],
+    [
+        ("best", "absolute", False),
+        ("within", "absolute", False),
+        ("weighted", "squared", False),
+        ("best", "squared", True),
+        ("within", "absolute", True),
+    ],
 )
 def test_matches_plain_reference(selection, error, weighted):
     X, y, X_test, _ = _data()
     pool = _pool(X, y)
-    reg = DynamicSelectionRegressor(pool, k=9, selection=selection, tolerance=0.2,
-                                    error=error, distance_weighting=weighted).fit(X, y)
+    reg = DynamicSelectionRegressor(
+        pool,
+        k=9,
+        selection=selection,
+        tolerance=0.2,
+        error=error,
+        distance_weighting=weighted,
+    ).fit(X, y)
     expected = _reference(pool, X, y, X_test[:40], 9, selection, 0.2, error, weighted)
     assert_allclose(reg.predict(X_test[:40]), expected, rtol=1e-10)
 
@@ -86,13 +96,16 @@ def test_zero_local_error_members_share_the_weight():
 def test_default_pool_split_and_determinism():
     X, y, X_test, _ = _data()
     reg = DynamicSelectionRegressor(random_state=0, DSEL_perc=0.4).fit(X, y)
-    train, dsel = train_test_split(np.arange(len(y)), test_size=0.4,
-                                   random_state=np.random.RandomState(0))
+    train, dsel = train_test_split(
+        np.arange(len(y)), test_size=0.4, random_state=np.random.RandomState(0)
+    )
     assert_array_equal(reg.DSEL_data_, X[dsel])
     assert isinstance(reg.pool_regressors_, BaggingRegressor)
     assert reg.n_regressors_ == 10
     with parallel_config(backend="threading"):
-        again = DynamicSelectionRegressor(random_state=0, DSEL_perc=0.4, n_jobs=2).fit(X, y)
+        again = DynamicSelectionRegressor(random_state=0, DSEL_perc=0.4, n_jobs=2).fit(
+            X, y
+        )
     assert_array_equal(again.predict(X_test), reg.predict(X_test))
 
 
@@ -101,18 +114,24 @@ def test_selection_beats_the_pool_mean_on_a_piecewise_problem():
     X = rng.uniform(-3, 3, size=(600, 1))
     y = np.where(X[:, 0] < 0, 5 * X[:, 0], -2 * X[:, 0] + 10) + rng.normal(size=600)
     left, right = X[:, 0] < 0, X[:, 0] >= 0
-    pool = [LinearRegression().fit(X[left], y[left]), LinearRegression().fit(X[right], y[right])]
+    pool = [
+        LinearRegression().fit(X[left], y[left]),
+        LinearRegression().fit(X[right], y[right]),
+    ]
     reg = DynamicSelectionRegressor(pool).fit(X[:400], y[:400])
     err_ds = np.abs(reg.predict(X[400:]) - y[400:]).mean()
-    err_mean = np.abs(np.mean([m.predict(X[400:]) for m in pool], axis=0) - y[400:]).mean()
+    err_mean = np.abs(
+        np.mean([m.predict(X[400:]) for m in pool], axis=0) - y[400:]
+    ).mean()
     assert err_ds < err_mean / 3
 
 
 def test_pandas_and_unfitted_list():
     X, y, X_test, _ = _data()
     cols = ["a", "b", "c", "d"]
-    reg = DynamicSelectionRegressor([LinearRegression(), DecisionTreeRegressor(max_depth=3)],
-                                    random_state=0).fit(pd.DataFrame(X, columns=cols), y)
+    reg = DynamicSelectionRegressor(
+        [LinearRegression(), DecisionTreeRegressor(max_depth=3)], random_state=0
+    ).fit(pd.DataFrame(X, columns=cols), y)
     assert_array_equal(reg.feature_names_in_, cols)
     assert hasattr(reg.members_[0], "feature_names_in_")
     assert reg.predict(pd.DataFrame(X_test, columns=cols)).shape == (len(X_test),)
@@ -122,8 +141,11 @@ def test_bad_pools():
     X, y, _, _ = _data()
     with pytest.raises(ValueError, match="at least 2 regressors, got 1"):
         DynamicSelectionRegressor([LinearRegression().fit(X, y)]).fit(X, y)
-    with pytest.raises(ValueError, match=r"pool member 0 \(LinearRegression\) was fitted on 2"):
-        DynamicSelectionRegressor([LinearRegression().fit(X[:, :2], y),
-                                   Ridge().fit(X, y)]).fit(X, y)
+    with pytest.raises(
+        ValueError, match=r"pool member 0 \(LinearRegression\) was fitted on 2"
+    ):
+        DynamicSelectionRegressor(
+            [LinearRegression().fit(X[:, :2], y), Ridge().fit(X, y)]
+        ).fit(X, y)
     with pytest.raises(ValueError, match="mixes fitted and unfitted"):
         DynamicSelectionRegressor([LinearRegression(), Ridge().fit(X, y)]).fit(X, y)
