@@ -58,7 +58,7 @@ sphinx_gallery_conf = {
     "remove_config_comments": True,
 }
 
-html_theme = "alabaster"
+html_theme = "pydata_sphinx_theme"
 html_title = f"skextra {release}"
 html_static_path = []
 
