@@ -214,10 +214,8 @@ def identifier_reason(column, values):
         return None
     if ptypes.is_integer_dtype(values) and not ptypes.is_bool_dtype(values):
         return "a different integer on every row"
-    if ptypes.is_object_dtype(values) or ptypes.is_string_dtype(values):
-        words = values.map(lambda value: isinstance(value, str) and value.split())
-        if all(isinstance(w, list) and len(w) == 1 for w in words):
-            return "a different word on every row"
+    if all(isinstance(value, str) and len(value.split()) == 1 for value in values):
+        return "a different word on every row"
     return None
 
 
