@@ -180,7 +180,8 @@ class DeviceEstimator(MetaEstimatorMixin, BaseEstimator):
         if self.device_ == "cpu":
             estimator, backend = clone(self.estimator), "cpu"
         else:
-            # Dispatch wraps array-API steps of pipelines in this very class.
+            # Imported here: _dispatch imports this module (it wraps the
+            # array-API steps of pipelines in DeviceEstimator).
             from ._dispatch import dispatch
 
             estimator, backend = dispatch(self.estimator, wrap_array_api=False)
