@@ -9,19 +9,25 @@ scikit-learn.
 """
 
 import argparse
+import os
 import sys
 
 from ._data import MAX_CATEGORIES, CommandError
 
 _COMMANDS = ("compare", "fit", "predict")
+# The status of a command-line tool stopped by SIGPIPE (128 + 13), as when
+# ``seq 100000 | head -1`` stops ``seq``.
+EXIT_BROKEN_PIPE = 141
 
 _EPILOG = f"""\
 CSV files need a header row. Numeric columns are used as they are (missing
 values are imputed with the median); text columns with at most {MAX_CATEGORIES}
-distinct values are one-hot encoded; other text columns (free text,
-identifiers, dates) are refused: leave them out with --drop. Without --data,
-compare uses scikit-learn's breast cancer dataset (diabetes with --task
-regression).
+distinct values are one-hot encoded; other text columns (free text, dates)
+are refused: leave them out with --drop. Identifier columns -- named like an
+id (id, ID, Id, *_id, customerId) or holding a different integer or word on
+every row -- are left out, with a note on standard error; --keep COLUMN uses
+one as a feature. Without --data, compare uses scikit-learn's breast cancer
+dataset (diabetes with --task regression).
 """
 
 
@@ -54,6 +60,20 @@ def _add_data_arguments(parser, required):
         default=[],
         metavar="COLUMN",
         help="leave this column out (repeatable)",
+    )
+    parser.add_argument(
+        "--id",
+        default=None,
+        metavar="COLUMN",
+        help="the column that identifies the rows: left out of the features",
+    )
+    parser.add_argument(
+        "--keep",
+        action="append",
+        default=[],
+        metavar="COLUMN",
+        help="use this column as a feature even if it looks like an identifier "
+        "(repeatable)",
     )
     parser.add_argument(
         "--n-jobs",
@@ -142,6 +162,21 @@ def _normalise(argv):
     return argv
 
 
+def _quiet_stdout():
+    """Point standard output at the null device, so that nothing more is written.
+
+    Once the reader of a pipe (``skextra predict ... | head -1``) has gone,
+    Python would report the failure of its final flush at exit.
+    """
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, descriptor)
+    os.close(devnull)
+
+
 def main(argv=None):
     """Run the ``skextra`` command.
 
@@ -156,6 +191,8 @@ def main(argv=None):
     status : int
         0 on success. Problems with the input print one line
         ``skextra: error: ...`` on standard error and exit with status 2.
+        When the reader of standard output goes away (``| head``), the
+        command stops quietly with status 141, as one stopped by SIGPIPE.
 
     Examples
     --------
@@ -163,7 +200,7 @@ def main(argv=None):
     >>> main(["compare", "--models", "linear", "--cv", "2", "--n-jobs", "1",
     ...       "--no-progress"])  # doctest: +ELLIPSIS, +NORMALIZE_WHITESPACE
     breast_cancer (scikit-learn): 569 rows x 30 features, ...
-    ...│ linear ★ │ LogisticRegression │ 0.9859 ± 0.0000 │ best member │ ...
+    ...│ linear ★ │ LogisticRegression │ 0.9859 ± 0.0000 │ best │ ...
     0
     """
     from . import _compare, _fit, _predict
@@ -171,7 +208,12 @@ def main(argv=None):
     args = build_parser().parse_args(_normalise(argv))
     commands = {"compare": _compare.run, "fit": _fit.run, "predict": _predict.run}
     try:
-        return commands[args.command](args)
+        status = commands[args.command](args)
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        _quiet_stdout()
+        raise SystemExit(EXIT_BROKEN_PIPE) from None
     except CommandError as exc:
         print(f"skextra: error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None

@@ -13,7 +13,7 @@ from ._data import (
     check_folds,
     describe,
     inner_folds,
-    load_dataset,
+    load_dataset_of,
     make_preprocessor,
 )
 from ._models import make_candidates
@@ -158,11 +158,13 @@ def cross_validate_all(candidates, dataset, splits, *, scoring, n_jobs, progress
 
 def run(args):
     """Run ``skextra compare`` with parsed arguments; return the exit code."""
+    import skextra
+
     if args.cv < 2:
         raise CommandError(f"--cv must be at least 2, got {args.cv}")
     if args.plot is not None:
         check_plot_target(args.plot)
-    dataset = load_dataset(args.data, args.target, args.task, args.drop)
+    dataset = load_dataset_of(args)
     scoring = args.scoring or DEFAULT_SCORING[dataset.task]
     _check_scoring(scoring)
     check_folds(dataset, args.cv)
@@ -195,14 +197,16 @@ def run(args):
         soft_wrap=True,
     )
     start = time.perf_counter()
-    results = cross_validate_all(
-        candidates,
-        dataset,
-        splits,
-        scoring=scoring,
-        n_jobs=args.n_jobs,
-        progress=not args.no_progress,
-    )
+    # One bar for the whole comparison: the ensembles show none of their own.
+    with skextra.config_context(progress=False):
+        results = cross_validate_all(
+            candidates,
+            dataset,
+            splits,
+            scoring=scoring,
+            n_jobs=args.n_jobs,
+            progress=not args.no_progress,
+        )
     elapsed = time.perf_counter() - start
     if all(result.failed for result in results):
         raise CommandError(f"every model failed; first error: {results[0].error}")

@@ -5,6 +5,8 @@ the preprocessing step that turns the columns into numbers. Every problem with
 the user's input raises :class:`CommandError` with a message that names it.
 """
 
+import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +20,10 @@ MAX_CATEGORIES = 20
 # With ``--task auto`` a numeric target with at most this many distinct values
 # is a classification target.
 MAX_AUTO_CLASSES = 20
+# Column names that say "identifier": id, ID, Id, customer_id, customerId, id_2.
+ID_NAME = re.compile(
+    r"^(id|ID|Id)$|[_\-\s](id|ID|Id)$|[a-z0-9](Id|ID)$|^(id|ID|Id)[_\-\s]"
+)
 
 
 class CommandError(Exception):
@@ -45,6 +51,9 @@ class Dataset:
         Maps the encoded classes back to the original labels.
     task_reason : str
         Why ``task`` was chosen, for the report.
+    identifiers : dict
+        The columns left out because they look like row identifiers, with
+        the reason (see :func:`identifier_reason`).
     """
 
     X: pd.DataFrame
@@ -56,6 +65,7 @@ class Dataset:
     categorical: list = field(default_factory=list)
     label_encoder: object = None
     task_reason: str = ""
+    identifiers: dict = field(default_factory=dict)
 
     @property
     def n_classes(self):
@@ -158,7 +168,115 @@ def _split_columns(X, source):
     return numeric, categorical
 
 
-def load_dataset(data=None, target=None, task="auto", drop=()):
+def _read_table(data, target, task):
+    """The table, its target column and its name for messages."""
+    if data is None:
+        if target is not None:
+            raise CommandError("--target needs --data FILE.csv")
+        return _bundled(task)
+    frame, name = read_csv(data), str(data)
+    if target is None:
+        raise CommandError(
+            f"--data needs --target COLUMN; the columns of {name} are: "
+            f"{_list_columns(frame.columns)}"
+        )
+    return frame, target, name
+
+
+def _check_named_columns(frame, name, target, options):
+    """Every column the user named (``{option: [columns]}``) is in the table."""
+    if target not in frame.columns:
+        raise CommandError(
+            f"target column {target!r} is not in {name}; its columns are: "
+            f"{_list_columns(frame.columns)}"
+        )
+    for option, columns in options.items():
+        unknown = [column for column in columns if column not in frame.columns]
+        if unknown:
+            raise CommandError(
+                f"{option}: {', '.join(map(repr, unknown))} not in {name}; its "
+                f"columns are: {_list_columns(frame.columns)}"
+            )
+    if target in options.get("--id", ()):
+        raise CommandError(f"--id {target}: the target cannot be the id column")
+
+
+def identifier_reason(column, values):
+    """Why ``column`` looks like a row identifier, or None when it does not.
+
+    An identifier is named like one (``id``, ``ID``, ``Id``, ``*_id``,
+    ``customerId``, ``id_*``) or holds a different value on every row, each
+    an integer or a single word (no spaces: a code, a key, a UUID).
+    """
+    if ID_NAME.search(str(column)):
+        return "named like an id"
+    if len(values) < 2 or values.isna().any() or not values.is_unique:
+        return None
+    if ptypes.is_integer_dtype(values) and not ptypes.is_bool_dtype(values):
+        return "a different integer on every row"
+    if all(isinstance(value, str) and len(value.split()) == 1 for value in values):
+        return "a different word on every row"
+    return None
+
+
+def find_identifiers(X, keep=()):
+    """The columns of ``X`` that look like row identifiers, as ``{column: why}``."""
+    found = {}
+    for column in X.columns:
+        if column not in keep:
+            reason = identifier_reason(column, X[column])
+            if reason is not None:
+                found[column] = reason
+    return found
+
+
+def _features(frame, name, target, left_out, keep):
+    """The feature columns and the identifiers found among the others."""
+    X = frame.drop(columns=[target, *[c for c in left_out if c != target]])
+    identifiers = find_identifiers(X, keep)
+    X = X.drop(columns=list(identifiers))
+    if X.shape[1] == 0:
+        reason = f"{name} has no feature columns besides the target {target!r}"
+        if identifiers:
+            reason += (
+                f" and the id column(s) {', '.join(map(repr, identifiers))}; "
+                "--keep COLUMN uses one as a feature"
+            )
+        raise CommandError(reason)
+    return X, identifiers
+
+
+def _choose_task(y, task):
+    if task == "auto":
+        return infer_task(y)
+    return task, "chosen with --task"
+
+
+def _encode_target(y, task, target):
+    """The target as the estimators take it, and the label encoder (or None)."""
+    from sklearn.preprocessing import LabelEncoder
+
+    if task == "classification":
+        classes = y.unique()
+        if len(classes) < 2:
+            raise CommandError(
+                f"target column {target!r} has a single class "
+                f"({_scalar(classes[0])!r}); classification needs at least two"
+            )
+        encoder = LabelEncoder()
+        return encoder.fit_transform(y.to_numpy()), encoder
+    if ptypes.is_bool_dtype(y) or not ptypes.is_numeric_dtype(y):
+        raise CommandError(
+            f"target column {target!r} is not numeric (e.g. {y.iloc[0]!r}); "
+            "regression needs numbers, use --task classification"
+        )
+    values = y.to_numpy(dtype=float)
+    if not np.all(np.isfinite(values)):
+        raise CommandError(f"target column {target!r} has infinite values")
+    return values, None
+
+
+def load_dataset(data=None, target=None, task="auto", drop=(), id_column=None, keep=()):
     """Read the table, pick the task and check what the command needs.
 
     Parameters
@@ -171,77 +289,33 @@ def load_dataset(data=None, target=None, task="auto", drop=()):
     task : {"auto", "classification", "regression"}, default="auto"
     drop : sequence of str, default=()
         Columns to leave out.
+    id_column : str, default=None
+        The column that identifies the rows: left out of the features.
+    keep : sequence of str, default=()
+        Columns used as features even if they look like identifiers (see
+        :func:`identifier_reason`); every other such column is left out.
 
     Returns
     -------
     Dataset
     """
-    from sklearn.preprocessing import LabelEncoder
-
-    if data is None:
-        if target is not None:
-            raise CommandError("--target needs --data FILE.csv")
-        frame, target, name = _bundled(task)
-    else:
-        frame, name = read_csv(data), str(data)
-        if target is None:
-            raise CommandError(
-                f"--data needs --target COLUMN; the columns of {name} are: "
-                f"{_list_columns(frame.columns)}"
-            )
-    if target not in frame.columns:
-        raise CommandError(
-            f"target column {target!r} is not in {name}; its columns are: "
-            f"{_list_columns(frame.columns)}"
-        )
-    drop = list(drop or ())
-    unknown = [column for column in drop if column not in frame.columns]
-    if unknown:
-        raise CommandError(
-            f"--drop: {', '.join(map(repr, unknown))} not in {name}; its columns "
-            f"are: {_list_columns(frame.columns)}"
-        )
-
+    frame, target, name = _read_table(data, target, task)
+    drop, keep = list(drop or ()), list(keep or ())
+    ids = [] if id_column is None else [id_column]
+    _check_named_columns(
+        frame, name, target, {"--drop": drop, "--id": ids, "--keep": keep}
+    )
+    X, identifiers = _features(frame, name, target, [*drop, *ids], keep)
     y = frame[target]
-    X = frame.drop(columns=[target, *[c for c in drop if c != target]])
-    if X.shape[1] == 0:
-        raise CommandError(
-            f"{name} has no feature columns besides the target {target!r}"
-        )
     n_missing = int(y.isna().sum())
     if n_missing:
         raise CommandError(
             f"target column {target!r} has {n_missing} missing values; remove "
             "those rows first"
         )
-
-    if task == "auto":
-        task, reason = infer_task(y)
-    else:
-        reason = "chosen with --task"
+    task, reason = _choose_task(y, task)
     numeric, categorical = _split_columns(X, name)
-
-    if task == "classification":
-        classes = y.unique()
-        if len(classes) < 2:
-            raise CommandError(
-                f"target column {target!r} has a single class "
-                f"({_scalar(classes[0])!r}); "
-                "classification needs at least two"
-            )
-        encoder = LabelEncoder()
-        y_encoded = encoder.fit_transform(y.to_numpy())
-    else:
-        if ptypes.is_bool_dtype(y) or not ptypes.is_numeric_dtype(y):
-            example = y.iloc[0]
-            raise CommandError(
-                f"target column {target!r} is not numeric (e.g. {example!r}); "
-                "regression needs numbers, use --task classification"
-            )
-        encoder = None
-        y_encoded = y.to_numpy(dtype=float)
-        if not np.all(np.isfinite(y_encoded)):
-            raise CommandError(f"target column {target!r} has infinite values")
+    y_encoded, encoder = _encode_target(y, task, target)
     return Dataset(
         X=X,
         y=y_encoded,
@@ -252,6 +326,37 @@ def load_dataset(data=None, target=None, task="auto", drop=()):
         categorical=categorical,
         label_encoder=encoder,
         task_reason=reason,
+        identifiers=identifiers,
+    )
+
+
+def load_dataset_of(args):
+    """:func:`load_dataset` for a command's parsed data arguments.
+
+    The identifier columns it leaves out are named on standard error.
+    """
+    dataset = load_dataset(
+        args.data,
+        args.target,
+        args.task,
+        drop=args.drop,
+        id_column=args.id,
+        keep=args.keep,
+    )
+    note = identifier_note(dataset)
+    if note is not None:
+        print(note, file=sys.stderr)
+    return dataset
+
+
+def identifier_note(dataset):
+    """One line naming the columns left out as identifiers, or None."""
+    if not dataset.identifiers:
+        return None
+    found = ", ".join(f"{c!r} ({why})" for c, why in dataset.identifiers.items())
+    what = "column" if len(dataset.identifiers) == 1 else "columns"
+    return (
+        f"skextra: left out the id {what} {found}; --keep COLUMN uses one as a feature"
     )
 
 

@@ -2,9 +2,16 @@
 
 import time
 import warnings
+from contextlib import nullcontext
 from pathlib import Path
 
-from ._data import CommandError, check_folds, describe, load_dataset, make_preprocessor
+from ._data import (
+    CommandError,
+    check_folds,
+    describe,
+    load_dataset_of,
+    make_preprocessor,
+)
 from ._models import make_candidates
 from ._report import make_console
 
@@ -34,21 +41,8 @@ def add_arguments(parser, model_keys):
     )
 
 
-def run(args):
-    """Run ``skextra fit`` with parsed arguments; return the exit code."""
-    import skops.io as sio
-    from sklearn.pipeline import Pipeline
-
-    import skextra
-    from skextra.gpu import to_cpu
-
-    if args.cv < 2:
-        raise CommandError(f"--cv must be at least 2, got {args.cv}")
-    out = Path(args.out)
-    if not out.parent.exists():
-        raise CommandError(f"--out {out}: directory {out.parent} does not exist")
-    dataset = load_dataset(args.data, args.target, args.task, args.drop)
-    check_folds(dataset, args.cv)
+def _candidate(args, dataset):
+    """The model ``--model`` names, its member set to ``--n-jobs``."""
     candidates = make_candidates(
         dataset.task,
         quick=args.quick,
@@ -65,6 +59,50 @@ def run(args):
         last = last.steps[-1][1] if hasattr(last, "steps") else last
         if "n_jobs" in last.get_params():
             last.set_params(n_jobs=args.n_jobs)
+    return candidate
+
+
+def _fit(model, candidate, dataset, progress):
+    """Fit ``model``; an ensemble shows its own progress bar, a member a spinner."""
+    import skextra
+
+    spinner = progress and candidate.kind == "member"
+    with (
+        make_console(stderr=True).status(
+            f"fitting {candidate.key} ({candidate.estimator_name})", spinner="dots"
+        )
+        if spinner
+        else nullcontext()
+    ):
+        with skextra.config_context(progress=progress), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model.fit(dataset.X, dataset.y)
+
+
+def _save(bundle, out):
+    import skops.io as sio
+
+    try:
+        sio.dump(bundle, out)
+    except OSError as exc:
+        raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from None
+
+
+def run(args):
+    """Run ``skextra fit`` with parsed arguments; return the exit code."""
+    from sklearn.pipeline import Pipeline
+
+    import skextra
+    from skextra.gpu import to_cpu
+
+    if args.cv < 2:
+        raise CommandError(f"--cv must be at least 2, got {args.cv}")
+    out = Path(args.out)
+    if not out.parent.exists():
+        raise CommandError(f"--out {out}: directory {out.parent} does not exist")
+    dataset = load_dataset_of(args)
+    check_folds(dataset, args.cv)
+    candidate = _candidate(args, dataset)
     model = Pipeline(
         [
             ("preprocess", make_preprocessor(dataset.numeric, dataset.categorical)),
@@ -74,17 +112,7 @@ def run(args):
     console = make_console()
     console.print(describe(dataset), soft_wrap=True, markup=False)
     start = time.perf_counter()
-    with (
-        make_console(stderr=True).status(
-            f"fitting {candidate.key} ({candidate.estimator_name})",
-            spinner="dots",
-        )
-        if not args.no_progress
-        else _nothing()
-    ):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            model.fit(dataset.X, dataset.y)
+    _fit(model, candidate, dataset, progress=not args.no_progress)
     elapsed = time.perf_counter() - start
     bundle = {
         "format": FORMAT,
@@ -98,10 +126,7 @@ def run(args):
         "target": dataset.target,
         "label_encoder": dataset.label_encoder,
     }
-    try:
-        sio.dump(bundle, out)
-    except OSError as exc:
-        raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from None
+    _save(bundle, out)
     console.print(
         f"fitted {candidate.key} ({candidate.estimator_name}) in {elapsed:.1f} s; "
         f"saved to {out}",
@@ -109,11 +134,3 @@ def run(args):
         markup=False,
     )
     return 0
-
-
-class _nothing:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False

@@ -2,43 +2,73 @@
 
 Members are light by default (100 trees or rounds, one thread each) so that a
 comparison on a few thousand rows takes seconds per model; ``quick`` makes them
-lighter still. The ensembles are skextra's, built from whatever
-:mod:`skextra.ensemble` provides.
+lighter still. The ensembles are skextra's (:data:`ENSEMBLES` says which
+class each key builds, with which settings).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MEMBER_KEYS = ("linear", "random-forest", "lightgbm", "xgboost")
 
-# key, description, (classifier class names, regressor class names), extra
-# parameters. The first class name that skextra.ensemble exports is used.
-_ENSEMBLES = (
-    (
+
+@dataclass(frozen=True)
+class EnsembleSpec:
+    """How the command builds one of skextra's ensembles.
+
+    ``settings`` names the command's settings (``cv``, ``n_jobs``,
+    ``random_state``) the ensemble takes; ``params`` are fixed parameters.
+    Both are passed as they are, so a name the class does not take is an
+    error, never dropped.
+    """
+
+    key: str
+    description: str
+    classifier: str
+    regressor: str
+    settings: tuple
+    params: dict = field(default_factory=dict)
+
+    def class_for(self, task):
+        import skextra.ensemble as ensemble
+
+        name = self.classifier if task == "classification" else self.regressor
+        return getattr(ensemble, name)
+
+    def build(self, task, members, **settings):
+        """The unfitted ensemble of ``members`` for ``task``."""
+        chosen = {name: settings[name] for name in self.settings}
+        return self.class_for(task)(estimators=members, **chosen, **self.params)
+
+
+ENSEMBLES = (
+    EnsembleSpec(
         "stacking",
         "stacked generalisation: a final model over out-of-fold predictions",
-        (("StackingClassifier",), ("StackingRegressor",)),
-        {},
+        "StackingClassifier",
+        "StackingRegressor",
+        ("cv", "n_jobs"),
     ),
-    (
+    EnsembleSpec(
         "selection",
         "Caruana ensemble selection: greedy weighted average",
-        (("EnsembleSelectionClassifier",), ("EnsembleSelectionRegressor",)),
-        {},
+        "EnsembleSelectionClassifier",
+        "EnsembleSelectionRegressor",
+        ("cv", "n_jobs", "random_state"),
     ),
-    (
+    EnsembleSpec(
         "mean",
         "combination rule: mean of the members' probabilities / predictions",
-        (
-            ("MeanClassifier", "AverageClassifier", "CombinationClassifier"),
-            ("MeanRegressor", "AverageRegressor", "CombinationRegressor"),
-        ),
-        {"rule": "mean", "voting": "soft"},
+        "CombinationClassifier",
+        "CombinationRegressor",
+        ("n_jobs",),
+        {"rule": "mean"},
     ),
-    (
+    EnsembleSpec(
         "blending",
         "blending: a final model over hold-out predictions",
-        (("BlendingClassifier",), ("BlendingRegressor",)),
-        {},
+        "BlendingClassifier",
+        "BlendingRegressor",
+        ("n_jobs", "random_state"),
     ),
 )
 
@@ -59,28 +89,9 @@ class Candidate:
         return type(last).__name__
 
 
-def _ensemble_class(names):
-    import skextra.ensemble as ensemble
-
-    for name in names:
-        cls = getattr(ensemble, name, None)
-        if isinstance(cls, type):
-            return cls
-    return None
-
-
-def ensemble_keys(task=None):
-    """The ensembles skextra provides, as ``{key: description}``."""
-    keys = {}
-    for key, description, (classifiers, regressors), _ in _ENSEMBLES:
-        names = {
-            "classification": classifiers,
-            "regression": regressors,
-            None: classifiers + regressors,
-        }[task]
-        if _ensemble_class(names) is not None:
-            keys[key] = description
-    return keys
+def ensemble_keys():
+    """The ensembles the command builds, as ``{key: description}``."""
+    return {spec.key: spec.description for spec in ENSEMBLES}
 
 
 def model_keys():
@@ -121,24 +132,10 @@ def make_members(task, *, quick=False, random_state=0):
     ]
 
 
-def _build(cls, members, params):
-    accepted = cls._get_param_names()
-    kwargs = {key: value for key, value in params.items() if key in accepted}
-    if "estimators" not in accepted:
-        raise TypeError(f"{cls.__name__} takes no 'estimators' parameter")
-    return cls(estimators=members, **kwargs)
-
-
 def make_ensembles(task, members, *, cv=5, n_jobs=1, random_state=0):
     """skextra's ensembles over ``members`` as ``[(key, estimator), ...]``."""
-    built = []
-    for key, _, (classifiers, regressors), extra in _ENSEMBLES:
-        cls = _ensemble_class(classifiers if task == "classification" else regressors)
-        if cls is None:
-            continue
-        params = {"cv": cv, "n_jobs": n_jobs, "random_state": random_state, **extra}
-        built.append((key, _build(cls, members, params)))
-    return built
+    settings = {"cv": cv, "n_jobs": n_jobs, "random_state": random_state}
+    return [(spec.key, spec.build(task, members, **settings)) for spec in ENSEMBLES]
 
 
 def make_candidates(task, *, quick=False, cv=5, n_jobs=1, random_state=0, only=None):

@@ -58,76 +58,107 @@ def make_console(file=None, stderr=False):
     return console
 
 
-def print_leaderboard(results, *, metric, title, console=None):
-    """Print the ranked table; the best single member carries ``BEST_MARK``."""
+def _versus(result, best):
+    """The "vs best" cell: the difference to the best member, coloured."""
+    if result is best:
+        return "best"
+    if best is None:
+        return ""
+    delta = result.mean - best.mean
+    colour = "green" if delta > 0 else ("red" if delta < 0 else "")
+    versus = f"{delta:+.4f}"
+    return f"[{colour}]{versus}[/{colour}]" if colour else versus
+
+
+def _table(ordered, best, title, with_estimator):
     from rich.markup import escape
     from rich.table import Table
 
-    console = console or make_console()
-    ordered = rank(results)
-    best = best_member(results)
     table = Table(title=escape(title), title_justify="left")
-    table.add_column("rank", justify="right", no_wrap=True, min_width=4)
-    table.add_column("model", no_wrap=True, min_width=15)
-    table.add_column("estimator", overflow="ellipsis", no_wrap=True)
-    table.add_column(metric, justify="right", no_wrap=True, min_width=15)
-    table.add_column("vs best member", justify="right", no_wrap=True)
-    table.add_column("fit time", justify="right", no_wrap=True)
+    table.add_column("rank", justify="right", no_wrap=True)
+    table.add_column("model", no_wrap=True)
+    if with_estimator:
+        table.add_column("estimator", no_wrap=True)
+    table.add_column("mean ± std", justify="right", no_wrap=True)
+    table.add_column("vs best", justify="right", no_wrap=True)
+    table.add_column("fit (s)", justify="right", no_wrap=True)
     position = 0
     for result in ordered:
+        name = f"{result.key} {BEST_MARK}" if result is best else result.key
+        cells = [name, result.estimator_name] if with_estimator else [name]
         if result.failed:
-            table.add_row(
-                "-", result.key, result.estimator_name, "[red]failed[/red]", "", ""
-            )
+            table.add_row("-", *cells, "[red]failed[/red]", "", "")
             continue
         position += 1
-        name = result.key
-        if result is best:
-            name = f"{name} {BEST_MARK}"
-            versus = "best member"
-        elif best is not None:
-            delta = result.mean - best.mean
-            colour = "green" if delta > 0 else ("red" if delta < 0 else "")
-            versus = f"{delta:+.4f}"
-            if colour:
-                versus = f"[{colour}]{versus}[/{colour}]"
-        else:
-            versus = ""
-        style = "bold" if result.kind == "ensemble" else None
         table.add_row(
             str(position),
-            name,
-            result.estimator_name,
+            *cells,
             f"{result.mean:.4f} ± {result.std:.4f}",
-            versus,
-            f"{result.fit_time:.2f} s",
-            style=style,
+            _versus(result, best),
+            f"{result.fit_time:.2f}",
+            style="bold" if result.kind == "ensemble" else None,
         )
-    console.print(table)
-    console.print(
-        f"{metric}: mean ± std over the folds; fit time: mean per fold",
-        soft_wrap=True,
-    )
+    return table
+
+
+def _estimator_legend(ordered):
+    from rich.table import Table
+
+    legend = Table.grid(padding=(0, 2))
+    legend.add_column(no_wrap=True)
+    legend.add_column(no_wrap=True)
+    for result in ordered:
+        legend.add_row(result.key, result.estimator_name)
+    return legend
+
+
+def _summary(ordered, best, metric):
+    """The lines under the table: what the columns mean and the verdict."""
+    from rich.markup import escape
+
+    lines = [
+        f"{metric}: mean ± std over the folds; vs best: difference to the best "
+        "single member; fit (s): mean seconds per fold"
+    ]
     if best is not None:
-        console.print(
-            f"{BEST_MARK} best single member: {best.key} ({best.mean:.4f})",
-            soft_wrap=True,
-        )
+        lines.append(f"{BEST_MARK} best single member: {best.key} ({best.mean:.4f})")
     ensembles = [r for r in ordered if r.kind == "ensemble" and not r.failed]
     if ensembles and best is not None:
         top = ensembles[0]
         verdict = "beats" if top.mean > best.mean else "does not beat"
-        console.print(
+        lines.append(
             f"best ensemble: {top.key} ({top.mean:.4f}), "
-            f"{verdict} the best member by {top.mean - best.mean:+.4f}",
-            soft_wrap=True,
+            f"{verdict} the best member by {top.mean - best.mean:+.4f}"
         )
-    for result in ordered:
-        if result.failed:
-            console.print(
-                f"[red]{result.key} failed:[/red] {escape(result.error)}",
-                soft_wrap=True,
-            )
+    lines += [
+        f"[red]{r.key} failed:[/red] {escape(r.error)}" for r in ordered if r.failed
+    ]
+    return lines
+
+
+def print_leaderboard(results, *, metric, title, console=None):
+    """Print the ranked table; the best single member carries ``BEST_MARK``.
+
+    When the table with the estimators' class names is wider than the
+    console, the class names move to a legend under it, so that no name is
+    cut.
+    """
+    from rich.measure import Measurement
+
+    console = console or make_console()
+    ordered = rank(results)
+    best = best_member(results)
+    table = _table(ordered, best, title, with_estimator=True)
+    unbounded = console.options.update_width(10 * console.width)
+    folded = Measurement.get(console, unbounded, table).maximum > console.width
+    if folded:
+        table = _table(ordered, best, title, with_estimator=False)
+    console.print(table)
+    if folded:
+        console.print("estimators:")
+        console.print(_estimator_legend(ordered))
+    for line in _summary(ordered, best, metric):
+        console.print(line)
 
 
 def check_plot_target(path):

@@ -7,8 +7,10 @@ XGBoost or LightGBM until a GPU path is taken.
 """
 
 from ._device import gpu_available, gpu_info, resolve_device
-from ._dispatch import DeviceEstimator, members_to_device, to_cpu, to_device
+from ._dispatch import members_to_device, to_device
+from ._estimator import DeviceEstimator
 from ._neighbors import GPUNeighbors
+from ._to_cpu import to_cpu
 from ._translate import DeviceFallbackWarning
 
 __all__ = [

@@ -13,11 +13,12 @@ import numpy as np
 
 from ..utils._array_api import _compat, _is_sparse, is_foreign_array, move_to
 from . import _device
-from ._dispatch import DeviceEstimator, _library
+from ._estimator import DeviceEstimator
+from ._libraries import library_of
 
 
 def _gpu_xgboost(estimator):
-    if _library(estimator) != "xgboost":
+    if library_of(estimator) != "xgboost":
         return False
     device = estimator.get_params(deep=False).get("device")
     return isinstance(device, str) and device.startswith(("cuda", "gpu"))
@@ -27,7 +28,7 @@ def _wants_device(estimator):
     """Whether ``estimator`` runs on the GPU, judged without importing anything."""
     if isinstance(estimator, DeviceEstimator):
         return getattr(estimator, "device_", estimator.device) == "gpu"
-    return _library(estimator) == "cuml" or _gpu_xgboost(estimator)
+    return library_of(estimator) == "cuml" or _gpu_xgboost(estimator)
 
 
 def takes_device_arrays(estimator, xp):

@@ -203,19 +203,19 @@ def _expect_error(argv, capsys, *fragments):
 
 BAD_TABLES = {
     "one-class": (
-        pd.DataFrame({"a": range(20), "y": ["only"] * 20}),
+        pd.DataFrame({"a": np.arange(20) % 5, "y": ["only"] * 20}),
         "y",
         ("single class", "'only'"),
     ),
     "too-small-for-inner-folds": (
-        pd.DataFrame({"a": range(20), "y": ["a"] * 18 + ["b"] * 2}),
+        pd.DataFrame({"a": np.arange(20) % 5, "y": ["a"] * 18 + ["b"] * 2}),
         "y",
         ("too small", "--cv 2", "1 rows in a training part"),
     ),
     "free-text": (
         pd.DataFrame(
             {
-                "a": range(40),
+                "a": np.arange(40) % 5,
                 "comment": [f"text number {i}" for i in range(40)],
                 "y": [0, 1] * 20,
             }
@@ -224,12 +224,12 @@ BAD_TABLES = {
         ("'comment'", "40 distinct values", f"at most {MAX_CATEGORIES}", "--drop"),
     ),
     "missing-target-values": (
-        pd.DataFrame({"a": range(20), "y": [0.0, 1.0, np.nan, 1.0] * 5}),
+        pd.DataFrame({"a": np.arange(20) % 5, "y": [0.0, 1.0, np.nan, 1.0] * 5}),
         "y",
         ("target column 'y'", "5 missing values"),
     ),
     "tiny-class": (
-        pd.DataFrame({"a": range(20), "y": ["a"] * 18 + ["b"] * 2}),
+        pd.DataFrame({"a": np.arange(20) % 5, "y": ["a"] * 18 + ["b"] * 2}),
         "y",
         ("class 'b'", "2 rows", "--cv 5"),
     ),

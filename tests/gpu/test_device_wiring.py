@@ -292,7 +292,7 @@ def gpu_path_forbidden(monkeypatch):
     def forbidden(*args, **kwargs):
         raise AssertionError("a GPU path was taken on the CPU")
 
-    monkeypatch.setattr(_dispatch, "_dispatch", forbidden)
+    monkeypatch.setattr(_dispatch, "dispatch", forbidden)
     monkeypatch.setattr(_device, "_gpu_namespace", forbidden)
 
 

@@ -235,3 +235,22 @@ def test_device_estimator_on_gpu_fits_the_dispatched_member(fake_gpu, fake_cuml)
 def test_device_estimator_validates_its_device():
     with pytest.raises(ValueError, match="device"):
         DeviceEstimator(LogisticRegression(), device="cuda").fit(X, y)
+
+
+# ---------------------------------------------------------------- library_of
+@pytest.mark.parametrize(
+    "module, expected",
+    [
+        ("xgboost.sklearn", "xgboost"),
+        ("lightgbm", "lightgbm"),
+        ("cuml.ensemble.randomforestclassifier", "cuml"),
+        ("sklearn.linear_model", None),
+        ("xgboostlike", None),
+        ("mypackage.cuml", None),
+    ],
+)
+def test_library_of_reads_the_module_of_the_class(module, expected):
+    from skextra.gpu._libraries import library_of
+
+    cls = type("Model", (), {"__module__": module})
+    assert library_of(cls()) == expected
