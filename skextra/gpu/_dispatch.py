@@ -39,19 +39,12 @@ from ..utils._array_api import (
     to_numpy,
 )
 from ..utils._array_api import device as device_of
+from ..utils._libraries import library_of as _library
 from ..utils._validation import DEVICE_CONSTRAINT
 from . import _device
 from ._translate import DeviceFallbackWarning, Unsupported, counterpart_of, translate
 
 BACKENDS = ("cpu", "cuml", "xgboost", "lightgbm", "array_api", "pipeline")
-
-
-def _library(estimator):
-    module = type(estimator).__module__
-    for library in ("xgboost", "lightgbm", "cuml"):
-        if module == library or module.startswith(library + "."):
-            return library
-    return None
 
 
 def _warn_fallback(estimator, reason):
