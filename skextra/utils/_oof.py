@@ -270,7 +270,8 @@ def _split_rows(cv, X, y, groups, require_partition):
 
 @dataclass
 class _Member:
-    """One member to fit: where it stands, its data and how each fit runs."""
+    """One member to fit: its place in the list, its data, and the keyword
+    arguments of :func:`_fit_one` that are the same for all its fits."""
 
     index: int
     estimator: object
@@ -318,15 +319,14 @@ def _members_to_fit(
         stops = bool(early_stopping_rounds) and (
             library_of(estimator) in BOOSTING_LIBRARIES
         )
+        scorer = None if scoring is None else check_scoring(estimator, scoring=scoring)
         options = dict(
             name=names[i],
             method=methods[i],
             fit_params=fit_params[i],
             sampler=sampler,
             early_stopping_rounds=early_stopping_rounds if stops else None,
-            scorer=None
-            if scoring is None
-            else check_scoring(estimator, scoring=scoring),
+            scorer=scorer,
             n_classes=n_classes if is_classifier(estimator) else None,
             keep=keep_fold_estimators,
         )
@@ -350,42 +350,45 @@ def _fold_and_refit_jobs(members, splits, n_samples, refit):
     return jobs, costs, keys
 
 
-def _collect(
-    keys, results, members, n_members, splits, predicted, keep_fold_estimators
-):
-    """Put each job's result in its place of an :class:`OOFResult`."""
+def _empty_result(members, n_members, splits, predicted, keep_fold_estimators):
+    """An :class:`OOFResult` with a place for every result still to come."""
     n_splits = len(splits)
-    result = OOFResult(
+    best_iterations = [None] * n_members
+    for member in members:
+        if member.stops_early:
+            best_iterations[member.index] = [None] * n_splits
+    return OOFResult(
         estimators=[None] * n_members,
         predictions=[None] * n_members,
         fold_scores=np.full((n_members, n_splits), np.nan),
         splits=splits,
         predicted=predicted,
-        best_iterations=[None] * n_members,
+        best_iterations=best_iterations,
         fold_estimators=(
             [[None] * n_splits for _ in range(n_members)]
             if keep_fold_estimators
             else None
         ),
     )
-    for member in members:
-        if member.stops_early:
-            result.best_iterations[member.index] = [None] * n_splits
+
+
+def _collect(keys, results, result):
+    """Put each job's result (fold ``k``, or the refit) in its place of ``result``."""
     for (i, k), (est, pred, score, best) in zip(keys, results):
         if k is None:
             result.estimators[i] = est
             continue
         if result.predictions[i] is None:
             result.predictions[i] = np.full(
-                (predicted.shape[0],) + pred.shape[1:],
+                (result.predicted.shape[0],) + pred.shape[1:],
                 np.nan,
                 dtype=np.result_type(pred.dtype, float),
             )
-        result.predictions[i][splits[k][1]] = pred
+        result.predictions[i][result.splits[k][1]] = pred
         result.fold_scores[i, k] = score
         if result.best_iterations[i] is not None:
             result.best_iterations[i][k] = best
-        if keep_fold_estimators:
+        if result.fold_estimators is not None:
             result.fold_estimators[i][k] = est
     return result
 
@@ -513,9 +516,10 @@ def fit_members_oof(
     )
     jobs, costs, keys = _fold_and_refit_jobs(members, splits, n_samples, refit)
     results = run_longest_first(jobs, costs, n_jobs=n_jobs, verbose=verbose)
-    result = _collect(
-        keys, results, members, len(estimators), splits, predicted, keep_fold_estimators
+    empty = _empty_result(
+        members, len(estimators), splits, predicted, keep_fold_estimators
     )
+    result = _collect(keys, results, empty)
     late = [member for member in members if refit and member.stops_early]
     if late:
         _refit_with_rounds_found(late, result, n_samples, n_jobs, verbose)
