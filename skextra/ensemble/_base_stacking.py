@@ -43,10 +43,10 @@ from sklearn.utils.validation import (
 
 from ..gpu._dispatch import members_to_device
 from ..gpu._resident import member_inputs
-from ..utils import fit_members_oof, to_host
-from ..utils._docstring import SHARED_DOCS
+from ..utils import to_host
 from ..utils._oof import _slice_params
-from ..utils._validation import DEVICE_CONSTRAINT
+from ..utils._validation import DEVICE_CONSTRAINT, is_dataframe
+from ._base import fit_members_oof_device_aware
 
 _AUTO_METHODS = ("predict_proba", "decision_function", "predict")
 
@@ -58,49 +58,6 @@ _PASSTHROUGH = {
     "inputs": (False, True),
     "layers": (True, False),
     "all": (True, True),
-}
-
-_SHARED_PARAM_DOCS = {
-    "device": SHARED_DOCS["device"],
-    "passthrough": """passthrough : bool or {"inputs", "layers", "all"}, default=False
-        What each layer after the first, and the final estimator, is trained
-        on besides the predictions of the layer just before it:
-
-        * ``False``: nothing else (scikit-learn's default);
-        * ``True`` or ``"inputs"``: also the original inputs ``X``
-          (scikit-learn's ``passthrough=True``);
-        * ``"layers"``: also the predictions of every earlier layer
-          (restacking of the layers);
-        * ``"all"``: the predictions of every earlier layer and ``X``.
-
-        With a single layer, ``"layers"`` is ``False`` and ``"all"`` is
-        ``True``. Columns come layer by layer in order, then ``X``.""",
-    "n_jobs": """n_jobs : int, default=None
-        Number of fits run at once. Every member x fold fit and every full
-        refit of a layer form one list of jobs, scheduled longest first, so
-        the workers stay busy until the end. ``None`` means 1 unless in a
-        :func:`joblib.parallel_config` context; ``-1`` uses all processors.
-        The joblib backend (loky, threading, Dask) does not change the
-        results.""",
-    "verbose": """verbose : int, default=0
-        joblib's verbosity while fitting the members.""",
-    "sampler": """sampler : imbalanced-learn sampler, default=None
-        Any object with ``fit_resample`` (e.g. ``RandomUnderSampler``,
-        ``SMOTE``). It resamples the training part of every member fit and
-        the data of the full refits, never the rows that are predicted out of
-        fold: the out-of-fold predictions, their scores and the final
-        estimator's training data keep the original rows in their order.""",
-    "early_stopping_rounds": """early_stopping_rounds : int, default=None
-        When set, XGBoost and LightGBM members stop boosting on each fold's
-        held-out part after this many rounds without improvement, and the
-        refit on all the data uses the mean of the rounds found (rounded).
-        Other members are not affected.""",
-    "scoring": """scoring : str or callable, default=None
-        Scorer of the members' held-out predictions stored in
-        ``cv_scores_`` (any name of :func:`sklearn.metrics.get_scorer_names`
-        or a callable ``scorer(estimator, X, y)``; ``y`` is label-encoded for
-        classifiers). ``None`` uses accuracy for classifiers and R^2 for
-        regressors, computed from the held-out predictions.""",
 }
 
 
@@ -381,7 +338,7 @@ class _BaseStacking(
                 f"{type(self).__name__} does not support {kind} targets; got y "
                 f"of shape {y.shape}. Fit one stack per target column."
             )
-        if not _is_dataframe(X):
+        if not is_dataframe(X):
             X = X_checked
         return X, y
 
@@ -395,7 +352,7 @@ class _BaseStacking(
             dtype=None,
             ensure_all_finite="allow-nan" if tags.allow_nan else True,
         )
-        if not _is_dataframe(X):
+        if not is_dataframe(X):
             X = X_checked
         return X
 
@@ -624,7 +581,7 @@ class _BaseStacking(
         return list(estimators), preds
 
     def _fit_layer_oof(self, names, estimators, methods, X, y, plan, fit_params):
-        result = fit_members_oof(
+        result = fit_members_oof_device_aware(
             estimators,
             X,
             y,
@@ -773,10 +730,6 @@ class _BaseStacking(
         return tags
 
 
-def _is_dataframe(X):
-    return hasattr(X, "iloc") or hasattr(X, "__dataframe__")
-
-
 def _accepts(estimator, param):
     if has_fit_parameter(estimator, param):
         return True
@@ -785,19 +738,6 @@ def _accepts(estimator, param):
     except (TypeError, ValueError):
         return True
     return any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters)
-
-
-def _fill_doc(*extra):
-    """Class decorator: substitute the shared parameter texts into the docstring."""
-    texts = dict(_SHARED_PARAM_DOCS)
-    for more in extra:
-        texts.update(more)
-
-    def decorate(cls):
-        cls.__doc__ = cls.__doc__ % texts
-        return cls
-
-    return decorate
 
 
 class _StackClassifierMixin:

@@ -8,9 +8,10 @@ from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context, is_class
 from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 
+from ..utils._docstring import fill_doc
+from ._base import ENSEMBLE_DOCS
 from ._base_stacking import (
     _BaseStacking,
-    _fill_doc,
     _StackClassifierMixin,
     _StackRegressorMixin,
 )
@@ -25,28 +26,6 @@ _BLENDING_CONSTRAINTS = {
     "shuffle": ["boolean"],
     "random_state": ["random_state"],
     "refit": ["boolean"],
-}
-
-_BLENDING_DOCS = {
-    "holdout": """holdout_size : float or int, default=0.2
-        The hold-out part: a fraction of the rows (float in (0, 1)) or a
-        number of rows (int). The members are fitted on the other rows and
-        the final estimator on their predictions for the hold-out rows.
-
-    shuffle : bool, default=True
-        Draw the hold-out rows at random. With ``False`` the last rows are
-        the hold-out part (for data ordered in time).""",
-    "random_state": """random_state : int, RandomState instance or None, default=None
-        Draws the hold-out rows when ``shuffle=True``. Pass an int for the
-        same split at every fit.""",
-    "refit": """refit : bool, default=False
-        Also fit the members on all the rows, and predict with those. The
-        default keeps the members fitted on the training part: the final
-        estimator has learnt how exactly these models behave on unseen rows,
-        which is what blending means, and a member refitted on more rows is
-        more confident than the one the final estimator saw. ``True`` gives
-        the members more data (as stacking does) at the cost of one more fit
-        each, scheduled together with the fits on the training part.""",
 }
 
 
@@ -103,7 +82,7 @@ class _OneSplit:
         return 1
 
 
-@_fill_doc(_BLENDING_DOCS)
+@fill_doc(ENSEMBLE_DOCS)
 class BlendingClassifier(
     _Blending, _StackClassifierMixin, ClassifierMixin, _BaseStacking
 ):
@@ -125,35 +104,35 @@ class BlendingClassifier(
         The classifier trained on the members' hold-out predictions. ``None``
         means :class:`~sklearn.linear_model.LogisticRegression`.
 
-    %(holdout)s
+    {{holdout}}
 
     stratify : bool, default=True
         Keep the class proportions in both parts (only when
         ``shuffle=True``).
 
-    %(random_state)s
+    {{holdout_random_state}}
 
-    %(refit)s
+    {{refit}}
 
     stack_method : {'auto', 'predict_proba', 'decision_function', 'predict'}, \
             default='auto'
         The method of each member whose output is blended; ``'auto'`` tries
         ``predict_proba``, ``decision_function`` and ``predict`` in order.
 
-    %(n_jobs)s
+    {{n_jobs}}
 
     passthrough : bool, default=False
         Also train the final estimator on the original inputs.
 
-    %(verbose)s
+    {{verbose}}
 
-    %(sampler)s
+    {{sampler}}
 
-    %(early_stopping_rounds)s
+    {{early_stopping_rounds}}
 
-    %(scoring)s
+    {{scoring}}
 
-    %(device)s
+    {{device}}
 
     Attributes
     ----------
@@ -302,7 +281,7 @@ class BlendingClassifier(
         return self._fit_stack(X, y, sample_weight=sample_weight, **fit_params)
 
 
-@_fill_doc(_BLENDING_DOCS)
+@fill_doc(ENSEMBLE_DOCS)
 class BlendingRegressor(_Blending, _StackRegressorMixin, RegressorMixin, _BaseStacking):
     """Blend of regressors: a final regressor on hold-out predictions.
 
@@ -319,26 +298,26 @@ class BlendingRegressor(_Blending, _StackRegressorMixin, RegressorMixin, _BaseSt
         The regressor trained on the members' hold-out predictions. ``None``
         means :class:`~sklearn.linear_model.RidgeCV`.
 
-    %(holdout)s
+    {{holdout}}
 
-    %(random_state)s
+    {{holdout_random_state}}
 
-    %(refit)s
+    {{refit}}
 
-    %(n_jobs)s
+    {{n_jobs}}
 
     passthrough : bool, default=False
         Also train the final estimator on the original inputs.
 
-    %(verbose)s
+    {{verbose}}
 
-    %(sampler)s
+    {{sampler}}
 
-    %(early_stopping_rounds)s
+    {{early_stopping_rounds}}
 
-    %(scoring)s
+    {{scoring}}
 
-    %(device)s
+    {{device}}
 
     Attributes
     ----------

@@ -29,15 +29,16 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from ..gpu._dispatch import members_to_device
 from ..utils._array_api import device, get_namespace, move_to, to_numpy
-from ..utils._docstring import fill_doc as fill_shared_doc
-from ..utils._oof import fit_members_oof
+from ..utils._docstring import fill_doc
 from ..utils._validation import DEVICE_CONSTRAINT
-from ._combination import (
+from ._base import (
+    ENSEMBLE_DOCS,
     _BaseMemberEnsemble,
     _is_frozen,
     _member_fit_params,
     combine_proba,
     combine_values,
+    fit_members_oof_device_aware,
 )
 
 # Chunks of candidate ensembles are scored together; a chunk holds at most
@@ -392,7 +393,7 @@ class _BaseEnsembleSelection(_BaseMemberEnsemble):
         outputs = [None] * len(members)
         if to_fit:
             cv = check_cv(self.cv, y, classifier=classifier)
-            result = fit_members_oof(
+            result = fit_members_oof_device_aware(
                 [members[k] for k in to_fit],
                 X,
                 y,
@@ -488,75 +489,9 @@ class _BaseEnsembleSelection(_BaseMemberEnsemble):
         return [k for k, w in enumerate(self.weights_) if w > 0]
 
 
-_SELECTION_PARAMS = """
-    estimators : list of (str, estimator)
-        The library of members, by name. A member may be ``"drop"``. Unfitted
-        members are fitted on each training fold of ``cv`` (their held-out
-        predictions drive the selection) and once more on all the data.
-        Members wrapped in :class:`sklearn.frozen.FrozenEstimator` are used as
-        they are: the selection then runs on their predictions for the data
-        given to ``fit``, so give ``fit`` data they were not trained on (a
-        validation set), or their scores will be optimistic.
-    ensemble_size : int, default=50
-        Number of selection rounds (picks, initial ones included); a member's
-        weight is the number of times it was picked divided by the number of
-        picks kept.
-    n_init : int or "auto", default=1
-        Sorted initialisation: the ensemble starts with the ``n_init`` best
-        members (each once, capped at the number of members). ``"auto"``
-        starts with the number of best members whose average scores best.
-        1 is plain greedy selection. Must not exceed ``ensemble_size``.
-    n_bags : int, default=1
-        Bagged selection: run the selection ``n_bags`` times, each on a
-        random subset of the members, and average the weights. 1 runs a
-        single selection over all members.
-    bag_fraction : float in (0, 1], default=0.5
-        Fraction of the members drawn (without replacement) for each bag;
-        used only when ``n_bags > 1``.
-    use_best_round : bool, default=True
-        Keep the ensemble after the round with the best score (the earliest
-        on ties), as in Caruana et al.; ``False`` keeps the ensemble after
-        the last round.
-    scoring : str or callable, default=None
-        Any scikit-learn scorer (name or callable), greater is better.
-        ``None`` uses {default_scoring}.
-    cv : int, cross-validation generator or iterable, default=None
-        How out-of-fold predictions are made (``None``: 5 folds{stratified}).
-        Every sample must be in exactly one test fold.
-    sampler : imbalanced-learn sampler, default=None
-        Resamples each training fold (and the full refit) of the unfitted
-        members; the held-out folds scored by the selection are never
-        resampled.
-    early_stopping_rounds : int, default=None
-        XGBoost and LightGBM members stop on each held-out fold; the full
-        refit uses the mean number of rounds found.
-    n_jobs : int, default=None
-        Number of member x fold fits run at once (joblib).
-    random_state : int, RandomState instance or None, default=None
-        Draws the bags. Members keep their own ``random_state``. The result
-        does not depend on ``n_jobs``.
-    verbose : int, default=0
-        joblib's verbosity.
-    {{device}}"""
-
-_SELECTION_ATTRIBUTES = """
-    estimators_ : list of estimators
-        The members fitted on all the data (frozen ones as given), without
-        dropped ones.
-    named_estimators_ : :class:`~sklearn.utils.Bunch`
-        The fitted members by name.
-    weights_ : ndarray of shape (n_members,)
-        Weight of each member of ``estimators_``; non-negative, sums to one.
-    scores_ : ndarray of shape (ensemble_size,) or (n_bags, ensemble_size)
-        The score of the ensemble after each round (of each bag).
-    member_scores_ : ndarray of shape (n_members,)
-        Each member's own score on the data the selection ran on."""
-
-
-@fill_shared_doc()
+@fill_doc(ENSEMBLE_DOCS)
 class EnsembleSelectionClassifier(ClassifierMixin, _BaseEnsembleSelection):
-    __doc__ = (
-        """Weighted average of classifiers chosen by greedy ensemble selection.
+    """Weighted average of classifiers chosen by greedy ensemble selection.
 
     Caruana et al.'s ensemble selection: forward selection with replacement
     of the members whose averaged out-of-fold probabilities score best, with
@@ -564,19 +499,31 @@ class EnsembleSelectionClassifier(ClassifierMixin, _BaseEnsembleSelection):
     is the weighted mean of the members' probabilities.
 
     Parameters
-    ----------"""
-        + _SELECTION_PARAMS.format(
-            default_scoring='``"neg_log_loss"``: a smooth, proper score that '
-            "rarely ties, so each round makes a real choice (accuracy is flat over "
-            "most small changes of the average)",
-            stratified=", stratified",
-        )
-        + """
+    ----------
+    {{selection_estimators}}
+    {{ensemble_size}}
+    {{n_init}}
+    {{n_bags}}
+    {{bag_fraction}}
+    {{use_best_round}}
+    scoring : str or callable, default=None
+        Any scikit-learn scorer (name or callable), greater is better.
+        ``None`` uses ``"neg_log_loss"``: a smooth, proper score that
+        rarely ties, so each round makes a real choice (accuracy is flat over
+        most small changes of the average).
+    cv : int, cross-validation generator or iterable, default=None
+        How out-of-fold predictions are made (``None``: 5 folds, stratified).
+        Every sample must be in exactly one test fold.
+    {{sampler}}
+    {{early_stopping_rounds}}
+    {{n_jobs}}
+    {{bags_random_state}}
+    {{verbose}}
+    {{device}}
 
     Attributes
-    ----------"""
-        + _SELECTION_ATTRIBUTES
-        + """
+    ----------
+    {{selection_attributes}}
     classes_ : ndarray of shape (n_classes,)
         The class labels.
     n_features_in_ : int
@@ -621,7 +568,6 @@ class EnsembleSelectionClassifier(ClassifierMixin, _BaseEnsembleSelection):
     >>> clf.predict(X[:3])
     array([0, 0, 0])
     """
-    )
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None, groups=None):
@@ -680,10 +626,9 @@ class EnsembleSelectionClassifier(ClassifierMixin, _BaseEnsembleSelection):
         return self.classes_[to_numpy(xp.argmax(proba, axis=1))]
 
 
-@fill_shared_doc()
+@fill_doc(ENSEMBLE_DOCS)
 class EnsembleSelectionRegressor(RegressorMixin, _BaseEnsembleSelection):
-    __doc__ = (
-        """Weighted average of regressors chosen by greedy ensemble selection.
+    """Weighted average of regressors chosen by greedy ensemble selection.
 
     Caruana et al.'s ensemble selection: forward selection with replacement
     of the members whose averaged out-of-fold predictions score best, with
@@ -691,18 +636,30 @@ class EnsembleSelectionRegressor(RegressorMixin, _BaseEnsembleSelection):
     weighted mean of the members' predictions.
 
     Parameters
-    ----------"""
-        + _SELECTION_PARAMS.format(
-            default_scoring='``"r2"`` (the same choices as the mean squared '
-            "error, on a readable scale)",
-            stratified="",
-        )
-        + """
+    ----------
+    {{selection_estimators}}
+    {{ensemble_size}}
+    {{n_init}}
+    {{n_bags}}
+    {{bag_fraction}}
+    {{use_best_round}}
+    scoring : str or callable, default=None
+        Any scikit-learn scorer (name or callable), greater is better.
+        ``None`` uses ``"r2"`` (the same choices as the mean squared
+        error, on a readable scale).
+    cv : int, cross-validation generator or iterable, default=None
+        How out-of-fold predictions are made (``None``: 5 folds).
+        Every sample must be in exactly one test fold.
+    {{sampler}}
+    {{early_stopping_rounds}}
+    {{n_jobs}}
+    {{bags_random_state}}
+    {{verbose}}
+    {{device}}
 
     Attributes
-    ----------"""
-        + _SELECTION_ATTRIBUTES
-        + """
+    ----------
+    {{selection_attributes}}
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -736,7 +693,6 @@ class EnsembleSelectionRegressor(RegressorMixin, _BaseEnsembleSelection):
     >>> round(float(reg.scores_.max()), 3)
     0.498
     """
-    )
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None, groups=None):

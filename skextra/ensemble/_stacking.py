@@ -7,9 +7,10 @@ from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context, is_class
 from sklearn.model_selection import check_cv
 from sklearn.utils._param_validation import StrOptions
 
+from ..utils._docstring import fill_doc
+from ._base import ENSEMBLE_DOCS
 from ._base_stacking import (
     _BaseStacking,
-    _fill_doc,
     _StackClassifierMixin,
     _StackRegressorMixin,
 )
@@ -44,7 +45,7 @@ class _StackingCV:
         return dict(cv=check_cv(splits), require_partition=True, refit=True, rows=None)
 
 
-@_fill_doc()
+@fill_doc(ENSEMBLE_DOCS)
 class StackingClassifier(
     _StackingCV, _StackClassifierMixin, ClassifierMixin, _BaseStacking
 ):
@@ -101,19 +102,19 @@ class StackingClassifier(
         ``predict_proba``, ``decision_function`` and ``predict`` in that
         order, for each member.
 
-    %(n_jobs)s
+    {{n_jobs}}
 
-    %(passthrough)s
+    {{passthrough}}
 
-    %(verbose)s
+    {{verbose}}
 
-    %(sampler)s
+    {{sampler}}
 
-    %(early_stopping_rounds)s
+    {{early_stopping_rounds}}
 
-    %(scoring)s
+    {{scoring}}
 
-    %(device)s
+    {{device}}
 
     Attributes
     ----------
@@ -290,7 +291,7 @@ class StackingClassifier(
         )
 
 
-@_fill_doc()
+@fill_doc(ENSEMBLE_DOCS)
 class StackingRegressor(
     _StackingCV, _StackRegressorMixin, RegressorMixin, _BaseStacking
 ):
@@ -331,19 +332,19 @@ class StackingRegressor(
         already fitted, final estimator trained on their in-sample
         predictions). Every row must be in exactly one test fold.
 
-    %(n_jobs)s
+    {{n_jobs}}
 
-    %(passthrough)s
+    {{passthrough}}
 
-    %(verbose)s
+    {{verbose}}
 
-    %(sampler)s
+    {{sampler}}
 
-    %(early_stopping_rounds)s
+    {{early_stopping_rounds}}
 
-    %(scoring)s
+    {{scoring}}
 
-    %(device)s
+    {{device}}
 
     Attributes
     ----------

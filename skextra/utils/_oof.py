@@ -16,9 +16,8 @@ from sklearn.metrics import check_scoring
 from sklearn.utils import _safe_indexing
 
 from ._array_api import take_rows, to_host, to_numpy
+from ._libraries import BOOSTING_LIBRARIES, library_of
 from ._parallel import estimate_cost, run_longest_first
-
-_PREDICT_METHODS = ("predict_proba", "decision_function", "predict")
 
 
 @dataclass
@@ -51,14 +50,6 @@ class OOFResult:
     predicted: np.ndarray
     best_iterations: list = field(default_factory=list)
     fold_estimators: list = None
-
-
-def _library_of(estimator):
-    module = type(estimator).__module__
-    for library in ("xgboost", "lightgbm"):
-        if module.startswith(library):
-            return library
-    return None
 
 
 def _sample_aligned(value, n_samples):
@@ -141,6 +132,51 @@ def _align_to_classes(pred, method, fold_classes, n_classes):
     return full
 
 
+def _training_part(X, y, train, fit_params, sampler):
+    """The rows (and fit parameters) a member is fitted on: ``train``, resampled."""
+    if train is None:
+        X_train, y_train, params = X, y, dict(fit_params or {})
+    else:
+        params = _slice_params(fit_params, train, y.shape[0])
+        X_train, y_train = take_rows(X, train), take_rows(y, train)
+    if sampler is not None:
+        X_train, y_train, params = _resample(sampler, X_train, y_train, params)
+    return X_train, y_train, params
+
+
+def _stop_early_on(estimator, library, params, X_test, y_test, rounds):
+    """Fit parameters that early-stop a boosting member on ``(X_test, y_test)``."""
+    params = dict(params)
+    if library == "xgboost":
+        params["eval_set"] = [(X_test, y_test)]
+        estimator.set_params(early_stopping_rounds=rounds)
+        params.setdefault("verbose", False)
+        return params
+    import lightgbm
+
+    if "eval_X" in inspect.signature(estimator.fit).parameters:
+        params["eval_X"], params["eval_y"] = (X_test,), (y_test,)
+    else:
+        params["eval_set"] = [(X_test, y_test)]
+    params["callbacks"] = list(params.get("callbacks", [])) + [
+        lightgbm.early_stopping(rounds, verbose=False)
+    ]
+    return params
+
+
+def _rounds_used(estimator, library):
+    """Number of boosting rounds an early-stopped member kept."""
+    if library == "xgboost":
+        return int(estimator.best_iteration) + 1
+    return int(estimator.best_iteration_) or None
+
+
+def _score_fold(estimator, pred, X_test, y_test, method, scorer, n_classes):
+    if scorer is not None:
+        return scorer(estimator, to_host(X_test), to_host(y_test))
+    return _score_from_predictions(pred, np.asarray(to_host(y_test)), method, n_classes)
+
+
 def _fit_one(
     estimator,
     X,
@@ -159,49 +195,32 @@ def _fit_one(
     n_classes,
     keep,
 ):
-    """Fit one member on ``train``; predict and score ``test`` if given."""
-    n_samples = y.shape[0]
+    """Fit one member on ``train``; predict and score ``test`` if given.
+
+    Returns ``(estimator, predictions, score, rounds)``: the fitted member
+    (``None`` for a fold model not kept), its predictions for ``test`` and
+    their score (``None`` without ``test``) and the boosting rounds kept by
+    early stopping (``None`` if it did not stop early).
+    """
     estimator = clone(estimator)
-    if train is None:
-        params = dict(fit_params or {})
-    else:
-        params = _slice_params(fit_params, train, n_samples)
-    X_train = X if train is None else take_rows(X, train)
-    y_train = y if train is None else take_rows(y, train)
-    if sampler is not None:
-        X_train, y_train, params = _resample(sampler, X_train, y_train, params)
-    library = _library_of(estimator)
+    X_train, y_train, params = _training_part(X, y, train, fit_params, sampler)
+    library = library_of(estimator)
     if n_estimators is not None:
         estimator.set_params(n_estimators=n_estimators)
     X_test = y_test = None
     if test is not None:
-        X_test = take_rows(X, test)
-        y_test = take_rows(y, test)
+        X_test, y_test = take_rows(X, test), take_rows(y, test)
+    stops = bool(early_stopping_rounds) and library in BOOSTING_LIBRARIES
+    stops = stops and test is not None
     best = None
     try:
-        if early_stopping_rounds and library is not None and test is not None:
-            params = dict(params)
-            if library == "xgboost":
-                params["eval_set"] = [(X_test, y_test)]
-                estimator.set_params(early_stopping_rounds=early_stopping_rounds)
-                params.setdefault("verbose", False)
-            else:
-                import lightgbm
-
-                if "eval_X" in inspect.signature(estimator.fit).parameters:
-                    params["eval_X"], params["eval_y"] = (X_test,), (y_test,)
-                else:
-                    params["eval_set"] = [(X_test, y_test)]
-                params["callbacks"] = list(params.get("callbacks", [])) + [
-                    lightgbm.early_stopping(early_stopping_rounds, verbose=False)
-                ]
-            estimator.fit(X_train, y_train, **params)
-            if library == "xgboost":
-                best = int(estimator.best_iteration) + 1
-            else:
-                best = int(estimator.best_iteration_) or None
-        else:
-            estimator.fit(X_train, y_train, **params)
+        if stops:
+            params = _stop_early_on(
+                estimator, library, params, X_test, y_test, early_stopping_rounds
+            )
+        estimator.fit(X_train, y_train, **params)
+        if stops:
+            best = _rounds_used(estimator, library)
         if test is None:
             return estimator, None, None, best
         pred = getattr(estimator, method)(X_test)
@@ -212,12 +231,7 @@ def _fit_one(
         pred = _align_to_classes(
             pred, method, getattr(estimator, "classes_", None), n_classes
         )
-    if scorer is not None:
-        score = scorer(estimator, to_host(X_test), to_host(y_test))
-    else:
-        score = _score_from_predictions(
-            pred, np.asarray(to_host(y_test)), method, n_classes
-        )
+    score = _score_fold(estimator, pred, X_test, y_test, method, scorer, n_classes)
     return (estimator if keep else None), pred, score, best
 
 
@@ -240,6 +254,158 @@ def _score_from_predictions(pred, y_true, method, n_classes):
     return float(np.mean(r2))
 
 
+def _split_rows(cv, X, y, groups, require_partition):
+    """The (train, test) splits of ``cv``, and which rows some test fold holds."""
+    splits = [(np.asarray(tr), np.asarray(te)) for tr, te in cv.split(X, y, groups)]
+    counts = np.zeros(y.shape[0], dtype=int)
+    for _, test in splits:
+        counts[test] += 1
+    if require_partition and not np.all(counts == 1):
+        raise ValueError(
+            "cv must put every sample in exactly one test fold (a partition), "
+            "as for cross_val_predict; got a splitter that does not."
+        )
+    return splits, counts > 0
+
+
+@dataclass
+class _Member:
+    """One member to fit: its place in the list, its data, and the keyword
+    arguments of :func:`_fit_one` that are the same for all its fits."""
+
+    index: int
+    estimator: object
+    X: object
+    y: object
+    options: dict
+
+    @property
+    def stops_early(self):
+        return self.options["early_stopping_rounds"] is not None
+
+    def job(self, train, test, where, n_estimators=None):
+        """A job for :func:`run_longest_first`: fit on ``train``, predict ``test``."""
+        options = dict(self.options, where=where, n_estimators=n_estimators)
+        return _fit_one, (self.estimator, self.X, self.y, train, test), options
+
+    def cost(self, n_rows):
+        return estimate_cost(self.estimator, n_rows)
+
+
+def _members_to_fit(
+    estimators,
+    X,
+    y,
+    *,
+    inputs,
+    names,
+    methods,
+    fit_params,
+    sampler,
+    early_stopping_rounds,
+    scoring,
+    keep_fold_estimators,
+):
+    """The members that are not dropped, with what each of their fits needs."""
+    if names is None:
+        names = [f"estimator_{i}" for i in range(len(estimators))]
+    if fit_params is None:
+        fit_params = [{} for _ in estimators]
+    n_classes = len(np.unique(y))
+    members = []
+    for i, estimator in enumerate(estimators):
+        if estimator is None or (isinstance(estimator, str) and estimator == "drop"):
+            continue
+        stops = bool(early_stopping_rounds) and (
+            library_of(estimator) in BOOSTING_LIBRARIES
+        )
+        scorer = None if scoring is None else check_scoring(estimator, scoring=scoring)
+        options = dict(
+            name=names[i],
+            method=methods[i],
+            fit_params=fit_params[i],
+            sampler=sampler,
+            early_stopping_rounds=early_stopping_rounds if stops else None,
+            scorer=scorer,
+            n_classes=n_classes if is_classifier(estimator) else None,
+            keep=keep_fold_estimators,
+        )
+        X_i, y_i = (X, y) if inputs is None else inputs[i]
+        members.append(_Member(i, estimator, X_i, y_i, options))
+    return members
+
+
+def _fold_and_refit_jobs(members, splits, n_samples, refit):
+    """Every member x fold fit, and the full refits that need no fold result."""
+    jobs, costs, keys = [], [], []
+    for member in members:
+        for k, (train, test) in enumerate(splits):
+            jobs.append(member.job(train, test, f"on fold {k} of {len(splits)}"))
+            costs.append(member.cost(len(train)))
+            keys.append((member.index, k))
+        if refit and not member.stops_early:
+            jobs.append(member.job(None, None, "on the full training data"))
+            costs.append(member.cost(n_samples))
+            keys.append((member.index, None))
+    return jobs, costs, keys
+
+
+def _empty_result(members, n_members, splits, predicted, keep_fold_estimators):
+    """An :class:`OOFResult` with a place for every result still to come."""
+    n_splits = len(splits)
+    best_iterations = [None] * n_members
+    for member in members:
+        if member.stops_early:
+            best_iterations[member.index] = [None] * n_splits
+    return OOFResult(
+        estimators=[None] * n_members,
+        predictions=[None] * n_members,
+        fold_scores=np.full((n_members, n_splits), np.nan),
+        splits=splits,
+        predicted=predicted,
+        best_iterations=best_iterations,
+        fold_estimators=(
+            [[None] * n_splits for _ in range(n_members)]
+            if keep_fold_estimators
+            else None
+        ),
+    )
+
+
+def _collect(keys, results, result):
+    """Put each job's result (fold ``k``, or the refit) in its place of ``result``."""
+    for (i, k), (est, pred, score, best) in zip(keys, results):
+        if k is None:
+            result.estimators[i] = est
+            continue
+        if result.predictions[i] is None:
+            result.predictions[i] = np.full(
+                (result.predicted.shape[0],) + pred.shape[1:],
+                np.nan,
+                dtype=np.result_type(pred.dtype, float),
+            )
+        result.predictions[i][result.splits[k][1]] = pred
+        result.fold_scores[i, k] = score
+        if result.best_iterations[i] is not None:
+            result.best_iterations[i][k] = best
+        if result.fold_estimators is not None:
+            result.fold_estimators[i][k] = est
+    return result
+
+
+def _refit_with_rounds_found(members, result, n_samples, n_jobs, verbose):
+    """Refit the early-stopped members with the mean of their folds' rounds."""
+    jobs, costs = [], []
+    for member in members:
+        found = [b for b in result.best_iterations[member.index] if b]
+        rounds = int(round(np.mean(found))) if found else None
+        jobs.append(member.job(None, None, "on the full training data", rounds))
+        costs.append(member.cost(n_samples))
+    fitted = run_longest_first(jobs, costs, n_jobs=n_jobs, verbose=verbose)
+    for member, (est, _, _, _) in zip(members, fitted):
+        result.estimators[member.index] = est
+
+
 def fit_members_oof(
     estimators,
     X,
@@ -250,6 +416,7 @@ def fit_members_oof(
     groups=None,
     names=None,
     fit_params=None,
+    inputs=None,
     sampler=None,
     early_stopping_rounds=None,
     scoring=None,
@@ -266,10 +433,12 @@ def fit_members_oof(
     members stop on each fold's held-out part and the full refit uses the
     mean number of rounds found (the refits then run after the folds).
 
-    Members that run on the GPU (cuML estimators, a
-    :class:`~skextra.gpu.DeviceEstimator`, XGBoost on CUDA with CuPy) share
-    one copy of ``X`` and ``y`` on the device, made here once; their folds
-    are cut on the device and only their predictions come back to the host.
+    Each member is fed ``X`` and ``y``, or its own copy of them from
+    ``inputs``: the ensembles of :mod:`skextra.ensemble` give their GPU
+    members (cuML estimators, a :class:`~skextra.gpu.DeviceEstimator`,
+    XGBoost on CUDA with CuPy) one shared copy on the device, so that their
+    folds are cut on the device and only their predictions come back to
+    the host.
 
     Parameters
     ----------
@@ -290,6 +459,11 @@ def fit_members_oof(
         Member names used in error messages.
     fit_params : list of dict, default=None
         Each member's fit parameters; sample-aligned values are sliced per fold.
+    inputs : list of (X, y), default=None
+        What each member is fed instead of ``X`` and ``y`` (the same rows,
+        e.g. on a device; folds are cut with :func:`~skextra.utils.take_rows`).
+        ``None`` feeds every member ``X`` and ``y``. A ``sampler`` needs
+        host data.
     sampler : imbalanced-learn sampler, default=None
         Resamples each training part (never the held-out part).
     early_stopping_rounds : int, default=None
@@ -324,125 +498,29 @@ def fit_members_oof(
     >>> res.predictions[0].shape, res.fold_scores.shape
     ((150, 3), (1, 5))
     """
-    n_members = len(estimators)
-    names = (
-        list(names)
-        if names is not None
-        else [f"estimator_{i}" for i in range(n_members)]
-    )
-    fit_params = (
-        list(fit_params) if fit_params is not None else [{} for _ in estimators]
-    )
     y = np.asarray(y)
     n_samples = y.shape[0]
-    splits = [(np.asarray(tr), np.asarray(te)) for tr, te in cv.split(X, y, groups)]
-    n_splits = len(splits)
-    counts = np.zeros(n_samples, dtype=int)
-    for _, test in splits:
-        counts[test] += 1
-    if require_partition and not np.all(counts == 1):
-        raise ValueError(
-            "cv must put every sample in exactly one test fold (a partition), "
-            "as for cross_val_predict; got a splitter that does not."
-        )
-    predicted = counts > 0
-
-    live = [i for i, est in enumerate(estimators) if est is not None and est != "drop"]
-    scorers = {}
-    for i in live:
-        if scoring is not None:
-            scorers[i] = check_scoring(estimators[i], scoring=scoring)
-    n_found = len(np.unique(y))
-    n_classes = {i: n_found if is_classifier(estimators[i]) else None for i in live}
-    stopping = {
-        i: bool(early_stopping_rounds) and _library_of(estimators[i]) is not None
-        for i in live
-    }
-
-    # GPU members share one device copy of X and y; samplers work on the host.
-    if sampler is None:
-        from ..gpu._resident import member_inputs
-
-        inputs = dict(zip(live, member_inputs([estimators[i] for i in live], X, y)))
-    else:
-        inputs = {i: (X, y) for i in live}
-
-    def job(i, train, test, where, n_estimators=None):
-        return (
-            _fit_one,
-            (estimators[i], *inputs[i], train, test),
-            dict(
-                name=names[i],
-                where=where,
-                method=methods[i],
-                fit_params=fit_params[i],
-                sampler=sampler,
-                early_stopping_rounds=early_stopping_rounds if stopping[i] else None,
-                n_estimators=n_estimators,
-                scorer=scorers.get(i),
-                n_classes=n_classes[i],
-                keep=keep_fold_estimators,
-            ),
-        )
-
-    jobs, costs, keys = [], [], []
-    for i in live:
-        for k, (train, test) in enumerate(splits):
-            jobs.append(job(i, train, test, f"on fold {k} of {n_splits}"))
-            costs.append(estimate_cost(estimators[i], len(train)))
-            keys.append((i, k))
-        if refit and not stopping[i]:
-            jobs.append(job(i, None, None, "on the full training data"))
-            costs.append(estimate_cost(estimators[i], n_samples))
-            keys.append((i, None))
+    splits, predicted = _split_rows(cv, X, y, groups, require_partition)
+    members = _members_to_fit(
+        estimators,
+        X,
+        y,
+        inputs=inputs,
+        names=names,
+        methods=methods,
+        fit_params=fit_params,
+        sampler=sampler,
+        early_stopping_rounds=early_stopping_rounds,
+        scoring=scoring,
+        keep_fold_estimators=keep_fold_estimators,
+    )
+    jobs, costs, keys = _fold_and_refit_jobs(members, splits, n_samples, refit)
     results = run_longest_first(jobs, costs, n_jobs=n_jobs, verbose=verbose)
-
-    fitted = [None] * n_members
-    predictions = [None] * n_members
-    fold_scores = np.full((n_members, n_splits), np.nan)
-    best_iterations = [None] * n_members
-    fold_estimators = (
-        [[None] * n_splits for _ in range(n_members)] if keep_fold_estimators else None
+    empty = _empty_result(
+        members, len(estimators), splits, predicted, keep_fold_estimators
     )
-    for (i, k), (est, pred, score, best) in zip(keys, results):
-        if k is None:
-            fitted[i] = est
-            continue
-        test = splits[k][1]
-        if predictions[i] is None:
-            shape = (n_samples,) + pred.shape[1:]
-            predictions[i] = np.full(
-                shape, np.nan, dtype=np.result_type(pred.dtype, float)
-            )
-        predictions[i][test] = pred
-        fold_scores[i, k] = score
-        if stopping[i]:
-            if best_iterations[i] is None:
-                best_iterations[i] = [None] * n_splits
-            best_iterations[i][k] = best
-        if keep_fold_estimators:
-            fold_estimators[i][k] = est
-
-    late = [i for i in live if refit and stopping[i]]
+    result = _collect(keys, results, empty)
+    late = [member for member in members if refit and member.stops_early]
     if late:
-        late_jobs = []
-        for i in late:
-            found = [b for b in best_iterations[i] if b]
-            rounds = int(round(np.mean(found))) if found else None
-            late_jobs.append(job(i, None, None, "on the full training data", rounds))
-        late_costs = [estimate_cost(estimators[i], n_samples) for i in late]
-        for i, (est, _, _, _) in zip(
-            late,
-            run_longest_first(late_jobs, late_costs, n_jobs=n_jobs, verbose=verbose),
-        ):
-            fitted[i] = est
-
-    return OOFResult(
-        estimators=fitted,
-        predictions=predictions,
-        fold_scores=fold_scores,
-        splits=splits,
-        predicted=predicted,
-        best_iterations=best_iterations,
-        fold_estimators=fold_estimators,
-    )
+        _refit_with_rounds_found(late, result, n_samples, n_jobs, verbose)
+    return result

@@ -15,7 +15,7 @@ from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from skextra.ensemble import CombinationClassifier, CombinationRegressor
-from skextra.ensemble._combination import combine_proba, combine_values, combine_votes
+from skextra.ensemble._base import combine_proba, combine_values, combine_votes
 from skextra.utils import get_namespace, to_numpy
 
 

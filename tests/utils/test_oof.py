@@ -249,3 +249,31 @@ def test_members_are_not_modified(clf_data):
     member = DecisionTreeClassifier(random_state=0)
     fit_members_oof([member], X, y, cv=KFold(3), methods=["predict"])
     assert not hasattr(member, "tree_")
+
+
+class _DtypeRecorder(ClassifierMixin, BaseEstimator):
+    """Remembers the dtype of the rows it was trained on."""
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        self.dtype_ = X.dtype
+        return self
+
+    def predict_proba(self, X):
+        return np.full((len(X), len(self.classes_)), 1.0 / len(self.classes_))
+
+
+def test_each_member_is_fed_its_own_inputs(clf_data):
+    X, y = clf_data
+    X32 = X.astype(np.float32)
+    result = fit_members_oof(
+        [_DtypeRecorder(), _DtypeRecorder()],
+        X,
+        y,
+        cv=KFold(3),
+        methods=["predict_proba"] * 2,
+        inputs=[(X, y), (X32, y)],
+        keep_fold_estimators=True,
+    )
+    assert [est.dtype_ for est in result.estimators] == [np.float64, np.float32]
+    assert [est.dtype_ for est in result.fold_estimators[1]] == [np.float32] * 3
