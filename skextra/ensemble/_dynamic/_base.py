@@ -35,8 +35,8 @@ Extension points a method implements (every array holds a batch of n_b rows)
     When ``DFP=True`` the result is multiplied by the frienemy-pruning mask.
 
 ``_select(self, competences, batch) -> bool ndarray (n_b, n_members)``
-    (required) Which members are selected for each row. Helpers:
-    :func:`select_max`, :func:`select_above`, :func:`select_top`.
+    (required) Which members are selected for each row. Helpers (in
+    ``_kernels.py``): ``select_max``, ``select_above``, ``select_top``.
 
 Optional hooks and declarations:
 
@@ -92,9 +92,10 @@ The members are asked for their outputs once per batch (and once on DSEL in
 (the default pool's) share one float32 copy of the rows, which they would
 otherwise each validate and convert (see ``_prepare_member_calls``).
 
-The kernels below use only elementwise operations, reductions and integer
-indexing of arrays, so that they can run on the array-API namespaces of CuPy
-and PyTorch unchanged.
+The pool is resolved (used as given, or fitted on a part of ``X``) by
+``_pool.py``, which the regressor shares; the vectorised kernels the methods
+share are in ``_kernels.py``.
+
 Rows on which all members agree are given their common prediction (and the
 mean probability); with ``with_IH=True`` rows whose ``safe_k`` nearest DSEL
 rows are nearly all of one class (hardness < ``IH_rate``) are given the
@@ -253,7 +254,7 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
             X_in = X
         rng = check_random_state(self.random_state)
         device = self._device()
-        dsel_rows = self._setup_pool(X_in, X, y, rng, device)
+        dsel_rows = self._setup_pool(X_in, y, rng, device)
         self._prepare_member_calls()
         if np.array_equal(dsel_rows, np.arange(X.shape[0])):  # all of X: no copy
             X_dsel, y_dsel, X_dsel_in = X, self._encode_y(y), X_in
@@ -296,7 +297,7 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
         """The ``device`` parameter resolved; ``"cpu"`` for a class without one."""
         return resolve_device(getattr(self, "device", "cpu"))
 
-    def _setup_pool(self, X_in, X, y, rng, device):
+    def _setup_pool(self, X_in, y, rng, device):
         """Resolve (and if needed fit) the pool; return DSEL row indices.
 
         A pool fitted here is first dispatched to ``device``; it is fitted on
