@@ -72,12 +72,6 @@ SOURCES = sorted(ROOT.rglob("*.py"))
 # Edges still being removed by the restructure; each entry is a defect.
 KNOWN_UPWARD = set()
 KNOWN_SIBLINGS = {
-    "skextra.ensemble._dynamic._dcs -> skextra.ensemble._dynamic._knora",
-    "skextra.ensemble._dynamic._des_clustering -> skextra.ensemble._dynamic._desknn",
-    "skextra.ensemble._dynamic._desp -> skextra.ensemble._dynamic._knora",
-    "skextra.ensemble._dynamic._knop -> skextra.ensemble._dynamic._knora",
-    "skextra.ensemble._dynamic._metades -> skextra.ensemble._dynamic._knop",
-    "skextra.ensemble._dynamic._metades -> skextra.ensemble._dynamic._knora",
     "skextra.resampling._cascade -> skextra.resampling._bagging",
     "skextra.resampling._forest -> skextra.resampling._bagging",
 }

@@ -35,8 +35,8 @@ Extension points a method implements (every array holds a batch of n_b rows)
     When ``DFP=True`` the result is multiplied by the frienemy-pruning mask.
 
 ``_select(self, competences, batch) -> bool ndarray (n_b, n_members)``
-    (required) Which members are selected for each row. Helpers:
-    :func:`select_max`, :func:`select_above`, :func:`select_top`.
+    (required) Which members are selected for each row. Helpers (in
+    ``_kernels.py``): ``select_max``, ``select_above``, ``select_top``.
 
 Optional hooks and declarations:
 
@@ -92,9 +92,10 @@ The members are asked for their outputs once per batch (and once on DSEL in
 (the default pool's) share one float32 copy of the rows, which they would
 otherwise each validate and convert (see ``_prepare_member_calls``).
 
-The kernels below use only elementwise operations, reductions and integer
-indexing of arrays, so that they can run on the array-API namespaces of CuPy
-and PyTorch unchanged.
+The pool is resolved (used as given, or fitted on a part of ``X``) by
+``_pool.py``, which the regressor shares; the vectorised kernels the methods
+share are in ``_kernels.py``.
+
 Rows on which all members agree are given their common prediction (and the
 mean probability); with ``with_IH=True`` rows whose ``safe_k`` nearest DSEL
 rows are nearly all of one class (hardness < ``IH_rate``) are given the
@@ -111,8 +112,6 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context, clone
 from sklearn.ensemble import BaggingClassifier
-from sklearn.exceptions import NotFittedError
-from sklearn.model_selection import train_test_split
 from sklearn.tree import BaseDecisionTree, DecisionTreeClassifier
 from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
@@ -121,186 +120,26 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ...gpu._device import resolve_device
-from ...gpu._dispatch import members_to_device
-from ...gpu._resident import device_input, member_inputs
+from ...gpu._resident import device_input
 from ...utils._array_api import to_host, to_numpy
+from ...utils._chunking import row_batches
 from ...utils._docstring import SHARED_DOCS
 from ...utils._docstring import fill_doc as fill_shared_doc
-from ...utils._parallel import estimate_cost, run_longest_first
+from ...utils._random import draw_seeds
+from ...utils._validation import DEVICE_CONSTRAINT, is_dataframe
+from ._kernels import dfp_mask, hardness, normalized_support, softmax, vote_counts
 from ._neighbors import canonical_order, fit_searcher, make_searcher
+from ._pool import (
+    check_member_features,
+    check_pool_size,
+    feature_subsets,
+    resolve_pool,
+    unfreeze,
+)
 
-__all__ = [
-    "BaseDynamicSelection",
-    "Batch",
-    "dfp_mask",
-    "hardness",
-    "select_above",
-    "select_max",
-    "select_top",
-    "softmax",
-]
+__all__ = ["BaseDynamicSelection", "Batch", "fill_doc"]
 
-MAX_SEED = np.iinfo(np.int32).max
-
-
-# --------------------------------------------------------------------------
-# Kernels: plain array operations over a batch (no per-row Python loop).
-# --------------------------------------------------------------------------
-
-
-def select_max(competences):
-    """Members whose competence equals the row's maximum (KNORA-E, DCS "all").
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skextra.ensemble._dynamic._base import select_max
-    >>> select_max(np.array([[1.0, 3.0, 3.0]])).tolist()
-    [[False, True, True]]
-    """
-    return competences == competences.max(axis=1, keepdims=True)
-
-
-def select_above(competences, threshold):
-    """Members with competence > ``threshold``; all members where none is.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skextra.ensemble._dynamic._base import select_above
-    >>> select_above(np.array([[0.2, 0.6], [0.1, 0.3]]), 0.5).tolist()
-    [[False, True], [True, True]]
-    """
-    selected = competences > threshold
-    selected[~selected.any(axis=1)] = True
-    return selected
-
-
-def select_top(competences, n_selected, *, ties="last"):
-    """The ``n_selected`` most competent members of each row.
-
-    ``ties="last"`` orders as DESlib's ``np.argsort(c)[:, ::-1]`` with a stable
-    sort: among equal competences the member of higher index comes first.
-    ``ties="first"`` prefers the lower index.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skextra.ensemble._dynamic._base import select_top
-    >>> select_top(np.array([[0.5, 0.9, 0.5]]), 2).tolist()
-    [[False, True, True]]
-    """
-    if ties == "last":
-        order = np.argsort(competences, axis=1, kind="stable")[:, ::-1]
-    else:
-        order = np.argsort(-competences, axis=1, kind="stable")
-    selected = np.zeros(competences.shape, dtype=bool)
-    np.put_along_axis(selected, order[:, :n_selected], True, axis=1)
-    return selected
-
-
-def softmax(w):
-    """Row-wise softmax (DESlib's, without the max shift that would change
-    nothing but overflow).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skextra.ensemble._dynamic._base import softmax
-    >>> softmax(np.zeros((1, 2))).tolist()
-    [[0.5, 0.5]]
-    """
-    e = np.exp(w - w.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-
-def dfp_mask(neighbors, y_dsel, processed):
-    """Dynamic frienemy pruning (Oliveira et al. 2017) for a batch.
-
-    In a region with neighbours of several classes a member is kept only if it
-    classifies correctly neighbours of at least two different classes; in a
-    single-class region all members are kept, and so are they all where the
-    rule would keep none.
-
-    Parameters
-    ----------
-    neighbors : ndarray of shape (n_b, k)
-    y_dsel : ndarray of shape (n_dsel,)
-        DSEL class indices.
-    processed : ndarray of shape (n_dsel, n_members)
-        Whether each member is right on each DSEL row.
-
-    Returns
-    -------
-    mask : ndarray of shape (n_b, n_members), 0.0 or 1.0
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skextra.ensemble._dynamic._base import dfp_mask
-    >>> y = np.array([0, 1, 1])
-    >>> hits = np.array([[1, 1], [1, 0], [0, 0]], dtype=bool)
-    >>> dfp_mask(np.array([[0, 1, 2]]), y, hits).tolist()
-    [[1.0, 0.0]]
-    """
-    y_nb = y_dsel[neighbors]
-    hits = processed[neighbors]
-    n_classes_big = int(y_dsel.max(initial=0)) + 1
-    lowest = np.where(hits, y_nb[:, :, None], n_classes_big).min(axis=1)
-    highest = np.where(hits, y_nb[:, :, None], -1).max(axis=1)
-    crosses = highest > lowest
-    several = (y_nb != y_nb[:, :1]).any(axis=1)
-    mask = np.where(several[:, None], crosses, True)
-    mask[~mask.any(axis=1)] = True
-    return mask.astype(np.float64)
-
-
-def hardness(neighbors, y_dsel, safe_k, n_classes):
-    """Instance hardness of each row from its ``safe_k`` nearest DSEL rows.
-
-    Returns the hardness ``(safe_k - n_majority) / safe_k``, the majority
-    class (the smallest class index among ties, as ``scipy.stats.mode``) and
-    the class counts among those neighbours.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skextra.ensemble._dynamic._base import hardness
-    >>> h, major, counts = hardness(np.array([[0, 1, 2]]), np.array([1, 1, 0]), 3, 2)
-    >>> round(float(h[0]), 3), int(major[0])
-    (0.333, 1)
-    """
-    y_nb = y_dsel[neighbors[:, :safe_k]]
-    counts = (y_nb[:, :, None] == np.arange(n_classes)).sum(axis=1)
-    majority = counts.argmax(axis=1)
-    n_major = counts.max(axis=1)
-    return (safe_k - n_major) / safe_k, majority, counts
-
-
-def vote_counts(predictions, selected, n_classes, weights=None):
-    """Votes (or weighted votes) of the selected members for each class.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skextra.ensemble._dynamic._base import vote_counts
-    >>> vote_counts(np.array([[0, 1, 1]]), np.array([[True, True, False]]), 2).tolist()
-    [[1.0, 1.0]]
-    """
-    w = selected.astype(np.float64) if weights is None else weights * selected
-    onehot = predictions[:, :, None] == np.arange(n_classes)
-    return np.einsum("bm,bmc->bc", w, onehot.astype(np.float64))
-
-
-def _normalized_support(support):
-    """Support / its sum; a softmax where that is not a distribution."""
-    total = support.sum(axis=1, keepdims=True)
-    ok = (total[:, 0] > 0) & (support >= 0).all(axis=1)
-    proba = np.empty_like(support)
-    proba[ok] = support[ok] / total[ok]
-    if not ok.all():
-        proba[~ok] = softmax(support[~ok])
-    return proba
+_MAX_BATCH_ROWS = 100_000
 
 
 @dataclass
@@ -318,90 +157,11 @@ class Batch:
     rng: np.random.RandomState = None
 
 
-# --------------------------------------------------------------------------
-# The pool: resolve, fit when asked, map members' labels to class indices.
-# --------------------------------------------------------------------------
-
-
 def _default_pool(random_state, n_jobs):
     """DESlib's default pool: bagging of 10 decision trees."""
     return BaggingClassifier(
         estimator=DecisionTreeClassifier(), random_state=random_state, n_jobs=n_jobs
     )
-
-
-def _is_fitted(estimator):
-    try:
-        check_is_fitted(estimator)
-    except NotFittedError:
-        return False
-    except TypeError:
-        return hasattr(estimator, "classes_")
-    return True
-
-
-def _unfreeze(pool):
-    inner = getattr(pool, "estimator", None)
-    if type(pool).__name__ == "FrozenEstimator" and inner is not None:
-        return inner
-    return pool
-
-
-def _pool_to_device(pool, device):
-    """An unfitted pool whose members will be fitted on ``device``.
-
-    A list of classifiers is dispatched member by member
-    (:func:`skextra.gpu.members_to_device`). An ensemble keeps its class, since
-    its fitted ``estimators_`` are the pool; what it is built from, its
-    ``estimator`` or ``estimators`` parameter, is dispatched. ``pool`` is
-    modified in place: pass a clone.
-    """
-    if device == "cpu":
-        return pool
-    if isinstance(pool, (list, tuple)):
-        return members_to_device(pool, device)
-    params = pool.get_params(deep=False)
-    if params.get("estimator") is not None:
-        pool.set_params(estimator=members_to_device([params["estimator"]], device)[0])
-    if isinstance(params.get("estimators"), list):
-        pool.set_params(estimators=members_to_device(params["estimators"], device))
-    return pool
-
-
-def _seed_estimator(estimator, rng):
-    """Give every unset ``*random_state`` of ``estimator`` a seed from ``rng``."""
-    params = estimator.get_params(deep=True)
-    seeds = {
-        key: int(rng.randint(MAX_SEED))
-        for key in sorted(params)
-        if (key == "random_state" or key.endswith("__random_state"))
-        and params[key] is None
-    }
-    if seeds:
-        estimator.set_params(**seeds)
-    return estimator
-
-
-def _fit_member(estimator, X, y):
-    return estimator.fit(X, y)
-
-
-def _members_of(pool):
-    """The list of classifiers of a fitted pool (list or ensemble)."""
-    if isinstance(pool, (list, tuple)):
-        return list(pool), None
-    members = getattr(pool, "estimators_", None)
-    if members is None:
-        raise ValueError(
-            "pool_classifiers must be a list of classifiers or an ensemble with "
-            f"an estimators_ attribute; got a fitted {type(pool).__name__} "
-            "without estimators_."
-        )
-    members = list(members)
-    # scikit-learn's stacking/voting keep (name, estimator) pairs in
-    # named_estimators_ but plain estimators in estimators_; drop "drop"s.
-    members = [m for m in members if not (isinstance(m, str) and m == "drop")]
-    return members, pool
 
 
 def _member_label_space(member, container):
@@ -490,11 +250,11 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
         X_in = X
         X, y = validate_data(self, X, y, dtype=np.float64)
         check_classification_targets(y)
-        if not _is_dataframe(X_in):
+        if not is_dataframe(X_in):
             X_in = X
         rng = check_random_state(self.random_state)
         device = self._device()
-        dsel_rows = self._setup_pool(X_in, X, y, rng, device)
+        dsel_rows = self._setup_pool(X_in, y, rng, device)
         self._prepare_member_calls()
         if np.array_equal(dsel_rows, np.arange(X.shape[0])):  # all of X: no copy
             X_dsel, y_dsel, X_dsel_in = X, self._encode_y(y), X_in
@@ -537,100 +297,56 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
         """The ``device`` parameter resolved; ``"cpu"`` for a class without one."""
         return resolve_device(getattr(self, "device", "cpu"))
 
-    def _setup_pool(self, X_in, X, y, rng, device):
+    def _setup_pool(self, X_in, y, rng, device):
         """Resolve (and if needed fit) the pool; return DSEL row indices.
 
-        A pool fitted here is first dispatched to ``device``.
+        A pool fitted here is first dispatched to ``device``; it is fitted on
+        class indices, which its members' labels then are.
         """
-        pool = _unfreeze(self.pool_classifiers)
-        n = X.shape[0]
-        all_rows = np.arange(n)
-        if pool is None:
-            fitted, container = False, _default_pool(None, self.n_jobs)
-        elif isinstance(pool, (list, tuple)):
-            if len(pool) == 0:
-                raise ValueError("pool_classifiers is an empty list.")
-            states = [_is_fitted(_unfreeze(m)) for m in pool]
-            if all(states):
-                fitted, container = True, None
-            elif not any(states):
-                fitted, container = False, None
-            else:
-                raise ValueError(
-                    "pool_classifiers mixes fitted and unfitted classifiers; pass "
-                    "all fitted (used as is, DSEL = all of X) or all unfitted "
-                    "(fitted on a 1 - DSEL_perc part of X)."
-                )
-        else:
-            fitted, container = _is_fitted(pool), pool
-
-        if fitted:
-            if getattr(self, "sampler", None) is not None:
-                warnings.warn(
-                    "sampler is ignored: pool_classifiers is already fitted.",
-                    UserWarning,
-                )
-            if isinstance(pool, (list, tuple)):
-                self.pool_classifiers_ = [_unfreeze(m) for m in pool]
-            else:
-                self.pool_classifiers_ = pool
-            members, container = _members_of(self.pool_classifiers_)
-            label_spaces = [_member_label_space(m, container) for m in members]
-            self._set_classes(y, label_spaces)
-            self.members_ = members
-            self._member_index_ = [
-                self._labels_to_columns(s, m) for s, m in zip(label_spaces, members)
-            ]
-            self._members_on_codes_ = False
-            self._set_member_features(container, members, X.shape[1])
-            return all_rows
-
-        if not self._dsel_split:
-            train_rows, dsel_rows = all_rows, all_rows
-        else:
-            if n < 2:
-                raise ValueError(
-                    "Fitting the pool and DSEL needs at least 2 samples, got n_samples="
-                    f"{n}."
-                )
-            train_rows, dsel_rows = train_test_split(
-                all_rows, test_size=getattr(self, "DSEL_perc", 0.5), random_state=rng
-            )
         self._set_classes(y, [])
-        y_codes = np.searchsorted(self.classes_, y)
-        X_train = _safe_indexing(X_in, train_rows)
-        y_train = y_codes[train_rows]
-        if getattr(self, "sampler", None) is not None:
-            sampler = clone(self.sampler)
-            if "random_state" in sampler.get_params() and sampler.random_state is None:
-                sampler.set_params(random_state=int(rng.randint(MAX_SEED)))
-            X_train, y_train = sampler.fit_resample(X_train, y_train)
-        if container is not None:
-            if pool is None:
-                estimator = _default_pool(rng, self.n_jobs)
-            else:
-                estimator = _seed_estimator(clone(container), rng)
-            estimator = _pool_to_device(estimator, device)
-            self.pool_classifiers_ = estimator.fit(X_train, y_train)
-            members, container = _members_of(self.pool_classifiers_)
+        pool = resolve_pool(
+            self.pool_classifiers,
+            X_in,
+            np.searchsorted(self.classes_, y),
+            rng,
+            name="pool_classifiers",
+            kind="classifier",
+            default=functools.partial(_default_pool, n_jobs=self.n_jobs),
+            device=device,
+            n_jobs=self.n_jobs,
+            dsel_perc=getattr(self, "DSEL_perc", 0.5),
+            split=self._dsel_split,
+            resample=self._resample,
+        )
+        self.pool_classifiers_ = pool.fitted
+        self.members_ = pool.members
+        spaces = [_member_label_space(m, pool.container) for m in pool.members]
+        if pool.fitted_here:
+            self._member_index_ = [s.astype(np.intp) for s in spaces]
         else:
-            estimators = [_seed_estimator(clone(_unfreeze(m)), rng) for m in pool]
-            estimators = _pool_to_device(estimators, device)
-            inputs = member_inputs(estimators, X_train, y_train)
-            jobs = [
-                (_fit_member, (est, *xy), {}) for est, xy in zip(estimators, inputs)
+            self._warn_unused_sampler()
+            self._set_classes(y, spaces)
+            self._member_index_ = [
+                self._labels_to_columns(s, m) for s, m in zip(spaces, pool.members)
             ]
-            costs = [estimate_cost(est, len(y_train)) for est in estimators]
-            members = run_longest_first(jobs, costs, n_jobs=self.n_jobs)
-            self.pool_classifiers_ = members
-        self.members_ = members
-        self._members_on_codes_ = True
-        self._member_index_ = []
-        for member in members:
-            codes = _member_label_space(member, container).astype(np.intp)
-            self._member_index_.append(codes)
-        self._set_member_features(container, members, X.shape[1])
-        return dsel_rows
+        self._set_member_features(pool.container, pool.members)
+        return pool.dsel_rows
+
+    def _resample(self, X, y, rng):
+        """The pool's training part resampled by ``sampler``, if any."""
+        if getattr(self, "sampler", None) is None:
+            return X, y
+        sampler = clone(self.sampler)
+        if "random_state" in sampler.get_params() and sampler.random_state is None:
+            sampler.set_params(random_state=draw_seeds(rng))
+        return sampler.fit_resample(X, y)
+
+    def _warn_unused_sampler(self):
+        if getattr(self, "sampler", None) is not None:
+            warnings.warn(
+                "sampler is ignored: pool_classifiers is already fitted.",
+                UserWarning,
+            )
 
     def _set_classes(self, y, label_spaces):
         labels = [np.unique(y)] + [np.asarray(s) for s in label_spaces]
@@ -659,18 +375,10 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
             )
         return cols.astype(np.intp)
 
-    def _set_member_features(self, container, members, n_features):
-        subsets = getattr(container, "estimators_features_", None)
-        if subsets is not None:
-            self.estimator_features_ = [np.asarray(f) for f in subsets]
-        else:
-            self.estimator_features_ = [None] * len(members)
+    def _set_member_features(self, container, members):
+        self.estimator_features_ = feature_subsets(container, len(members))
         self.n_classifiers_ = len(members)
-        if self.n_classifiers_ < 2:
-            raise ValueError(
-                "Dynamic selection needs a pool of at least 2 classifiers, got "
-                f"{self.n_classifiers_}."
-            )
+        check_pool_size(members, "classifier")
         for member in members:
             if not callable(getattr(member, "predict", None)):
                 raise ValueError(
@@ -678,15 +386,7 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
                 )
 
     def _check_members_features(self, n_features):
-        for i, member in enumerate(self.members_):
-            feats = self.estimator_features_[i]
-            expected = n_features if feats is None else len(feats)
-            got = getattr(member, "n_features_in_", None)
-            if got is not None and got != expected:
-                raise ValueError(
-                    f"pool member {i} ({type(member).__name__}) was fitted on "
-                    f"{got} features, but X has {expected}."
-                )
+        check_member_features(self.members_, self.estimator_features_, n_features)
 
     def _check_members_proba(self):
         for i, member in enumerate(self.members_):
@@ -840,11 +540,11 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
     def _members_have_proba(self):
         if hasattr(self, "members_"):
             return all(hasattr(m, "predict_proba") for m in self.members_)
-        pool = _unfreeze(self.pool_classifiers)
+        pool = unfreeze(self.pool_classifiers)
         if pool is None:
             return True
         if isinstance(pool, (list, tuple)):
-            return all(hasattr(_unfreeze(m), "predict_proba") for m in pool)
+            return all(hasattr(unfreeze(m), "predict_proba") for m in pool)
         members = getattr(pool, "estimators_", None)
         if members is not None:
             return all(hasattr(m, "predict_proba") for m in members)
@@ -865,11 +565,13 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
         m, c, k = self.n_classifiers_, self.n_classes_, max(self.k_, 1)
         return 8 * (4 * m * k + 3 * m * c + 2 * k + 2 * c)
 
-    def _batch_size(self):
-        from sklearn import get_config
+    def _batches(self, n_rows):
+        """The row blocks of a predict call, each within ``working_memory``."""
+        return row_batches(n_rows, self._row_bytes(), max_n_rows=_MAX_BATCH_ROWS)
 
-        budget = get_config()["working_memory"] * 2**20
-        return int(max(1, min(100_000, budget // max(self._row_bytes(), 1))))
+    def _batch_size(self):
+        """Rows in one block of :meth:`_batches`."""
+        return next(self._batches(_MAX_BATCH_ROWS)).stop
 
     def _region(self, X):
         distances, indices = self.roc_algorithm_.kneighbors(
@@ -888,9 +590,7 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
         labels = np.empty(n, dtype=np.intp)
         proba = np.zeros((n, self.n_classes_)) if want_proba else None
         rng = check_random_state(copy.deepcopy(self.random_state))
-        step = self._batch_size()
-        for start in range(0, n, step):
-            rows = slice(start, min(n, start + step))
+        for rows in self._batches(n):
             X_b = X[rows]
             X_b_in = X_b if X_in is X else _safe_indexing(X_in, np.arange(n)[rows])
             lab, pro = self._predict_batch(X_b_in, X_b, want_proba, rng)
@@ -978,7 +678,7 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
         if voting == "hard":
             support = vote_counts(batch.predictions, selected, c, weights)
             label = support.argmax(axis=1)
-            return label, (_normalized_support(support) if want_proba else None)
+            return label, (normalized_support(support) if want_proba else None)
         probs = batch.probabilities
         if weights is None:
             sel = selected[:, :, None]
@@ -998,7 +698,7 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         X_in = X
         X = validate_data(self, X, reset=False, dtype=np.float64)
-        if not _is_dataframe(X_in):
+        if not is_dataframe(X_in):
             X_in = X
         return X_in, X
 
@@ -1042,8 +742,52 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
         return tags
 
 
-def _is_dataframe(X):
-    return hasattr(X, "iloc") and hasattr(X, "columns")
+_DES_CONSTRAINTS = {
+    **BaseDynamicSelection._parameter_constraints,
+    "voting": [StrOptions({"hard", "soft"})],
+    "device": DEVICE_CONSTRAINT,
+}
+
+
+class _BaseKNORA(BaseDynamicSelection):
+    """Parameters of KNORA-E, KNORA-U, DES-P, KNOP and META-DES (DESlib's)."""
+
+    _parameter_constraints: dict = dict(_DES_CONSTRAINTS)
+
+    def __init__(
+        self,
+        pool_classifiers=None,
+        *,
+        k=7,
+        DFP=False,
+        with_IH=False,
+        safe_k=None,
+        IH_rate=0.3,
+        random_state=None,
+        knn_classifier="knn",
+        knn_metric="minkowski",
+        knne=False,
+        DSEL_perc=0.5,
+        n_jobs=None,
+        voting="hard",
+        sampler=None,
+        device=None,
+    ):
+        self.pool_classifiers = pool_classifiers
+        self.k = k
+        self.DFP = DFP
+        self.with_IH = with_IH
+        self.safe_k = safe_k
+        self.IH_rate = IH_rate
+        self.random_state = random_state
+        self.knn_classifier = knn_classifier
+        self.knn_metric = knn_metric
+        self.knne = knne
+        self.DSEL_perc = DSEL_perc
+        self.n_jobs = n_jobs
+        self.voting = voting
+        self.sampler = sampler
+        self.device = device
 
 
 @functools.lru_cache(maxsize=64)
@@ -1090,10 +834,6 @@ default=None
         Neighbours used for the hardness; None means ``k``.""",
     "IH_rate": """IH_rate : float, default=0.3
         Hardness threshold of ``with_IH``.""",
-    "random_state": """random_state : int, RandomState instance or None, default=None
-        Seeds the split into pool training part and DSEL and the pool fitted
-        by the estimator; for DCS methods also the random choice among
-        equally competent members (the same draws at every predict call).""",
     "knn_classifier": """knn_classifier : "knn", "sklearn", "gpu", None, str or \
 object, default="knn"
         The neighbour search: ``"knn"``/None for exact search (scikit-learn's
@@ -1130,8 +870,50 @@ default="best"
         (lowest index on ties), all the most competent (majority vote), a
         random one among the most competent, or a random one among those
         within ``diff_thresh`` of the best.""",
+    "selection_method_diff": """selection_method : {"best", "all", "random", "diff"}, \
+default="diff"
+        See :class:`OLA`.""",
     "diff_thresh": """diff_thresh : float, default=0.1
         Threshold of ``selection_method="diff"``.""",
+    "dcs_random_state": """random_state : int, RandomState instance or None, \
+default=None
+        Seeds the split into pool training part and DSEL and the pool fitted
+        by the estimator, and the random choice among equally competent
+        members (the same draws at every predict call).""",
+    "dcs_notes": """``predict`` uses the chosen member's prediction (a majority
+    vote of the chosen members with ``selection_method="all"``);
+    ``predict_proba`` their mean probabilities, as in DESlib. With
+    ``"random"`` and ``"diff"`` the draws come from ``random_state`` afresh
+    at each call, so repeated calls agree. See :class:`KNORAE` for the other
+    differences with DESlib.""",
+    "k_all_dsel": """k : int or None, default=None
+        Number of nearest DSEL rows whose source competences are averaged;
+        None (DESlib's default) averages over all DSEL rows, computed
+        exactly in memory-bounded batches (see Notes). When larger than
+        DSEL, all DSEL rows are used.""",
+    "safe_k_all_dsel": """safe_k : int, default=None
+        Neighbours used for the hardness of ``with_IH``; None means ``k``,
+        or 7 when ``k`` is None.""",
+    "all_dsel_notes": """With ``k=None`` the competence of a query averages the source
+    competences of all DSEL rows with Gaussian potentials. DESlib obtains
+    them from a dense ``n_test x n_dsel`` neighbour query (and an
+    ``n_test x n_dsel x n_members`` array), which does not fit in memory for
+    large DSEL; skextra computes the same sums with two matrix products per
+    batch of test rows, exactly (up to floating-point rounding), in memory
+    proportional to ``batch x n_dsel``. The batch size follows
+    scikit-learn's ``working_memory``.
+
+    With ``k=None`` the distances are Euclidean, or Mahalanobis with
+    ``knn_metric="mahalanobis"`` (computed after whitening the features);
+    ``knn_classifier`` then only finds the ``safe_k`` neighbours of
+    ``with_IH`` and ``knne`` does not apply.
+
+    Differences with DESlib, where DESlib fails: ``with_IH=True`` with
+    ``k=None`` raises ``TypeError`` in DESlib; skextra measures the hardness on
+    the ``safe_k`` nearest DSEL rows (``safe_k`` defaults to 7 when ``k`` is
+    None). ``DFP=True`` with ``k=None`` prunes with the whole DSEL as region
+    (as DESlib does, computed once in ``fit``). A ``k`` larger than DSEL
+    uses all DSEL rows (DESlib: all but the farthest).""",
     "attributes": """pool_classifiers_ : list or ensemble
         The pool that is used (fitted).
     members_ : list of classifiers

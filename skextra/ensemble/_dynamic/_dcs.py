@@ -11,8 +11,8 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ...utils._validation import DEVICE_CONSTRAINT
-from ._base import BaseDynamicSelection, fill_doc, select_max
-from ._knora import consecutive_hits
+from ._base import BaseDynamicSelection, fill_doc
+from ._kernels import consecutive_hits, select_max
 
 _DCS_CONSTRAINTS = {
     **BaseDynamicSelection._parameter_constraints,
@@ -106,7 +106,14 @@ class _BaseDCS(BaseDynamicSelection):
         return selected
 
 
-_DCS_PARAMS = """
+@fill_doc
+class OLA(_BaseDCS):
+    """Overall local accuracy (OLA).
+
+    A member's competence is its accuracy on the region of competence (Woods,
+    Kegelmeyer & Bowyer 1997); the most competent member classifies the row.
+    Same parameters and predictions as DESlib's ``OLA``.
+
     Parameters
     ----------
     {{pool_classifiers}}
@@ -117,7 +124,7 @@ _DCS_PARAMS = """
     {{IH_rate}}
     {{selection_method}}
     {{diff_thresh}}
-    {{random_state}}
+    {{dcs_random_state}}
     {{knn_classifier}}
     {{knn_metric}}
     {{knne}}
@@ -129,74 +136,68 @@ _DCS_PARAMS = """
     Attributes
     ----------
     {{attributes}}
-"""
 
-_DCS_NOTES = """
-    ``predict`` uses the chosen member's prediction (a majority vote of the
-    chosen members with ``selection_method="all"``); ``predict_proba`` their
-    mean probabilities, as in DESlib. With ``"random"`` and ``"diff"`` the
-    draws come from ``random_state`` afresh at each call, so repeated calls
-    agree. See :class:`KNORAE` for the other differences with DESlib.
-"""
+    Notes
+    -----
+    {{dcs_notes}}
 
-
-def _dcs_doc(cls):
-    cls.__doc__ = cls.__doc__.replace("%(params)s", _DCS_PARAMS.strip("\n")).replace(
-        "%(notes)s", _DCS_NOTES.strip("\n")
-    )
-    return fill_doc(cls)
-
-
-@_dcs_doc
-class OLA(_BaseDCS):
-    """Overall local accuracy (OLA).
-
-        A member's competence is its accuracy on the region of competence (Woods,
-        Kegelmeyer & Bowyer 1997); the most competent member classifies the row.
-        Same parameters and predictions as DESlib's ``OLA``.
-
-    %(params)s
-
-        Notes
-        -----
-    %(notes)s
-
-        Examples
-        --------
-        >>> from sklearn.datasets import make_classification
-        >>> from skextra.ensemble import OLA
-        >>> X, y = make_classification(n_samples=300, random_state=0)
-        >>> clf = OLA(random_state=0).fit(X[:200], y[:200])
-        >>> clf.predict(X[200:203]).shape
-        (3,)
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from skextra.ensemble import OLA
+    >>> X, y = make_classification(n_samples=300, random_state=0)
+    >>> clf = OLA(random_state=0).fit(X[:200], y[:200])
+    >>> clf.predict(X[200:203]).shape
+    (3,)
     """
 
     def _competence(self, batch):
         return self.DSEL_processed_[batch.neighbors].mean(axis=1)
 
 
-@_dcs_doc
+@fill_doc
 class LCA(_BaseDCS):
     """Local class accuracy (LCA).
 
-        A member's competence is its accuracy on the neighbours whose class is
-        the one it predicts for the row (0 when there is none). Same parameters
-        and predictions as DESlib's ``LCA``.
+    A member's competence is its accuracy on the neighbours whose class is
+    the one it predicts for the row (0 when there is none). Same parameters
+    and predictions as DESlib's ``LCA``.
 
-    %(params)s
+    Parameters
+    ----------
+    {{pool_classifiers}}
+    {{k}}
+    {{DFP}}
+    {{with_IH}}
+    {{safe_k}}
+    {{IH_rate}}
+    {{selection_method}}
+    {{diff_thresh}}
+    {{dcs_random_state}}
+    {{knn_classifier}}
+    {{knn_metric}}
+    {{knne}}
+    {{DSEL_perc}}
+    {{n_jobs}}
+    {{sampler}}
+    {{device}}
 
-        Notes
-        -----
-    %(notes)s
+    Attributes
+    ----------
+    {{attributes}}
 
-        Examples
-        --------
-        >>> from sklearn.datasets import make_classification
-        >>> from skextra.ensemble import LCA
-        >>> X, y = make_classification(n_samples=300, random_state=0)
-        >>> clf = LCA(random_state=0).fit(X[:200], y[:200])
-        >>> clf.predict(X[200:203]).shape
-        (3,)
+    Notes
+    -----
+    {{dcs_notes}}
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from skextra.ensemble import LCA
+    >>> X, y = make_classification(n_samples=300, random_state=0)
+    >>> clf = LCA(random_state=0).fit(X[:200], y[:200])
+    >>> clf.predict(X[200:203]).shape
+    (3,)
     """
 
     def _competence(self, batch):
@@ -205,27 +206,48 @@ class LCA(_BaseDCS):
         return _masked_mean(self.DSEL_processed_[nb], same_class)
 
 
-@_dcs_doc
+@fill_doc
 class MLA(_BaseDCS):
     """Modified local accuracy (MLA).
 
-        LCA with each neighbour weighted by the inverse of its distance to the
-        row. Same parameters and predictions as DESlib's ``MLA``.
+    LCA with each neighbour weighted by the inverse of its distance to the
+    row. Same parameters and predictions as DESlib's ``MLA``.
 
-    %(params)s
+    Parameters
+    ----------
+    {{pool_classifiers}}
+    {{k}}
+    {{DFP}}
+    {{with_IH}}
+    {{safe_k}}
+    {{IH_rate}}
+    {{selection_method}}
+    {{diff_thresh}}
+    {{dcs_random_state}}
+    {{knn_classifier}}
+    {{knn_metric}}
+    {{knne}}
+    {{DSEL_perc}}
+    {{n_jobs}}
+    {{sampler}}
+    {{device}}
 
-        Notes
-        -----
-    %(notes)s
+    Attributes
+    ----------
+    {{attributes}}
 
-        Examples
-        --------
-        >>> from sklearn.datasets import make_classification
-        >>> from skextra.ensemble import MLA
-        >>> X, y = make_classification(n_samples=300, random_state=0)
-        >>> clf = MLA(random_state=0).fit(X[:200], y[:200])
-        >>> clf.predict(X[200:203]).shape
-        (3,)
+    Notes
+    -----
+    {{dcs_notes}}
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from skextra.ensemble import MLA
+    >>> X, y = make_classification(n_samples=300, random_state=0)
+    >>> clf = MLA(random_state=0).fit(X[:200], y[:200])
+    >>> clf.predict(X[200:203]).shape
+    (3,)
     """
 
     def _competence(self, batch):
@@ -256,10 +278,9 @@ class MCB(_BaseDCS):
     {{IH_rate}}
     similarity_threshold : float, default=0.7
         Minimum behaviour similarity of a neighbour.
-    selection_method : {"best", "all", "random", "diff"}, default="diff"
-        See :class:`OLA`.
+    {{selection_method_diff}}
     {{diff_thresh}}
-    {{random_state}}
+    {{dcs_random_state}}
     {{knn_classifier}}
     {{knn_metric}}
     {{knne}}
@@ -337,28 +358,49 @@ class MCB(_BaseDCS):
         return _masked_mean(self.DSEL_processed_[nb], keep[:, :, None])
 
 
-@_dcs_doc
+@fill_doc
 class Rank(_BaseDCS):
     """Modified classifier rank.
 
-        A member's competence is the number of nearest neighbours it classifies
-        correctly before its first error (Sabourin et al. 1993). Same parameters
-        and predictions as DESlib's ``Rank``.
+    A member's competence is the number of nearest neighbours it classifies
+    correctly before its first error (Sabourin et al. 1993). Same parameters
+    and predictions as DESlib's ``Rank``.
 
-    %(params)s
+    Parameters
+    ----------
+    {{pool_classifiers}}
+    {{k}}
+    {{DFP}}
+    {{with_IH}}
+    {{safe_k}}
+    {{IH_rate}}
+    {{selection_method}}
+    {{diff_thresh}}
+    {{dcs_random_state}}
+    {{knn_classifier}}
+    {{knn_metric}}
+    {{knne}}
+    {{DSEL_perc}}
+    {{n_jobs}}
+    {{sampler}}
+    {{device}}
 
-        Notes
-        -----
-    %(notes)s
+    Attributes
+    ----------
+    {{attributes}}
 
-        Examples
-        --------
-        >>> from sklearn.datasets import make_classification
-        >>> from skextra.ensemble import Rank
-        >>> X, y = make_classification(n_samples=300, random_state=0)
-        >>> clf = Rank(random_state=0).fit(X[:200], y[:200])
-        >>> clf.predict(X[200:203]).shape
-        (3,)
+    Notes
+    -----
+    {{dcs_notes}}
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from skextra.ensemble import Rank
+    >>> X, y = make_classification(n_samples=300, random_state=0)
+    >>> clf = Rank(random_state=0).fit(X[:200], y[:200])
+    >>> clf.predict(X[200:203]).shape
+    (3,)
     """
 
     def _competence(self, batch):
@@ -413,36 +455,45 @@ class _ProbabilisticDCS(_BaseDCS):
         self.dsel_true_proba_ = self.dsel_scores_[rows, :, self.DSEL_target_]
 
 
-_PROBA_DCS_PARAMS = _DCS_PARAMS.replace(
-    "{{selection_method}}",
-    'selection_method : {"best", "all", "random", "diff"}, default="diff"\n'
-    "        See :class:`OLA`.",
-)
-
-
-def _proba_dcs_doc(cls):
-    cls.__doc__ = cls.__doc__.replace("%(params)s", _PROBA_DCS_PARAMS.strip("\n"))
-    return fill_doc(cls)
-
-
-@_proba_dcs_doc
+@fill_doc
 class APriori(_ProbabilisticDCS):
     """A priori dynamic classifier selection.
 
-        A member's competence is its probability for the true class of the
-        neighbours, averaged with weights inverse to their distances (Giacinto &
-        Roli 1999). Same parameters and predictions as DESlib's ``APriori``.
+    A member's competence is its probability for the true class of the
+    neighbours, averaged with weights inverse to their distances (Giacinto &
+    Roli 1999). Same parameters and predictions as DESlib's ``APriori``.
 
-    %(params)s
+    Parameters
+    ----------
+    {{pool_classifiers}}
+    {{k}}
+    {{DFP}}
+    {{with_IH}}
+    {{safe_k}}
+    {{IH_rate}}
+    {{selection_method_diff}}
+    {{diff_thresh}}
+    {{dcs_random_state}}
+    {{knn_classifier}}
+    {{knn_metric}}
+    {{knne}}
+    {{DSEL_perc}}
+    {{n_jobs}}
+    {{sampler}}
+    {{device}}
 
-        Examples
-        --------
-        >>> from sklearn.datasets import make_classification
-        >>> from skextra.ensemble import APriori
-        >>> X, y = make_classification(n_samples=300, random_state=0)
-        >>> clf = APriori(random_state=0).fit(X[:200], y[:200])
-        >>> clf.predict(X[200:203]).shape
-        (3,)
+    Attributes
+    ----------
+    {{attributes}}
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from skextra.ensemble import APriori
+    >>> X, y = make_classification(n_samples=300, random_state=0)
+    >>> clf = APriori(random_state=0).fit(X[:200], y[:200])
+    >>> clf.predict(X[200:203]).shape
+    (3,)
     """
 
     def _competence(self, batch):
@@ -451,24 +502,45 @@ class APriori(_ProbabilisticDCS):
         return scores.sum(axis=1) / w.sum(axis=1, keepdims=True)
 
 
-@_proba_dcs_doc
+@fill_doc
 class APosteriori(_ProbabilisticDCS):
     """A posteriori dynamic classifier selection.
 
-        As :class:`APriori`, but only over the neighbours whose class is the one
-        the member predicts for the row (0 when there is none). Same parameters
-        and predictions as DESlib's ``APosteriori``.
+    As :class:`APriori`, but only over the neighbours whose class is the one
+    the member predicts for the row (0 when there is none). Same parameters
+    and predictions as DESlib's ``APosteriori``.
 
-    %(params)s
+    Parameters
+    ----------
+    {{pool_classifiers}}
+    {{k}}
+    {{DFP}}
+    {{with_IH}}
+    {{safe_k}}
+    {{IH_rate}}
+    {{selection_method_diff}}
+    {{diff_thresh}}
+    {{dcs_random_state}}
+    {{knn_classifier}}
+    {{knn_metric}}
+    {{knne}}
+    {{DSEL_perc}}
+    {{n_jobs}}
+    {{sampler}}
+    {{device}}
 
-        Examples
-        --------
-        >>> from sklearn.datasets import make_classification
-        >>> from skextra.ensemble import APosteriori
-        >>> X, y = make_classification(n_samples=300, random_state=0)
-        >>> clf = APosteriori(random_state=0).fit(X[:200], y[:200])
-        >>> clf.predict(X[200:203]).shape
-        (3,)
+    Attributes
+    ----------
+    {{attributes}}
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from skextra.ensemble import APosteriori
+    >>> X, y = make_classification(n_samples=300, random_state=0)
+    >>> clf = APosteriori(random_state=0).fit(X[:200], y[:200])
+    >>> clf.predict(X[200:203]).shape
+    (3,)
     """
 
     def _competence(self, batch):

@@ -11,8 +11,8 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from ...utils._validation import DEVICE_CONSTRAINT
 from ._base import BaseDynamicSelection, fill_doc
-from ._desknn import _check_sizes, accuracy_then_diversity
 from ._diversity import DIVERSITY_METRICS, pairwise_diversity
+from ._kernels import accuracy_diversity_sizes, accuracy_then_diversity
 
 __all__ = ["DESClustering"]
 
@@ -171,7 +171,7 @@ class DESClustering(BaseDynamicSelection):
         self.device = device
 
     def _fit_selection(self):
-        self.N_, self.J_ = _check_sizes(
+        self.N_, self.J_ = accuracy_diversity_sizes(
             self.n_classifiers_, self.pct_accuracy, self.pct_diversity
         )
         score = _metric_function(self.metric_performance)

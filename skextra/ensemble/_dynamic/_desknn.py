@@ -8,64 +8,9 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from ...utils._validation import DEVICE_CONSTRAINT
 from ._base import BaseDynamicSelection, fill_doc
 from ._diversity import DIVERSITY_METRICS, pairwise_diversity
+from ._kernels import accuracy_diversity_sizes, accuracy_then_diversity
 
-__all__ = ["DESKNN", "accuracy_then_diversity"]
-
-
-def accuracy_then_diversity(
-    accuracy, diversity, n_accurate, n_diverse, more_diverse=True
-):
-    """Members kept by DES-KNN's two-stage ranking, for every row at once.
-
-    The ``n_accurate`` most accurate members are kept, then among them the
-    ``n_diverse`` most (or least) diverse. Both stages order as DESlib's
-    ``np.argsort(v)[::-1]`` with a stable sort: among equally accurate members
-    the one later in the pool ranks first, and among the kept members of
-    equal diversity the one ranked later by accuracy (the one ranked earlier
-    with ``more_diverse=False``).
-
-    Parameters
-    ----------
-    accuracy, diversity : ndarray of shape (n_rows, n_members)
-    n_accurate, n_diverse : int
-    more_diverse : bool, default=True
-
-    Returns
-    -------
-    selected : ndarray of shape (n_rows, n_diverse)
-        Member indices.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skextra.ensemble._dynamic._desknn import accuracy_then_diversity
-    >>> acc = np.array([[0.9, 0.5, 0.8, 0.7]])
-    >>> div = np.array([[-0.1, -0.5, -0.4, -0.2]])
-    >>> accuracy_then_diversity(acc, div, 3, 2).tolist()
-    [[0, 3]]
-    """
-    accurate = np.argsort(accuracy, axis=1, kind="stable")[:, ::-1][:, :n_accurate]
-    div_of_accurate = np.take_along_axis(diversity, accurate, axis=1)
-    order = np.argsort(div_of_accurate, axis=1, kind="stable")
-    order = order[:, ::-1][:, :n_diverse] if more_diverse else order[:, :n_diverse]
-    return np.take_along_axis(accurate, order, axis=1)
-
-
-def _check_sizes(n_members, pct_accuracy, pct_diversity):
-    n_accurate = int(n_members * pct_accuracy)
-    n_diverse = int(np.ceil(n_members * pct_diversity))
-    if n_accurate < 1:
-        raise ValueError(
-            f"pct_accuracy={pct_accuracy} keeps no member of a pool of "
-            f"{n_members}; int(n_members * pct_accuracy) must be >= 1."
-        )
-    if n_diverse > n_accurate:
-        raise ValueError(
-            f"pct_diversity={pct_diversity} keeps {n_diverse} members but "
-            f"pct_accuracy={pct_accuracy} keeps only {n_accurate}; the diverse "
-            "members are chosen among the accurate ones."
-        )
-    return n_accurate, n_diverse
+__all__ = ["DESKNN"]
 
 
 @fill_doc
@@ -208,7 +153,7 @@ class DESKNN(BaseDynamicSelection):
         self.device = device
 
     def _fit_selection(self):
-        self.N_, self.J_ = _check_sizes(
+        self.N_, self.J_ = accuracy_diversity_sizes(
             self.n_classifiers_, self.pct_accuracy, self.pct_diversity
         )
 

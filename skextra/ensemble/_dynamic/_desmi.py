@@ -6,7 +6,8 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ...utils._validation import DEVICE_CONSTRAINT
-from ._base import BaseDynamicSelection, fill_doc, select_top
+from ._base import BaseDynamicSelection, fill_doc
+from ._kernels import select_top
 
 __all__ = ["DESMI", "class_weights"]
 

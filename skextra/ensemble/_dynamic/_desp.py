@@ -2,8 +2,8 @@
 
 from sklearn.utils._param_validation import StrOptions
 
-from ._base import fill_doc, select_above
-from ._knora import _DES_CONSTRAINTS, _BaseKNORA
+from ._base import _DES_CONSTRAINTS, _BaseKNORA, fill_doc
+from ._kernels import select_above
 
 
 @fill_doc

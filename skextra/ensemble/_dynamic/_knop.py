@@ -2,29 +2,9 @@
 
 import numpy as np
 
-from ._base import fill_doc, select_above
-from ._knora import _DES_CONSTRAINTS, _BaseKNORA
+from ._base import _DES_CONSTRAINTS, _BaseKNORA, fill_doc
+from ._kernels import output_profiles, select_above
 from ._neighbors import fit_searcher, make_searcher
-
-
-def output_profiles(probabilities):
-    """Members' probabilities as one vector per row (the output profile).
-
-    With two classes only the first class's probability of each member is
-    kept (the other is redundant), as DESlib does.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skextra.ensemble._dynamic._knop import output_profiles
-    >>> p = np.array([[[0.2, 0.8], [0.6, 0.4]]])
-    >>> output_profiles(p).tolist()
-    [[0.2, 0.6]]
-    """
-    n, m, c = probabilities.shape
-    if c == 2:
-        return np.ascontiguousarray(probabilities[:, :, 0])
-    return probabilities.reshape(n, m * c)
 
 
 @fill_doc

@@ -1,71 +1,9 @@
 """K-nearest oracles: KNORA-Eliminate and KNORA-Union."""
 
 import numpy as np
-from sklearn.utils._param_validation import StrOptions
 
-from ...utils._validation import DEVICE_CONSTRAINT
-from ._base import BaseDynamicSelection, fill_doc, select_above, select_max
-
-_DES_CONSTRAINTS = {
-    **BaseDynamicSelection._parameter_constraints,
-    "voting": [StrOptions({"hard", "soft"})],
-    "device": DEVICE_CONSTRAINT,
-}
-
-
-def consecutive_hits(neighbors, processed):
-    """Number of nearest neighbours each member gets right before its first
-    error (KNORA-E's competence and Rank's).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skextra.ensemble._dynamic._knora import consecutive_hits
-    >>> hits = np.array([[1, 1], [1, 0], [0, 1]], dtype=bool)
-    >>> consecutive_hits(np.array([[0, 1, 2]]), hits).tolist()
-    [[2.0, 1.0]]
-    """
-    run = np.logical_and.accumulate(processed[neighbors], axis=1)
-    return run.sum(axis=1).astype(np.float64)
-
-
-class _BaseKNORA(BaseDynamicSelection):
-    _parameter_constraints: dict = dict(_DES_CONSTRAINTS)
-
-    def __init__(
-        self,
-        pool_classifiers=None,
-        *,
-        k=7,
-        DFP=False,
-        with_IH=False,
-        safe_k=None,
-        IH_rate=0.3,
-        random_state=None,
-        knn_classifier="knn",
-        knn_metric="minkowski",
-        knne=False,
-        DSEL_perc=0.5,
-        n_jobs=None,
-        voting="hard",
-        sampler=None,
-        device=None,
-    ):
-        self.pool_classifiers = pool_classifiers
-        self.k = k
-        self.DFP = DFP
-        self.with_IH = with_IH
-        self.safe_k = safe_k
-        self.IH_rate = IH_rate
-        self.random_state = random_state
-        self.knn_classifier = knn_classifier
-        self.knn_metric = knn_metric
-        self.knne = knne
-        self.DSEL_perc = DSEL_perc
-        self.n_jobs = n_jobs
-        self.voting = voting
-        self.sampler = sampler
-        self.device = device
+from ._base import _BaseKNORA, fill_doc
+from ._kernels import consecutive_hits, select_above, select_max
 
 
 @fill_doc

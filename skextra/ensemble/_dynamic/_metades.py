@@ -8,9 +8,8 @@ from sklearn.base import clone
 from sklearn.naive_bayes import MultinomialNB
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
-from ._base import fill_doc, select_above
-from ._knop import output_profiles
-from ._knora import _DES_CONSTRAINTS, _BaseKNORA
+from ._base import _DES_CONSTRAINTS, _BaseKNORA, fill_doc
+from ._kernels import output_profiles, select_above
 from ._neighbors import fit_searcher, make_searcher
 
 _BINS = np.linspace(0.1, 1, 10)

@@ -31,12 +31,14 @@ from numbers import Integral
 import numpy as np
 from scipy.special import betainc
 from scipy.stats import entropy
-from sklearn import get_config
+from sklearn.utils import gen_batches
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ...utils._array_api import to_numpy
+from ...utils._chunking import row_batches
 from ...utils._validation import DEVICE_CONSTRAINT
-from ._base import BaseDynamicSelection, fill_doc, select_above
+from ._base import BaseDynamicSelection, fill_doc
+from ._kernels import select_above
 
 __all__ = [
     "DESKL",
@@ -48,8 +50,8 @@ __all__ = [
 ]
 
 _TINY_POTENTIAL = 1e-20
-# Potentials computed at once by the all-DSEL competence (a few MB per test
-# row for large DSEL; within scikit-learn's working_memory).
+# At most this many bytes of potentials are computed at once by the all-DSEL
+# competence (a few MB per test row for large DSEL).
 _CHUNK_BYTES = 32 << 20
 
 
@@ -220,15 +222,14 @@ def potential_competence(distances, neighbors, C_src):
     return weighted / total[:, None]
 
 
-def all_dsel_competence(
-    X, X_dsel, C_src, *, dsel_sq_norms=None, chunk_bytes=_CHUNK_BYTES
-):
+def all_dsel_competence(X, X_dsel, C_src, *, dsel_sq_norms=None, chunk_bytes=None):
     """:func:`potential_competence` over all DSEL rows, without a dense
     ``n_queries x n_dsel`` matrix of neighbours.
 
     Rows of ``X`` are processed in chunks of at most ``chunk_bytes`` of
-    potentials; each chunk costs two matrix products (squared distances, then
-    the weighted sums).
+    potentials (None: a quarter of scikit-learn's ``working_memory``, at
+    most 32 MiB); each chunk costs two matrix products (squared distances,
+    then the weighted sums).
 
     Examples
     --------
@@ -248,11 +249,9 @@ def all_dsel_competence(
     X_dsel = np.asarray(X_dsel, dtype=np.float64)
     if dsel_sq_norms is None:
         dsel_sq_norms = np.einsum("ij,ij->i", X_dsel, X_dsel)
-    n, n_dsel = X.shape[0], X_dsel.shape[0]
-    out = np.empty((n, C_src.shape[1]))
-    step = int(max(1, min(n, chunk_bytes // (8 * max(n_dsel, 1)))))
-    for start in range(0, n, step):
-        Xc = X[start : start + step]
+    out = np.empty((X.shape[0], C_src.shape[1]))
+    for rows in _potential_chunks(X.shape[0], X_dsel.shape[0], chunk_bytes):
+        Xc = X[rows]
         # -|x - z|^2 = 2 x.z - |x|^2 - |z|^2, clipped at 0 like a distance.
         neg_sq = Xc @ X_dsel.T
         neg_sq *= 2.0
@@ -261,8 +260,17 @@ def all_dsel_competence(
         np.minimum(neg_sq, 0.0, out=neg_sq)
         np.exp(neg_sq, out=neg_sq)
         neg_sq[neg_sq == 0] = _TINY_POTENTIAL
-        out[start : start + step] = (neg_sq @ C_src) / neg_sq.sum(axis=1)[:, None]
+        out[rows] = (neg_sq @ C_src) / neg_sq.sum(axis=1)[:, None]
     return out
+
+
+def _potential_chunks(n, n_dsel, chunk_bytes):
+    """Row blocks of :func:`all_dsel_competence` (``n_dsel`` potentials a row)."""
+    row_bytes = 8 * max(n_dsel, 1)
+    cap = max(1, min(n, _CHUNK_BYTES // row_bytes))
+    if chunk_bytes is None:
+        return row_batches(n, 4 * row_bytes, max_n_rows=cap)
+    return gen_batches(n, int(max(1, min(n, chunk_bytes // row_bytes))))
 
 
 def _crossing_members(y_dsel, processed):
@@ -377,13 +385,11 @@ class _BaseProbabilistic(BaseDynamicSelection):
 
     def _competence(self, batch):
         if self._all_dsel():
-            budget = get_config()["working_memory"] * 2**20 // 4
             return all_dsel_competence(
                 self._to_distance_space(batch.X),
                 self._dsel_space_,
                 self.C_src_,
                 dsel_sq_norms=self._dsel_sq_norms_,
-                chunk_bytes=min(_CHUNK_BYTES, budget),
             )
         return potential_competence(batch.distances, batch.neighbors, self.C_src_)
 
@@ -394,19 +400,25 @@ class _BaseProbabilistic(BaseDynamicSelection):
         return select_above(competences, threshold)
 
 
-_PARAMS = """    Parameters
+@fill_doc
+class RRC(_BaseProbabilistic):
+    """Dynamic ensemble selection with the randomized reference classifier
+    (DES-RRC).
+
+    A member's source competence on a DSEL row is the probability that a
+    randomized reference classifier (beta-distributed supports with the
+    member's probabilities as means) gives the true class the largest
+    support (Woloszynski and Kurzynski 2011). Members whose competence at
+    the query exceeds ``1 / n_classes`` are selected. Same parameters and
+    predictions as DESlib's ``RRC``.
+
+    Parameters
     ----------
     {{pool_classifiers}}
-    k : int or None, default=None
-        Number of nearest DSEL rows whose source competences are averaged;
-        None (DESlib's default) averages over all DSEL rows, computed
-        exactly in memory-bounded batches (see Notes). When larger than
-        DSEL, all DSEL rows are used.
+    {{k_all_dsel}}
     {{DFP}}
     {{with_IH}}
-    safe_k : int, default=None
-        Neighbours used for the hardness of ``with_IH``; None means ``k``,
-        or 7 when ``k`` is None.
+    {{safe_k_all_dsel}}
     {{IH_rate}}
     {{mode}}
     {{voting}}
@@ -426,49 +438,7 @@ _PARAMS = """    Parameters
         The members' probabilities on DSEL.
     C_src_ : ndarray of shape (n_dsel, n_members)
         Source competence of each member on each DSEL row.
-"""
 
-_NOTES = """    With ``k=None`` the competence of a query averages the source
-    competences of all DSEL rows with Gaussian potentials. DESlib obtains
-    them from a dense ``n_test x n_dsel`` neighbour query (and an
-    ``n_test x n_dsel x n_members`` array), which does not fit in memory for
-    large DSEL; skextra computes the same sums with two matrix products per
-    batch of test rows, exactly (up to floating-point rounding), in memory
-    proportional to ``batch x n_dsel``. The batch size follows
-    scikit-learn's ``working_memory``.
-
-    With ``k=None`` the distances are Euclidean, or Mahalanobis with
-    ``knn_metric="mahalanobis"`` (computed after whitening the features);
-    ``knn_classifier`` then only finds the ``safe_k`` neighbours of
-    ``with_IH`` and ``knne`` does not apply.
-
-    Differences with DESlib, where DESlib fails: ``with_IH=True`` with
-    ``k=None`` raises ``TypeError`` in DESlib; skextra measures the hardness on
-    the ``safe_k`` nearest DSEL rows (``safe_k`` defaults to 7 when ``k`` is
-    None). ``DFP=True`` with ``k=None`` prunes with the whole DSEL as region
-    (as DESlib does, computed once in ``fit``). A ``k`` larger than DSEL
-    uses all DSEL rows (DESlib: all but the farthest).
-"""
-
-
-def _doc(text):
-    return text.replace("{{PARAMS}}", _PARAMS).replace("{{NOTES}}", _NOTES)
-
-
-@fill_doc
-class RRC(_BaseProbabilistic):
-    __doc__ = _doc(
-        """Dynamic ensemble selection with the randomized reference classifier
-    (DES-RRC).
-
-    A member's source competence on a DSEL row is the probability that a
-    randomized reference classifier (beta-distributed supports with the
-    member's probabilities as means) gives the true class the largest
-    support (Woloszynski and Kurzynski 2011). Members whose competence at
-    the query exceeds ``1 / n_classes`` are selected. Same parameters and
-    predictions as DESlib's ``RRC``.
-
-{{PARAMS}}
     See Also
     --------
     DESKL, Exponential, Logarithmic, MinimumDifference : the other source
@@ -476,7 +446,8 @@ class RRC(_BaseProbabilistic):
 
     Notes
     -----
-{{NOTES}}
+    {{all_dsel_notes}}
+
     References
     ----------
     T. Woloszynski, M. Kurzynski, "A probabilistic model of classifier
@@ -494,7 +465,6 @@ class RRC(_BaseProbabilistic):
     >>> round(clf.score(X[200:], y[200:]), 2) > 0.8
     True
     """
-    )
 
     _source = "rrc"
     _threshold = None
@@ -502,8 +472,7 @@ class RRC(_BaseProbabilistic):
 
 @fill_doc
 class DESKL(_BaseProbabilistic):
-    __doc__ = _doc(
-        """Dynamic ensemble selection with the Kullback-Leibler competence
+    """Dynamic ensemble selection with the Kullback-Leibler competence
     (DES-KL).
 
     A member's source competence on a DSEL row is the entropy of its
@@ -512,14 +481,41 @@ class DESKL(_BaseProbabilistic):
     2012). Members with a positive competence at the query are selected.
     Same parameters and predictions as DESlib's ``DESKL``.
 
-{{PARAMS}}
+    Parameters
+    ----------
+    {{pool_classifiers}}
+    {{k_all_dsel}}
+    {{DFP}}
+    {{with_IH}}
+    {{safe_k_all_dsel}}
+    {{IH_rate}}
+    {{mode}}
+    {{voting}}
+    {{random_state}}
+    {{knn_classifier}}
+    {{knn_metric}}
+    {{knne}}
+    {{DSEL_perc}}
+    {{n_jobs}}
+    {{sampler}}
+    {{device}}
+
+    Attributes
+    ----------
+    {{attributes}}
+    dsel_scores_ : ndarray of shape (n_dsel, n_members, n_classes)
+        The members' probabilities on DSEL.
+    C_src_ : ndarray of shape (n_dsel, n_members)
+        Source competence of each member on each DSEL row.
+
     See Also
     --------
     RRC, Exponential, Logarithmic, MinimumDifference
 
     Notes
     -----
-{{NOTES}}
+    {{all_dsel_notes}}
+
     References
     ----------
     T. Woloszynski, M. Kurzynski, P. Podsiadlo, G. W. Stachowiak, "A measure
@@ -535,7 +531,6 @@ class DESKL(_BaseProbabilistic):
     >>> clf.predict(X[200:205]).shape
     (5,)
     """
-    )
 
     _source = "kl"
     _threshold = 0.0
@@ -543,8 +538,7 @@ class DESKL(_BaseProbabilistic):
 
 @fill_doc
 class Exponential(_BaseProbabilistic):
-    __doc__ = _doc(
-        """Dynamic ensemble selection with the exponential competence.
+    """Dynamic ensemble selection with the exponential competence.
 
     A member's source competence on a DSEL row is
     ``1 - 2 ** (1 - (C - 1) s / (1 - s))`` for the probability ``s`` it gives
@@ -553,14 +547,41 @@ class Exponential(_BaseProbabilistic):
     query are selected. Same parameters and predictions as DESlib's
     ``Exponential``.
 
-{{PARAMS}}
+    Parameters
+    ----------
+    {{pool_classifiers}}
+    {{k_all_dsel}}
+    {{DFP}}
+    {{with_IH}}
+    {{safe_k_all_dsel}}
+    {{IH_rate}}
+    {{mode}}
+    {{voting}}
+    {{random_state}}
+    {{knn_classifier}}
+    {{knn_metric}}
+    {{knne}}
+    {{DSEL_perc}}
+    {{n_jobs}}
+    {{sampler}}
+    {{device}}
+
+    Attributes
+    ----------
+    {{attributes}}
+    dsel_scores_ : ndarray of shape (n_dsel, n_members, n_classes)
+        The members' probabilities on DSEL.
+    C_src_ : ndarray of shape (n_dsel, n_members)
+        Source competence of each member on each DSEL row.
+
     See Also
     --------
     RRC, DESKL, Logarithmic, MinimumDifference
 
     Notes
     -----
-{{NOTES}}
+    {{all_dsel_notes}}
+
     References
     ----------
     B. Antosik, M. Kurzynski, "New measures of classifier competence -
@@ -576,7 +597,6 @@ class Exponential(_BaseProbabilistic):
     >>> clf.predict_proba(X[200:203]).shape
     (3, 2)
     """
-    )
 
     _source = "exponential"
     _threshold = 0.0
@@ -584,8 +604,7 @@ class Exponential(_BaseProbabilistic):
 
 @fill_doc
 class Logarithmic(_BaseProbabilistic):
-    __doc__ = _doc(
-        """Dynamic ensemble selection with the logarithmic competence.
+    """Dynamic ensemble selection with the logarithmic competence.
 
     A member's source competence on a DSEL row is
     ``2 s ** (log 2 / log C) - 1`` for the probability ``s`` it gives the true
@@ -594,14 +613,41 @@ class Logarithmic(_BaseProbabilistic):
     selected, as in DESlib. Same parameters and predictions as DESlib's
     ``Logarithmic``.
 
-{{PARAMS}}
+    Parameters
+    ----------
+    {{pool_classifiers}}
+    {{k_all_dsel}}
+    {{DFP}}
+    {{with_IH}}
+    {{safe_k_all_dsel}}
+    {{IH_rate}}
+    {{mode}}
+    {{voting}}
+    {{random_state}}
+    {{knn_classifier}}
+    {{knn_metric}}
+    {{knne}}
+    {{DSEL_perc}}
+    {{n_jobs}}
+    {{sampler}}
+    {{device}}
+
+    Attributes
+    ----------
+    {{attributes}}
+    dsel_scores_ : ndarray of shape (n_dsel, n_members, n_classes)
+        The members' probabilities on DSEL.
+    C_src_ : ndarray of shape (n_dsel, n_members)
+        Source competence of each member on each DSEL row.
+
     See Also
     --------
     RRC, DESKL, Exponential, MinimumDifference
 
     Notes
     -----
-{{NOTES}}
+    {{all_dsel_notes}}
+
     References
     ----------
     B. Antosik, M. Kurzynski, "New measures of classifier competence -
@@ -617,7 +663,6 @@ class Logarithmic(_BaseProbabilistic):
     >>> clf.predict(X[200:205]).shape
     (5,)
     """
-    )
 
     _source = "logarithmic"
     _threshold = None
@@ -625,8 +670,7 @@ class Logarithmic(_BaseProbabilistic):
 
 @fill_doc
 class MinimumDifference(_BaseProbabilistic):
-    __doc__ = _doc(
-        """Dynamic ensemble selection with the minimum-difference competence.
+    """Dynamic ensemble selection with the minimum-difference competence.
 
     A member's source competence on a DSEL row is the smallest difference
     between the probability it gives the true class and the probability it
@@ -635,14 +679,41 @@ class MinimumDifference(_BaseProbabilistic):
     query are selected. Same parameters and predictions as DESlib's
     ``MinimumDifference``.
 
-{{PARAMS}}
+    Parameters
+    ----------
+    {{pool_classifiers}}
+    {{k_all_dsel}}
+    {{DFP}}
+    {{with_IH}}
+    {{safe_k_all_dsel}}
+    {{IH_rate}}
+    {{mode}}
+    {{voting}}
+    {{random_state}}
+    {{knn_classifier}}
+    {{knn_metric}}
+    {{knne}}
+    {{DSEL_perc}}
+    {{n_jobs}}
+    {{sampler}}
+    {{device}}
+
+    Attributes
+    ----------
+    {{attributes}}
+    dsel_scores_ : ndarray of shape (n_dsel, n_members, n_classes)
+        The members' probabilities on DSEL.
+    C_src_ : ndarray of shape (n_dsel, n_members)
+        Source competence of each member on each DSEL row.
+
     See Also
     --------
     RRC, DESKL, Exponential, Logarithmic
 
     Notes
     -----
-{{NOTES}}
+    {{all_dsel_notes}}
+
     References
     ----------
     B. Antosik, M. Kurzynski, "New measures of classifier competence -
@@ -658,7 +729,6 @@ class MinimumDifference(_BaseProbabilistic):
     >>> clf.predict(X[200:205]).shape
     (5,)
     """
-    )
 
     _source = "min_difference"
     _threshold = 0.0

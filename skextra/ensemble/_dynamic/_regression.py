@@ -1,32 +1,31 @@
 """Dynamic selection for regression: members chosen by their local error."""
 
+import functools
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, RegressorMixin, _fit_context, clone
+from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
 from sklearn.ensemble import BaggingRegressor
-from sklearn.model_selection import train_test_split
 from sklearn.tree import DecisionTreeRegressor
 from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ...gpu._device import resolve_device
-from ...gpu._resident import device_input, member_inputs
+from ...gpu._resident import device_input
 from ...utils._array_api import to_host
-from ...utils._docstring import fill_doc as fill_shared_doc
-from ...utils._parallel import estimate_cost, run_longest_first
-from ...utils._validation import DEVICE_CONSTRAINT
-from ._base import (
-    _fit_member,
-    _is_dataframe,
-    _is_fitted,
-    _members_of,
-    _pool_to_device,
-    _seed_estimator,
-    _unfreeze,
-)
+from ...utils._chunking import row_batches
+from ...utils._validation import DEVICE_CONSTRAINT, is_dataframe
+from ._base import fill_doc
 from ._neighbors import fit_searcher, make_searcher
+from ._pool import check_member_features, check_pool_size, feature_subsets, resolve_pool
+
+
+def _default_pool(random_state, n_jobs):
+    """A bagging of 10 regression trees."""
+    return BaggingRegressor(
+        DecisionTreeRegressor(), random_state=random_state, n_jobs=n_jobs
+    )
 
 
 def local_errors(errors, neighbors, distances=None):
@@ -98,7 +97,7 @@ def combine_by_local_error(predictions, local, selection, tolerance):
     return (predictions * weights).sum(axis=1) / weights.sum(axis=1)
 
 
-@fill_shared_doc()
+@fill_doc
 class DynamicSelectionRegressor(RegressorMixin, BaseEstimator):
     """Dynamic selection of regressors by their error around each row.
 
@@ -133,11 +132,9 @@ class DynamicSelectionRegressor(RegressorMixin, BaseEstimator):
         The neighbour search, as ``knn_classifier`` of the classifiers
         (``"knn"`` searches on the GPU when ``device`` resolves to
         ``"gpu"``).
-    knn_metric : {"minkowski", "mahalanobis"}, default="minkowski"
-    DSEL_perc : float, default=0.5
-        Fraction of ``X`` kept as DSEL when the estimator fits the pool.
-    random_state : int, RandomState instance or None, default=None
-        Seeds the split and the pool fitted by the estimator.
+    {{knn_metric}}
+    {{DSEL_perc}}
+    {{random_state}}
     n_jobs : int, default=None
         Parallel jobs for fitting the pool and for the neighbour search.
     {{device}}
@@ -226,85 +223,27 @@ class DynamicSelectionRegressor(RegressorMixin, BaseEstimator):
         """
         X_in = X
         X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True)
-        if not _is_dataframe(X_in):
+        if not is_dataframe(X_in):
             X_in = X
-        rng = check_random_state(self.random_state)
         device = resolve_device(self.device)
-        pool = _unfreeze(self.pool_regressors)
-        rows = np.arange(X.shape[0])
-        if isinstance(pool, (list, tuple)):
-            if len(pool) == 0:
-                raise ValueError("pool_regressors is an empty list.")
-            states = [_is_fitted(_unfreeze(m)) for m in pool]
-            if any(states) and not all(states):
-                raise ValueError(
-                    "pool_regressors mixes fitted and unfitted regressors."
-                )
-            fitted = all(states)
-        else:
-            fitted = pool is not None and _is_fitted(pool)
-
-        if fitted:
-            self.pool_regressors_ = (
-                [_unfreeze(m) for m in pool]
-                if isinstance(pool, (list, tuple))
-                else pool
-            )
-            dsel = rows
-        else:
-            if X.shape[0] < 2:
-                raise ValueError(
-                    "Fitting the pool and DSEL needs at least 2 samples, got "
-                    f"n_samples={X.shape[0]}."
-                )
-            train, dsel = train_test_split(
-                rows, test_size=self.DSEL_perc, random_state=rng
-            )
-            X_train = _safe_indexing(X_in, train)
-            if pool is None or not isinstance(pool, (list, tuple)):
-                estimator = (
-                    BaggingRegressor(
-                        DecisionTreeRegressor(), random_state=rng, n_jobs=self.n_jobs
-                    )
-                    if pool is None
-                    else _seed_estimator(clone(pool), rng)
-                )
-                estimator = _pool_to_device(estimator, device)
-                self.pool_regressors_ = estimator.fit(X_train, y[train])
-            else:
-                estimators = [_seed_estimator(clone(_unfreeze(m)), rng) for m in pool]
-                estimators = _pool_to_device(estimators, device)
-                inputs = member_inputs(estimators, X_train, y[train])
-                jobs = [
-                    (_fit_member, (e, *xy), {}) for e, xy in zip(estimators, inputs)
-                ]
-                costs = [estimate_cost(e, train.size) for e in estimators]
-                self.pool_regressors_ = run_longest_first(
-                    jobs, costs, n_jobs=self.n_jobs
-                )
-        self.members_, container = _members_of(self.pool_regressors_)
-        subsets = getattr(container, "estimators_features_", None)
-        self._features = (
-            [np.asarray(f) for f in subsets]
-            if subsets is not None
-            else [None] * len(self.members_)
+        pool = resolve_pool(
+            self.pool_regressors,
+            X_in,
+            y,
+            check_random_state(self.random_state),
+            name="pool_regressors",
+            kind="regressor",
+            default=functools.partial(_default_pool, n_jobs=self.n_jobs),
+            device=device,
+            n_jobs=self.n_jobs,
+            dsel_perc=self.DSEL_perc,
         )
+        self.pool_regressors_, self.members_ = pool.fitted, pool.members
+        self._features = feature_subsets(pool.container, len(self.members_))
         self.n_regressors_ = len(self.members_)
-        if self.n_regressors_ < 2:
-            raise ValueError(
-                "Dynamic selection needs a pool of at least 2 regressors, got "
-                f"{self.n_regressors_}."
-            )
-        for i, member in enumerate(self.members_):
-            expected = (
-                X.shape[1] if self._features[i] is None else len(self._features[i])
-            )
-            got = getattr(member, "n_features_in_", None)
-            if got is not None and got != expected:
-                raise ValueError(
-                    f"pool member {i} ({type(member).__name__}) was fitted on "
-                    f"{got} features, but X has {expected}."
-                )
+        check_pool_size(self.members_, "regressor")
+        check_member_features(self.members_, self._features, X.shape[1])
+        dsel = pool.dsel_rows
         self.DSEL_data_ = X[dsel]
         self.DSEL_target_ = y[dsel]
         X_dsel_in = self.DSEL_data_ if X_in is X else _safe_indexing(X_in, dsel)
@@ -353,17 +292,13 @@ class DynamicSelectionRegressor(RegressorMixin, BaseEstimator):
         check_is_fitted(self)
         X_in = X
         X = validate_data(self, X, reset=False, dtype=np.float64)
-        if not _is_dataframe(X_in):
+        if not is_dataframe(X_in):
             X_in = X
-        from sklearn import get_config
-
-        row_bytes = 8 * self.n_regressors_ * (3 * self.k_ + 4)
-        step = max(1, get_config()["working_memory"] * 2**20 // row_bytes)
-        out = np.empty(X.shape[0])
-        for start in range(0, X.shape[0], step):
-            rows = np.arange(start, min(X.shape[0], start + step))
+        n = X.shape[0]
+        out = np.empty(n)
+        for rows in row_batches(n, 8 * self.n_regressors_ * (3 * self.k_ + 4)):
             X_b = X[rows]
-            X_b_in = X_b if X_in is X else _safe_indexing(X_in, rows)
+            X_b_in = X_b if X_in is X else _safe_indexing(X_in, np.arange(n)[rows])
             preds = self._member_predictions(X_b_in, X_b)
             dist, nbrs = self.roc_algorithm_.kneighbors(
                 X_b, n_neighbors=self.k_, return_distance=True

@@ -34,7 +34,7 @@ from skextra.ensemble import (
     StackingClassifier,
     StaticSelection,
 )
-from skextra.ensemble._dynamic._base import dfp_mask, hardness
+from skextra.ensemble._dynamic._kernels import dfp_mask, hardness
 from skextra.ensemble._dynamic._neighbors import canonical_order
 
 

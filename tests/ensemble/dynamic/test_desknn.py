@@ -9,8 +9,8 @@ from sklearn import config_context
 from sklearn.neighbors import NearestNeighbors
 
 from skextra.ensemble import DESKNN
-from skextra.ensemble._dynamic._desknn import accuracy_then_diversity
 from skextra.ensemble._dynamic._diversity import pairwise_diversity
+from skextra.ensemble._dynamic._kernels import accuracy_then_diversity
 
 from . import _pool
 
