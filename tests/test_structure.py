@@ -79,8 +79,6 @@ KNOWN_SIBLINGS = {
     "skextra.ensemble._dynamic._metades -> skextra.ensemble._dynamic._knop",
     "skextra.ensemble._dynamic._metades -> skextra.ensemble._dynamic._knora",
     "skextra.ensemble._selection -> skextra.ensemble._combination",
-    "skextra.resampling._cascade -> skextra.resampling._bagging",
-    "skextra.resampling._forest -> skextra.resampling._bagging",
 }
 
 

@@ -11,21 +11,21 @@ from numbers import Integral
 
 import numpy as np
 from imblearn.under_sampling import RandomUnderSampler
-from sklearn.base import clone
 from sklearn.ensemble import AdaBoostClassifier
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..gpu._resident import device_input
 from ..utils import take_rows
-from ..utils._docstring import fill_doc as fill_shared_doc
-from ._bagging import (
-    MAX_SEED,
+from ..utils._docstring import fill_doc
+from ._base import (
+    RESAMPLING_DOCS,
     UNDER_SAMPLING_STRATEGY,
     BaseResampledEnsemble,
     BaseSamplerBagging,
-    _member_output,
     as_float,
-    seed_estimator,
+    fit_seeded,
+    member_output,
+    under_sample_positions,
 )
 from ._validation import check_sampling_strategy_feasible
 
@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 
-@fill_shared_doc()
+@fill_doc(RESAMPLING_DOCS)
 class EasyEnsembleClassifier(BaseSamplerBagging):
     """EasyEnsemble (Liu, Wu & Zhou, 2009): AdaBoost on independent under-samples.
 
@@ -58,29 +58,16 @@ class EasyEnsembleClassifier(BaseSamplerBagging):
     sampling_strategy : float, str, dict or callable, default="auto"
         Under-sampling target of ``RandomUnderSampler``, checked against the
         training labels before any member is fitted.
-    replacement : bool, default=False
-        Whether under-sampling draws with replacement.
-    n_jobs : int, default=None
-        Number of members fitted at once (joblib semantics).
-    random_state : int, RandomState instance or None, default=None
-        Seeds every under-sample and member; the same seed gives the same
-        ensemble for any ``n_jobs`` and joblib backend.
-    verbose : int, default=0
-        If positive, print one line per member: bag size per class and fit
-        time.
+    {{under_replacement}}
+    {{n_jobs}}
+    {{random_state}}
+    {{verbose_members}}
     {{device}}
 
     Attributes
     ----------
-    estimators_ : list of estimators
-        The fitted members, trained on labels encoded as ``0..n_classes-1``.
-    classes_ : ndarray of shape (n_classes,)
-        The class labels.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of features seen during fit, when ``X`` has string column
-        names.
+    {{members_attribute}}
+    {{fitted_attributes}}
 
     See Also
     --------
@@ -152,23 +139,14 @@ class EasyEnsembleClassifier(BaseSamplerBagging):
 
 
 def _fit_on_rows(template, X, y, sample_weight, rows, rng):
-    member = seed_estimator(clone(template), rng)
-    if sample_weight is None:
-        member.fit(take_rows(X, rows), y[rows])
-    else:
-        member.fit(take_rows(X, rows), y[rows], sample_weight=sample_weight[rows])
-    return member
+    weights = None if sample_weight is None else sample_weight[rows]
+    return fit_seeded(template, take_rows(X, rows), y[rows], weights, rng)
 
 
 def _under_sample_rows(rows, y, target, replacement, rng):
     """Rows kept by a random under-sample of ``rows`` to ``target``."""
-    sampler = RandomUnderSampler(
-        sampling_strategy=target,
-        replacement=replacement,
-        random_state=int(rng.randint(MAX_SEED)),
-    )
-    sampler.fit_resample(np.arange(rows.size).reshape(-1, 1), as_float(y[rows]))
-    return np.sort(rows[sampler.sample_indices_])
+    kept = under_sample_positions(as_float(y[rows]), target, replacement, rng)
+    return np.sort(rows[kept])
 
 
 class _BaseCascade(BaseResampledEnsemble):
@@ -183,13 +161,13 @@ class _BaseCascade(BaseResampledEnsemble):
 
     def _own_class_proba(self, member, X, y, rows):
         """Probability each member gives ``rows`` of belonging to their class."""
-        proba = _member_output(
+        proba = member_output(
             member, take_rows(X, rows), "predict_proba", len(self.classes_), {}
         )
         return proba[np.arange(rows.size), y[rows]]
 
 
-@fill_shared_doc()
+@fill_doc(RESAMPLING_DOCS)
 class BalanceCascadeClassifier(_BaseCascade):
     """BalanceCascade (Liu, Wu & Zhou, 2009): drop the majority rows already learnt.
 
@@ -217,23 +195,15 @@ class BalanceCascadeClassifier(_BaseCascade):
         Under-sampling target per class, as for imbalanced-learn's
         ``RandomUnderSampler``; it sets both the size of each bag and the
         final size of each pool.
-    replacement : bool, default=False
-        Whether under-sampling draws with replacement.
-    n_jobs : int, default=None
-        Number of members predicting at once in ``predict`` and
-        ``predict_proba``; the members themselves are fitted one after
-        another.
-    random_state : int, RandomState instance or None, default=None
-        Seeds every under-sample and member.
-    verbose : int, default=0
-        If positive, print one line per member: bag size per class and fit
-        time.
+    {{under_replacement}}
+    {{sequential_n_jobs}}
+    {{random_state}}
+    {{verbose_members}}
     {{device}}
 
     Attributes
     ----------
-    estimators_ : list of estimators
-        The fitted members, trained on labels encoded as ``0..n_classes-1``.
+    {{members_attribute}}
     keep_ratios_ : ndarray of shape (n_classes,)
         The false-positive rate ``f`` of each class: the fraction of its pool
         kept after each round (1 for classes that are not under-sampled).
@@ -243,13 +213,7 @@ class BalanceCascadeClassifier(_BaseCascade):
         After each round but the last, the member's own-class probability at
         the cut: the rows of the pool whose probability is at most this value
         are kept (NaN for classes that are not under-sampled).
-    classes_ : ndarray of shape (n_classes,)
-        The class labels.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of features seen during fit, when ``X`` has string column
-        names.
+    {{fitted_attributes}}
 
     See Also
     --------
@@ -462,7 +426,7 @@ def self_paced_counts(hardness, n_target, k_bins, alpha):
     return counts, bins
 
 
-@fill_shared_doc()
+@fill_doc(RESAMPLING_DOCS)
 class SelfPacedEnsembleClassifier(_BaseCascade):
     """Self-Paced Ensemble (Liu et al., 2020): under-sample by hardness.
 
@@ -483,8 +447,7 @@ class SelfPacedEnsembleClassifier(_BaseCascade):
     estimator : estimator object, default=None
         The member; it needs ``predict_proba``. ``None`` means
         :class:`~sklearn.tree.DecisionTreeClassifier`.
-    n_estimators : int, default=10
-        Number of members.
+    {{n_members}}
     k_bins : int, default=5
         Number of hardness bins.
     hardness : {"absolute_error", "squared_error", "cross_entropy"} or \
@@ -497,30 +460,17 @@ class SelfPacedEnsembleClassifier(_BaseCascade):
     sampling_strategy : float, str, dict or callable, default="auto"
         Under-sampling target per class, as for imbalanced-learn's
         ``RandomUnderSampler``.
-    n_jobs : int, default=None
-        Number of members predicting at once in ``predict`` and
-        ``predict_proba``; the members themselves are fitted one after
-        another.
-    random_state : int, RandomState instance or None, default=None
-        Seeds every under-sample and member.
-    verbose : int, default=0
-        If positive, print one line per member: bag size per class and fit
-        time.
+    {{sequential_n_jobs}}
+    {{random_state}}
+    {{verbose_members}}
     {{device}}
 
     Attributes
     ----------
-    estimators_ : list of estimators
-        The fitted members, trained on labels encoded as ``0..n_classes-1``.
+    {{members_attribute}}
     self_paced_factors_ : ndarray of shape (n_estimators - 1,)
         ``alpha`` used for members ``1 .. n_estimators - 1``.
-    classes_ : ndarray of shape (n_classes,)
-        The class labels.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of features seen during fit, when ``X`` has string column
-        names.
+    {{fitted_attributes}}
 
     See Also
     --------
@@ -642,7 +592,7 @@ class SelfPacedEnsembleClassifier(_BaseCascade):
                 )
             )
             if i < n:
-                proba_sum += _member_output(
+                proba_sum += member_output(
                     member, take_rows(X, reduced), "predict_proba", n_classes, {}
                 )
         return members, log
