@@ -7,6 +7,7 @@ the members' predictions in parallel.
 """
 
 import time
+from functools import partial
 from numbers import Integral
 
 import numpy as np
@@ -149,8 +150,44 @@ def _under_sample_rows(rows, y, target, replacement, rng):
     return np.sort(rows[kept])
 
 
+def _pooled_under_sample(pools, target, y, replacement, rng):
+    """Under-sample the union of the class pools, each to at most its size."""
+    rows = np.sort(np.concatenate(pools))
+    bag_target = {label: min(n, pools[label].size) for label, n in target.items()}
+    return _under_sample_rows(rows, y, bag_target, replacement, rng)
+
+
 class _BaseCascade(BaseResampledEnsemble):
-    """Members fitted one after another on bags chosen from the earlier ones."""
+    """Members fitted one after another on bags chosen from the earlier ones.
+
+    Subclasses define :meth:`_fit_cascade` and say, in ``_proba_use``, what
+    they need the members' ``predict_proba`` for.
+    """
+
+    _proba_use = None
+
+    def _fit_members(self, X, y, y_encoded, sample_weight, template, seeds):
+        if not hasattr(template, "predict_proba"):
+            raise ValueError(
+                f"{type(self).__name__} needs an estimator with predict_proba "
+                f"to {self._proba_use}; {type(template).__name__} has none."
+            )
+        # Every bag is a choice of rows: cut from one device copy for GPU members.
+        X = device_input(template, X, {})
+        target = self._targets(y)
+        return self._fit_cascade(X, y_encoded, sample_weight, template, seeds, target)
+
+    def _fit_round(self, choose_rows, template, X, y_encoded, sample_weight, seed):
+        """Fit a member on the rows ``choose_rows(rng)`` picks.
+
+        Returns the member and its ``(class_counts, seconds)`` for the log.
+        """
+        start = time.perf_counter()
+        rng = np.random.RandomState(seed)
+        rows = choose_rows(rng)
+        member = _fit_on_rows(template, X, y_encoded, sample_weight, rows, rng)
+        counts = np.bincount(y_encoded[rows], minlength=len(self.classes_))
+        return member, (counts, time.perf_counter() - start)
 
     def _targets(self, y):
         return self._encode_target(
@@ -277,18 +314,12 @@ class BalanceCascadeClassifier(_BaseCascade):
         self.verbose = verbose
         self.device = device
 
+    _proba_use = "rank the rows it removes"
+
     def _default_estimator(self):
         return AdaBoostClassifier()
 
-    def _fit_members(self, X, y, y_encoded, sample_weight, template, seeds):
-        if not hasattr(template, "predict_proba"):
-            raise ValueError(
-                f"BalanceCascadeClassifier needs an estimator with predict_proba "
-                f"to rank the rows it removes; {type(template).__name__} has none."
-            )
-        # Every bag is a choice of rows: cut from one device copy for GPU members.
-        X = device_input(template, X, {})
-        target = self._targets(y)
+    def _fit_cascade(self, X, y_encoded, sample_weight, template, seeds, target):
         n_classes = len(self.classes_)
         counts = np.bincount(y_encoded, minlength=n_classes)
         n_rounds = len(seeds)
@@ -301,39 +332,36 @@ class BalanceCascadeClassifier(_BaseCascade):
         thresholds = np.full((max(n_rounds - 1, 0), n_classes), np.nan)
         members, log = [], []
         for i, seed in enumerate(seeds):
-            start = time.perf_counter()
-            rng = np.random.RandomState(seed)
             pool_sizes[i] = [pool.size for pool in pools]
-            rows = np.sort(np.concatenate(pools))
-            bag_target = {
-                label: min(n, pools[label].size) for label, n in target.items()
-            }
-            bag = _under_sample_rows(rows, y_encoded, bag_target, self.replacement, rng)
-            member = _fit_on_rows(template, X, y_encoded, sample_weight, bag, rng)
-            members.append(member)
-            log.append(
-                (
-                    np.bincount(y_encoded[bag], minlength=n_classes),
-                    time.perf_counter() - start,
-                )
+            choose = partial(
+                _pooled_under_sample, pools, target, y_encoded, self.replacement
             )
+            member, entry = self._fit_round(
+                choose, template, X, y_encoded, sample_weight, seed
+            )
+            members.append(member)
+            log.append(entry)
             if i == n_rounds - 1:
                 break
             for label in target:
-                pool = pools[label]
                 n_keep = max(
                     int(round(counts[label] * keep[label] ** (i + 1))), target[label]
                 )
-                n_keep = min(n_keep, pool.size)
-                own = self._own_class_proba(member, X, y_encoded, pool)
-                order = np.argsort(own, kind="stable")
-                kept = order[:n_keep]
-                thresholds[i, label] = own[kept[-1]] if n_keep else np.nan
-                pools[label] = np.sort(pool[kept])
+                pools[label], thresholds[i, label] = self._shrink_pool(
+                    member, X, y_encoded, pools[label], n_keep
+                )
         self.keep_ratios_ = keep
         self.pool_sizes_ = pool_sizes
         self.thresholds_ = thresholds
         return members, log
+
+    def _shrink_pool(self, member, X, y_encoded, pool, n_keep):
+        """The ``n_keep`` rows of ``pool`` the member is least sure of, and the cut."""
+        n_keep = min(n_keep, pool.size)
+        own = self._own_class_proba(member, X, y_encoded, pool)
+        kept = np.argsort(own, kind="stable")[:n_keep]
+        threshold = own[kept[-1]] if n_keep else np.nan
+        return np.sort(pool[kept]), threshold
 
 
 # ---------------------------------------------------------------------------
@@ -532,6 +560,8 @@ class SelfPacedEnsembleClassifier(_BaseCascade):
         self.verbose = verbose
         self.device = device
 
+    _proba_use = "measure hardness"
+
     def _hardness(self, proba, y_encoded, rows):
         if callable(self.hardness):
             values = np.asarray(
@@ -545,16 +575,7 @@ class SelfPacedEnsembleClassifier(_BaseCascade):
             return values
         return _HARDNESS[self.hardness](proba[np.arange(rows.size), y_encoded[rows]])
 
-    def _fit_members(self, X, y, y_encoded, sample_weight, template, seeds):
-        if not hasattr(template, "predict_proba"):
-            raise ValueError(
-                f"SelfPacedEnsembleClassifier needs an estimator with "
-                f"predict_proba to measure hardness; {type(template).__name__} "
-                f"has none."
-            )
-        # Every bag is a choice of rows: cut from one device copy for GPU members.
-        X = device_input(template, X, {})
-        target = self._targets(y)
+    def _fit_cascade(self, X, y_encoded, sample_weight, template, seeds, target):
         n_classes = len(self.classes_)
         n = len(seeds) - 1
         self.self_paced_factors_ = np.tan(np.arange(1, n + 1) * np.pi / (2 * max(n, 1)))
@@ -563,36 +584,45 @@ class SelfPacedEnsembleClassifier(_BaseCascade):
         proba_sum = np.zeros((reduced.size, n_classes))
         members, log = [], []
         for i, seed in enumerate(seeds):
-            start = time.perf_counter()
-            rng = np.random.RandomState(seed)
             if i == 0:
-                bag = _under_sample_rows(
-                    np.arange(y_encoded.size), y_encoded, target, False, rng
+                choose = partial(
+                    _under_sample_rows,
+                    np.arange(y_encoded.size),
+                    y_encoded,
+                    target,
+                    False,
                 )
             else:
-                alpha = self.self_paced_factors_[i - 1]
                 hardness = self._hardness(proba_sum / i, y_encoded, reduced)
-                parts = [kept]
-                for label, n_target in target.items():
-                    in_class = y_encoded[reduced] == label
-                    rows = reduced[in_class]
-                    counts, bins = self_paced_counts(
-                        hardness[in_class], n_target, self.k_bins, alpha
-                    )
-                    for b in np.flatnonzero(counts):
-                        candidates = rows[bins == b]
-                        parts.append(rng.choice(candidates, counts[b], replace=False))
-                bag = np.sort(np.concatenate(parts))
-            member = _fit_on_rows(template, X, y_encoded, sample_weight, bag, rng)
-            members.append(member)
-            log.append(
-                (
-                    np.bincount(y_encoded[bag], minlength=n_classes),
-                    time.perf_counter() - start,
+                choose = partial(
+                    self._self_paced_rows,
+                    kept,
+                    reduced,
+                    y_encoded,
+                    hardness,
+                    target,
+                    self.self_paced_factors_[i - 1],
                 )
+            member, entry = self._fit_round(
+                choose, template, X, y_encoded, sample_weight, seed
             )
+            members.append(member)
+            log.append(entry)
             if i < n:
                 proba_sum += member_output(
                     member, take_rows(X, reduced), "predict_proba", n_classes, {}
                 )
         return members, log
+
+    def _self_paced_rows(self, kept, reduced, y_encoded, hardness, target, alpha, rng):
+        """A bag: the ``kept`` rows, and each reduced class drawn by hardness bins."""
+        parts = [kept]
+        for label, n_target in target.items():
+            in_class = y_encoded[reduced] == label
+            rows = reduced[in_class]
+            counts, bins = self_paced_counts(
+                hardness[in_class], n_target, self.k_bins, alpha
+            )
+            for b in np.flatnonzero(counts):
+                parts.append(rng.choice(rows[bins == b], counts[b], replace=False))
+        return np.sort(np.concatenate(parts))
