@@ -26,6 +26,7 @@ from ._base import (
     UNDER_SAMPLING_STRATEGY,
     BaseResampledEnsemble,
     BaseSamplerBagging,
+    bag_of_rows,
     seed_estimator,
 )
 from ._validation import (
@@ -537,9 +538,7 @@ class RoughlyBalancedBag:
             else:
                 size = members.size
             rows.append(members[rng.randint(0, members.size, size=size)])
-        rows = np.sort(np.concatenate(rows))
-        weights = None if sample_weight is None else sample_weight[rows]
-        return take_rows(X, rows), y[rows], weights
+        return bag_of_rows(X, y, sample_weight, np.sort(np.concatenate(rows)))
 
 
 @fill_doc(RESAMPLING_DOCS)

@@ -55,25 +55,22 @@ from ._validation import (
     sampling_type_of,
 )
 
-UNDER_SAMPLING_STRATEGY = [
-    Interval(Real, 0, 1, closed="right"),
-    StrOptions({"auto", "majority", "not minority", "not majority", "all"}),
-    dict,
-    callable,
-]
-OVER_SAMPLING_STRATEGY = [
-    Interval(Real, 0, 1, closed="right"),
-    StrOptions({"auto", "minority", "not minority", "not majority", "all"}),
-    dict,
-    callable,
-]
-ANY_SAMPLING_STRATEGY = [
-    Interval(Real, 0, 1, closed="right"),
-    StrOptions({"auto", "minority", "majority", "not minority", "not majority", "all"}),
-    dict,
-    list,
-    callable,
-]
+
+def _sampling_strategy(strings, *types):
+    """The forms of imbalanced-learn's ``sampling_strategy``, with these strings."""
+    common = {"auto", "not minority", "not majority", "all"}
+    return [
+        Interval(Real, 0, 1, closed="right"),
+        StrOptions(common | strings),
+        dict,
+        *types,
+        callable,
+    ]
+
+
+UNDER_SAMPLING_STRATEGY = _sampling_strategy({"majority"})
+OVER_SAMPLING_STRATEGY = _sampling_strategy({"minority"})
+ANY_SAMPLING_STRATEGY = _sampling_strategy({"minority", "majority"}, list)
 
 # Parameters every resampled ensemble takes, with the same meaning.
 MEMBER_CONSTRAINTS = {
@@ -275,10 +272,8 @@ class SamplerBag:
         sampler = seed_estimator(clone(self.sampler), rng)
         if is_index_sampler(sampler):
             rows = rows[picked_positions(sampler, as_float(y[rows]))]
-            weights = None if sample_weight is None else sample_weight[rows]
-            return take_rows(X, rows), y[rows], weights
-        weights = None if sample_weight is None else sample_weight[rows]
-        return fit_resample_weighted(sampler, take_rows(X, rows), y[rows], weights)
+            return bag_of_rows(X, y, sample_weight, rows)
+        return fit_resample_weighted(sampler, *bag_of_rows(X, y, sample_weight, rows))
 
 
 def fit_seeded(estimator, X, y, sample_weight, rng):
@@ -289,6 +284,12 @@ def fit_seeded(estimator, X, y, sample_weight, rng):
     else:
         member.fit(X, y, sample_weight=sample_weight)
     return member
+
+
+def bag_of_rows(X, y, sample_weight, rows):
+    """``X``, ``y`` and ``sample_weight`` (``None`` stays ``None``) at ``rows``."""
+    weights = None if sample_weight is None else sample_weight[rows]
+    return take_rows(X, rows), y[rows], weights
 
 
 def picked_positions(sampler, y):
@@ -403,9 +404,11 @@ def _estimator_has(attr):
 class BaseResampledEnsemble(ClassifierMixin, BaseEstimator):
     """What every resampling ensemble shares: validation, fitting, prediction.
 
-    Subclasses define :meth:`_default_estimator`, :meth:`_bag_maker` (one bag
-    per member, fitted in parallel) or override :meth:`_fit_members` (members
-    that depend on earlier ones, as in cascades).
+    ``fit`` runs, in order: :meth:`_validate_training_data`, the member's
+    device dispatch, :meth:`_member_seeds` and :meth:`_fit_members`.
+    Subclasses define :meth:`_default_estimator` and :meth:`_bag_maker` (one
+    bag per member, fitted in parallel) or override :meth:`_fit_members`
+    (members that depend on earlier ones, as in cascades).
     """
 
     _parameter_constraints = {**MEMBER_CONSTRAINTS, "n_jobs": [None, Integral]}
@@ -487,7 +490,7 @@ class BaseResampledEnsemble(ClassifierMixin, BaseEstimator):
             X, y, sample_weight
         )
         template = members_to_device([template], self.device)[0]
-        seeds = draw_seeds(self.random_state, self.n_estimators)
+        seeds = self._member_seeds()
         self.estimators_, counts = self._fit_members(
             X, y, y_encoded, sample_weight, template, seeds
         )
@@ -495,7 +498,22 @@ class BaseResampledEnsemble(ClassifierMixin, BaseEstimator):
             self._log_members(counts)
         return self
 
+    def _member_seeds(self):
+        """One seed per member, drawn before any member is fitted."""
+        return draw_seeds(self.random_state, self.n_estimators)
+
+    def _bag_maker(self, X, y, y_encoded):
+        """The callable ``(X, y, sample_weight, rng, index) -> (X, y, weights)``.
+
+        It builds bag ``index`` in a worker from the encoded labels ``y``,
+        drawing from ``rng`` only. A ``picks_rows = True`` attribute says the
+        bag is a choice of rows made from ``y`` alone (so ``X`` may be a
+        device copy).
+        """
+        raise NotImplementedError
+
     def _fit_members(self, X, y, y_encoded, sample_weight, template, seeds):
+        """Fit one member per seed; return them and their verbose log entries."""
         make_bag = self._bag_maker(X, y, y_encoded)
         X_bags = X
         if getattr(make_bag, "picks_rows", False):

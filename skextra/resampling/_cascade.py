@@ -24,6 +24,7 @@ from ._base import (
     BaseResampledEnsemble,
     BaseSamplerBagging,
     as_float,
+    bag_of_rows,
     fit_seeded,
     member_output,
     under_sample_positions,
@@ -140,8 +141,7 @@ class EasyEnsembleClassifier(BaseSamplerBagging):
 
 
 def _fit_on_rows(template, X, y, sample_weight, rows, rng):
-    weights = None if sample_weight is None else sample_weight[rows]
-    return fit_seeded(template, take_rows(X, rows), y[rows], weights, rng)
+    return fit_seeded(template, *bag_of_rows(X, y, sample_weight, rows), rng)
 
 
 def _under_sample_rows(rows, y, target, replacement, rng):
