@@ -150,6 +150,15 @@ def _under_sample_rows(rows, y, target, replacement, rng):
     return np.sort(rows[kept])
 
 
+def _keep_ratios(counts, target, n_rounds):
+    """Fraction of each pool kept per round: ``counts`` shrinks to ``target``."""
+    keep = np.ones(counts.size)
+    for label, n_target in target.items():
+        if n_rounds > 1 and counts[label] > 0:
+            keep[label] = (n_target / counts[label]) ** (1.0 / (n_rounds - 1))
+    return keep
+
+
 def _pooled_under_sample(pools, target, y, replacement, rng):
     """Under-sample the union of the class pools, each to at most its size."""
     rows = np.sort(np.concatenate(pools))
@@ -323,10 +332,7 @@ class BalanceCascadeClassifier(_BaseCascade):
         n_classes = len(self.classes_)
         counts = np.bincount(y_encoded, minlength=n_classes)
         n_rounds = len(seeds)
-        keep = np.ones(n_classes)
-        for label, n_target in target.items():
-            if n_rounds > 1 and counts[label] > 0:
-                keep[label] = (n_target / counts[label]) ** (1.0 / (n_rounds - 1))
+        keep = _keep_ratios(counts, target, n_rounds)
         pools = [np.flatnonzero(y_encoded == label) for label in range(n_classes)]
         pool_sizes = np.zeros((n_rounds, n_classes), dtype=np.intp)
         thresholds = np.full((max(n_rounds - 1, 0), n_classes), np.nan)
