@@ -69,18 +69,10 @@ def _layer(module):
 
 SOURCES = sorted(ROOT.rglob("*.py"))
 
-# Edges still being removed by the restructure; each entry is a defect.
-KNOWN_UPWARD = set()
-KNOWN_SIBLINGS = {
-    "skextra.resampling._cascade -> skextra.resampling._bagging",
-    "skextra.resampling._forest -> skextra.resampling._bagging",
-}
-
-
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_imports_point_down_the_layers(path):
     own = _layer(_module_name(path))
-    if own not in BELOW or str(path.relative_to(ROOT)) in KNOWN_UPWARD:
+    if own not in BELOW:
         return
     upward = sorted(
         module
@@ -108,4 +100,4 @@ def test_no_estimator_module_imports_a_sibling_estimator_module():
             if m.rpartition(".")[0] == module.rpartition(".")[0]
         }
         offenders += [f"{module} -> {other}" for other in sorted(imported & siblings)]
-    assert set(offenders) <= KNOWN_SIBLINGS, sorted(set(offenders) - KNOWN_SIBLINGS)
+    assert offenders == []

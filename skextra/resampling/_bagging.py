@@ -3,39 +3,33 @@
 Every estimator here draws one bag per member, resamples it with an
 imbalanced-learn sampler (or a bag-size rule from the literature) and fits a
 clone of ``estimator`` on it; predictions average the members' probabilities.
-Bags are built and members fitted in parallel, one job per member, through
-:func:`skextra.utils.run_longest_first`; the seed of every member is drawn up
-front, so results do not depend on ``n_jobs`` or on the joblib backend.
+The bags are built and the members fitted in parallel by the family's base
+(:mod:`skextra.resampling._base`); a class here only says how its bags are
+made.
 """
 
-import time
 from numbers import Integral, Real
 
 import numpy as np
 from imblearn.over_sampling import SMOTE, RandomOverSampler
 from imblearn.under_sampling import RandomUnderSampler
-from joblib import effective_n_jobs, parallel_config
 from scipy import sparse
-from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context, clone
-from sklearn.tree import DecisionTreeClassifier
-from sklearn.utils import check_random_state, get_tags
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import (
-    _check_sample_weight,
-    check_is_fitted,
-    has_fit_parameter,
-    validate_data,
-)
+from sklearn.base import clone
+from sklearn.utils._param_validation import HasMethods, Interval
 
-from ..gpu._dispatch import members_to_device
-from ..gpu._resident import device_input
-from ..utils import estimate_cost, run_longest_first, take_rows, to_host, to_numpy
-from ..utils._docstring import fill_doc as fill_shared_doc
-from ..utils._validation import DEVICE_CONSTRAINT
+from ..utils import take_rows
+from ..utils._docstring import fill_doc
+from ._base import (
+    ANY_SAMPLING_STRATEGY,
+    OVER_SAMPLING_STRATEGY,
+    RESAMPLING_DOCS,
+    UNDER_SAMPLING_STRATEGY,
+    BaseResampledEnsemble,
+    BaseSamplerBagging,
+    bag_of_rows,
+    seed_estimator,
+)
 from ._validation import (
-    check_n_classes,
     check_neighbors_feasible,
     check_sampler,
     check_sampling_strategy_feasible,
@@ -51,60 +45,6 @@ __all__ = [
     "UnderBaggingClassifier",
 ]
 
-MAX_SEED = np.iinfo(np.int32).max
-
-UNDER_SAMPLING_STRATEGY = [
-    Interval(Real, 0, 1, closed="right"),
-    StrOptions({"auto", "majority", "not minority", "not majority", "all"}),
-    dict,
-    callable,
-]
-OVER_SAMPLING_STRATEGY = [
-    Interval(Real, 0, 1, closed="right"),
-    StrOptions({"auto", "minority", "not minority", "not majority", "all"}),
-    dict,
-    callable,
-]
-ANY_SAMPLING_STRATEGY = [
-    Interval(Real, 0, 1, closed="right"),
-    StrOptions({"auto", "minority", "majority", "not minority", "not majority", "all"}),
-    dict,
-    list,
-    callable,
-]
-
-
-# ---------------------------------------------------------------------------
-# Helpers shipped to the workers
-# ---------------------------------------------------------------------------
-
-
-def seed_estimator(estimator, rng):
-    """Give every ``random_state`` parameter of ``estimator`` a seed from ``rng``."""
-    if not hasattr(estimator, "get_params"):
-        return estimator
-    params = estimator.get_params(deep=True)
-    seeds = {
-        key: int(rng.randint(MAX_SEED))
-        for key in sorted(params)
-        if key == "random_state" or key.endswith("__random_state")
-    }
-    if seeds:
-        estimator.set_params(**seeds)
-    return estimator
-
-
-def stratified_bootstrap(y, rng):
-    """Indices of a bootstrap drawn class by class: every class keeps its size.
-
-    ``y`` holds the class codes ``0..n_classes-1``.
-    """
-    parts = []
-    for label in np.flatnonzero(np.bincount(y)):
-        members = np.flatnonzero(y == label)
-        parts.append(members[rng.randint(0, members.size, size=members.size)])
-    return np.sort(np.concatenate(parts))
-
 
 def stack_rows(parts):
     """Stack row blocks that are all dense or all sparse."""
@@ -113,414 +53,7 @@ def stack_rows(parts):
     return np.concatenate([np.asarray(part) for part in parts])
 
 
-def final_class_sizes(added, y):
-    """Over-sampling target as class sizes after resampling (what a dict means)."""
-    labels, counts = np.unique(y, return_counts=True)
-    size = {
-        label.item() if isinstance(label, np.generic) else label: int(n)
-        for label, n in zip(labels, counts)
-    }
-    return {label: size[label] + int(n) for label, n in added.items()}
-
-
-_GIL_FREE_MEMBERS = (
-    "sklearn.tree.",
-    "sklearn.ensemble._forest.",
-    "sklearn.ensemble._hist_gradient_boosting.",
-)
-
-
-def releases_gil(estimator):
-    """Whether fitting ``estimator`` runs mostly outside the GIL (trees, forests).
-
-    Such members are fitted in threads unless a joblib backend is set: threads
-    share ``X`` instead of sending a copy to every job.
-    """
-    last = estimator.steps[-1][1] if hasattr(estimator, "steps") else estimator
-    return type(last).__module__.startswith(_GIL_FREE_MEMBERS)
-
-
-def as_float(codes):
-    """Class codes as floats, which imbalanced-learn's checks handle faster."""
-    return codes.astype(np.float64)
-
-
-def _is_index_sampler(sampler):
-    """Whether the sampler picks rows by looking at ``y`` only."""
-    if type(sampler) is RandomUnderSampler:
-        return True
-    return type(sampler) is RandomOverSampler and sampler.shrinkage is None
-
-
-class SamplerBag:
-    """A bag: an optional class-wise bootstrap, then the sampler's resampling.
-
-    ``picks_rows``: the bag is a choice of rows made from ``y`` alone, so
-    ``X`` may live on a GPU (the rows are cut there).
-    """
-
-    def __init__(self, sampler, bootstrap):
-        self.sampler = sampler
-        self.bootstrap = bootstrap
-        self.picks_rows = _is_index_sampler(sampler)
-
-    def __call__(self, X, y, sample_weight, rng, index):
-        rows = stratified_bootstrap(y, rng) if self.bootstrap else np.arange(len(y))
-        sampler = seed_estimator(clone(self.sampler), rng)
-        if _is_index_sampler(sampler):
-            sampler.fit_resample(np.arange(rows.size).reshape(-1, 1), as_float(y[rows]))
-            rows = rows[sampler.sample_indices_]
-            weights = None if sample_weight is None else sample_weight[rows]
-            return take_rows(X, rows), y[rows], weights
-        weights = None if sample_weight is None else sample_weight[rows]
-        return fit_resample_weighted(sampler, take_rows(X, rows), y[rows], weights)
-
-
-def fit_member(make_bag, estimator, X, y, sample_weight, seed, index):
-    """Build bag ``index`` and fit a clone of ``estimator`` on it."""
-    start = time.perf_counter()
-    rng = np.random.RandomState(seed)
-    X_bag, y_bag, w_bag = make_bag(X, y, sample_weight, rng, index)
-    member = seed_estimator(clone(estimator), rng)
-    if w_bag is None:
-        member.fit(X_bag, y_bag)
-    else:
-        member.fit(X_bag, y_bag, sample_weight=w_bag)
-    counts = np.bincount(np.asarray(y_bag, dtype=np.intp))
-    return member, counts, time.perf_counter() - start
-
-
-def _member_output(member, X, method, n_classes, kwargs):
-    """A member's ``method`` output with one column per class of the ensemble."""
-    out = to_host(getattr(member, method)(X, **kwargs))
-    if method == "predict":
-        return np.eye(n_classes)[np.asarray(out, dtype=np.intp)]
-    member_classes = np.asarray(to_numpy(member.classes_), dtype=np.intp)
-    if method == "decision_function" and n_classes == 2:
-        return out if out.ndim == 1 else out[:, -1]
-    if member_classes.size == n_classes:
-        return out
-    if out.ndim == 1:
-        out = np.column_stack([-out, out])
-    full = np.zeros((out.shape[0], n_classes), dtype=np.float64)
-    full[:, member_classes] = out
-    return full
-
-
-def member_outputs(members, X, method, n_classes, kwargs=None):
-    """The members' ``method`` outputs (``predict``: one-hot votes), in order."""
-    kwargs = kwargs or {}
-    return [_member_output(member, X, method, n_classes, kwargs) for member in members]
-
-
-def average_member_outputs(members, X, method, n_classes, *, n_jobs=None, kwargs=None):
-    """Mean of the members' outputs, computed in threads, summed in member order.
-
-    The sum runs in the members' order whatever ``n_jobs`` is, so the result
-    is the same to the last bit for any number of jobs.
-    """
-    n_jobs = min(effective_n_jobs(n_jobs), len(members))
-    # The members are clones of one estimator: one device copy serves all.
-    X = device_input(members[0], X, {})
-    if n_jobs <= 1:
-        outputs = member_outputs(members, X, method, n_classes, kwargs)
-    else:
-        chunks = np.array_split(np.arange(len(members)), n_jobs)
-        jobs = [
-            (
-                member_outputs,
-                ([members[i] for i in chunk], X, method, n_classes, kwargs),
-                {},
-            )
-            for chunk in chunks
-        ]
-        with parallel_config(prefer="threads"):
-            parts = run_longest_first(jobs, [len(c) for c in chunks], n_jobs=n_jobs)
-        outputs = [out for part in parts for out in part]
-    total = outputs[0].astype(np.float64, copy=True)
-    for out in outputs[1:]:
-        total += out
-    return total / len(outputs)
-
-
-# ---------------------------------------------------------------------------
-# Shared estimator base
-# ---------------------------------------------------------------------------
-
-
-def _estimator_has(attr):
-    def check(self):
-        return hasattr(self._template(), attr)
-
-    return check
-
-
-class BaseResampledEnsemble(ClassifierMixin, BaseEstimator):
-    """What every resampling ensemble shares: validation, fitting, prediction.
-
-    Subclasses define :meth:`_default_estimator`, :meth:`_bag_maker` (one bag
-    per member, fitted in parallel) or override :meth:`_fit_members` (members
-    that depend on earlier ones, as in cascades).
-    """
-
-    _parameter_constraints = {
-        "estimator": [HasMethods(["fit", "predict"]), None],
-        "n_estimators": [Interval(Integral, 1, None, closed="left")],
-        "n_jobs": [None, Integral],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
-        "device": DEVICE_CONSTRAINT,
-    }
-
-    def _default_estimator(self):
-        return DecisionTreeClassifier()
-
-    def _template(self):
-        if self.estimator is None:
-            return self._default_estimator()
-        return clone(self.estimator)
-
-    def _resamples_synthetic_rows(self):
-        return False
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        member_tags = get_tags(self._template())
-        tags.input_tags.sparse = member_tags.input_tags.sparse
-        tags.input_tags.allow_nan = (
-            member_tags.input_tags.allow_nan and not self._resamples_synthetic_rows()
-        )
-        return tags
-
-    def _validate_training_data(self, X, y, sample_weight):
-        allow_nan = self.__sklearn_tags__().input_tags.allow_nan
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            dtype=None,
-            ensure_all_finite="allow-nan" if allow_nan else True,
-            multi_output=False,
-        )
-        check_classification_targets(y)
-        self.classes_, y_encoded = np.unique(y, return_inverse=True)
-        check_n_classes(y)
-        template = self._template()
-        if sample_weight is not None:
-            sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=np.float64, ensure_non_negative=True
-            )
-            if not has_fit_parameter(template, "sample_weight"):
-                raise ValueError(
-                    f"sample_weight was given but the estimator "
-                    f"{type(template).__name__} does not accept sample_weight "
-                    f"in fit."
-                )
-        return X, y, np.asarray(y_encoded, dtype=np.intp), sample_weight, template
-
-    def _encode_target(self, target):
-        """A per-class dict in the user's labels as a dict over the codes 0..C-1."""
-        labels = np.asarray(list(target), dtype=self.classes_.dtype)
-        codes = np.searchsorted(self.classes_, labels)
-        return {int(code): int(count) for code, count in zip(codes, target.values())}
-
-    @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y, sample_weight=None):
-        """Fit the ensemble on ``(X, y)``.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training rows.
-        y : array-like of shape (n_samples,)
-            Class labels.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Row weights, given to the members; each resampled row carries the
-            weight of the row it was drawn from (see Notes of the class).
-            Only accepted when ``estimator`` accepts ``sample_weight``.
-
-        Returns
-        -------
-        self : object
-            The fitted ensemble.
-        """
-        X, y, y_encoded, sample_weight, template = self._validate_training_data(
-            X, y, sample_weight
-        )
-        template = members_to_device([template], self.device)[0]
-        rng = check_random_state(self.random_state)
-        seeds = rng.randint(MAX_SEED, size=self.n_estimators)
-        self.estimators_, counts = self._fit_members(
-            X, y, y_encoded, sample_weight, template, seeds
-        )
-        if self.verbose:
-            self._log_members(counts)
-        return self
-
-    def _fit_members(self, X, y, y_encoded, sample_weight, template, seeds):
-        make_bag = self._bag_maker(X, y, y_encoded)
-        X_bags = X
-        if getattr(make_bag, "picks_rows", False):
-            # Bags are cut from one device copy when the members run on a GPU.
-            X_bags = device_input(template, X, {})
-        jobs = [
-            (
-                fit_member,
-                (make_bag, template, X_bags, y_encoded, sample_weight, seed, i),
-                {},
-            )
-            for i, seed in enumerate(seeds)
-        ]
-        costs = [estimate_cost(template, len(y_encoded))] * len(jobs)
-        if releases_gil(template) or X_bags is not X:
-            with parallel_config(prefer="threads"):
-                results = run_longest_first(jobs, costs, n_jobs=self.n_jobs)
-        else:
-            results = run_longest_first(jobs, costs, n_jobs=self.n_jobs)
-        members = [member for member, _, _ in results]
-        log = [(counts, seconds) for _, counts, seconds in results]
-        return members, log
-
-    def _log_members(self, log):
-        name = type(self).__name__
-        for i, (counts, seconds) in enumerate(log):
-            sizes = ", ".join(
-                f"{label}: {int(n)}" for label, n in zip(self.classes_, counts)
-            )
-            print(
-                f"[{name}] member {i + 1}/{len(log)}: {int(np.sum(counts))} rows "
-                f"({sizes}), fitted in {seconds:.3f}s"
-            )
-
-    def _validate_predict_data(self, X):
-        check_is_fitted(self)
-        allow_nan = self.__sklearn_tags__().input_tags.allow_nan
-        return validate_data(
-            self,
-            X,
-            reset=False,
-            accept_sparse=["csr", "csc"],
-            dtype=None,
-            ensure_all_finite="allow-nan" if allow_nan else True,
-        )
-
-    def _average(self, X, method):
-        X = self._validate_predict_data(X)
-        return average_member_outputs(
-            self.estimators_, X, method, len(self.classes_), n_jobs=self.n_jobs
-        )
-
-    @available_if(_estimator_has("predict_proba"))
-    def predict_proba(self, X):
-        """Class probabilities: the mean of the members' probabilities.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Rows to predict.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Columns follow ``classes_``.
-        """
-        return self._average(X, "predict_proba")
-
-    @available_if(_estimator_has("decision_function"))
-    def decision_function(self, X):
-        """The mean of the members' decision functions.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Rows to predict.
-
-        Returns
-        -------
-        score : ndarray of shape (n_samples,) or (n_samples, n_classes)
-            One column per class of ``classes_``; for two classes, the score
-            of ``classes_[1]``.
-        """
-        return self._average(X, "decision_function")
-
-    def predict(self, X):
-        """Predict the class of each row of ``X``.
-
-        The class with the highest mean probability when the members have
-        ``predict_proba``, the majority vote of the members otherwise.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Rows to predict.
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,)
-            Predicted labels.
-        """
-        if hasattr(self._template(), "predict_proba"):
-            scores = self._average(X, "predict_proba")
-        else:
-            scores = self._average(X, "predict")
-        return self.classes_[np.argmax(scores, axis=1)]
-
-
-# ---------------------------------------------------------------------------
-# Bagging with a sampler
-# ---------------------------------------------------------------------------
-
-
-class BaseSamplerBagging(BaseResampledEnsemble):
-    """Bagging whose bags go through one imbalanced-learn sampler."""
-
-    def _sampler(self):
-        raise NotImplementedError
-
-    def _sampling_kind(self):
-        return sampling_type_of(self._sampler())
-
-    def _configured_sampler(self, y, y_encoded):
-        """The sampler with ``sampling_strategy`` checked and set on the codes."""
-        sampler = self._sampler()
-        kind = sampling_type_of(sampler)
-        if kind is None or "sampling_strategy" not in sampler.get_params(deep=False):
-            return sampler
-        target = check_sampling_strategy_feasible(self.sampling_strategy, y, kind)
-        if kind == "clean-sampling":
-            codes = sorted(self._encode_target(target))
-            return sampler.set_params(sampling_strategy=codes)
-        check_neighbors_feasible(
-            sampler if getattr(self, "sampler", None) is None else self.sampler,
-            y,
-            param="sampler",
-            sampling_strategy=self.sampling_strategy,
-        )
-        if kind == "over-sampling":
-            target = final_class_sizes(target, y)
-        return sampler.set_params(sampling_strategy=self._encode_target(target))
-
-    def _resamples_synthetic_rows(self):
-        sampler = self._sampler()
-        return not (_is_index_sampler(sampler) or type(sampler) is RandomOverSampler)
-
-    def _bag_maker(self, X, y, y_encoded):
-        return SamplerBag(self._configured_sampler(y, y_encoded), self.bootstrap)
-
-
-_BAGGING_NOTES = """
-    Each member's bag is a bootstrap drawn class by class (every class keeps
-    its size, so a rare class cannot vanish from a bag and
-    ``sampling_strategy`` means the same in every bag), resampled by the
-    sampler. ``sample_weight`` follows the rows: a row the sampler selects or
-    repeats keeps its weight; a row it synthesises (SMOTE and its variants)
-    gets the mean weight of its class, and so does every row of a sampler
-    whose output rows are all new (``ClusterCentroids``).
-"""
-
-
-@fill_shared_doc()
+@fill_doc(RESAMPLING_DOCS)
 class BalancedBaggingClassifier(BaseSamplerBagging):
     """Bagging whose every bag is balanced by an imbalanced-learn sampler.
 
@@ -532,11 +65,8 @@ class BalancedBaggingClassifier(BaseSamplerBagging):
 
     Parameters
     ----------
-    estimator : estimator object, default=None
-        The member fitted on every bag; ``None`` means a
-        :class:`~sklearn.tree.DecisionTreeClassifier`.
-    n_estimators : int, default=10
-        Number of members.
+    {{bag_estimator}}
+    {{n_members}}
     sampler : sampler object, default=None
         Any object with ``fit_resample`` (an imbalanced-learn sampler or
         pipeline). ``None`` means
@@ -547,31 +77,16 @@ class BalancedBaggingClassifier(BaseSamplerBagging):
         before any member is fitted.
     replacement : bool, default=False
         Whether the default random under-sampler draws with replacement.
-    bootstrap : bool, default=True
-        Whether every bag starts from a class-wise bootstrap of the rows;
-        ``False`` resamples the whole training set in every bag.
-    n_jobs : int, default=None
-        Number of members fitted at once (joblib semantics). Tree and forest
-        members are fitted in threads unless a joblib backend is set.
-    random_state : int, RandomState instance or None, default=None
-        Seeds every bag, sampler and member; the same seed gives the same
-        ensemble for any ``n_jobs`` and joblib backend.
-    verbose : int, default=0
-        If positive, print one line per member: bag size per class and fit
-        time.
+    {{bootstrap}}
+    {{bagging_n_jobs}}
+    {{random_state}}
+    {{verbose_members}}
     {{device}}
 
     Attributes
     ----------
-    estimators_ : list of estimators
-        The fitted members, trained on labels encoded as ``0..n_classes-1``.
-    classes_ : ndarray of shape (n_classes,)
-        The class labels.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of features seen during fit, when ``X`` has string column
-        names.
+    {{members_attribute}}
+    {{fitted_attributes}}
 
     See Also
     --------
@@ -582,7 +97,9 @@ class BalancedBaggingClassifier(BaseSamplerBagging):
         counterpart.
 
     Notes
-    -----%(notes)s
+    -----
+    {{bagging_notes}}
+
     Unlike imbalanced-learn's, this class accepts ``sample_weight``.
 
     Examples
@@ -637,12 +154,7 @@ class BalancedBaggingClassifier(BaseSamplerBagging):
         return clone(check_sampler(self.sampler))
 
 
-BalancedBaggingClassifier.__doc__ = BalancedBaggingClassifier.__doc__ % {
-    "notes": _BAGGING_NOTES
-}
-
-
-@fill_shared_doc()
+@fill_doc(RESAMPLING_DOCS)
 class UnderBaggingClassifier(BaseSamplerBagging):
     """Bagging with random under-sampling in every bag (under-bagging).
 
@@ -653,41 +165,23 @@ class UnderBaggingClassifier(BaseSamplerBagging):
 
     Parameters
     ----------
-    estimator : estimator object, default=None
-        The member fitted on every bag; ``None`` means a
-        :class:`~sklearn.tree.DecisionTreeClassifier`.
-    n_estimators : int, default=10
-        Number of members.
+    {{bag_estimator}}
+    {{n_members}}
     sampling_strategy : float, str, dict or callable, default="auto"
         Under-sampling target, as for imbalanced-learn's
         ``RandomUnderSampler``; checked against the training labels before
         any member is fitted.
-    replacement : bool, default=False
-        Whether under-sampling draws with replacement.
-    bootstrap : bool, default=True
-        Whether every bag starts from a class-wise bootstrap of the rows.
-    n_jobs : int, default=None
-        Number of members fitted at once (joblib semantics). Tree and forest
-        members are fitted in threads unless a joblib backend is set.
-    random_state : int, RandomState instance or None, default=None
-        Seeds every bag and member; the same seed gives the same ensemble for
-        any ``n_jobs`` and joblib backend.
-    verbose : int, default=0
-        If positive, print one line per member: bag size per class and fit
-        time.
+    {{under_replacement}}
+    {{bootstrap}}
+    {{bagging_n_jobs}}
+    {{random_state}}
+    {{verbose_members}}
     {{device}}
 
     Attributes
     ----------
-    estimators_ : list of estimators
-        The fitted members, trained on labels encoded as ``0..n_classes-1``.
-    classes_ : ndarray of shape (n_classes,)
-        The class labels.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of features seen during fit, when ``X`` has string column
-        names.
+    {{members_attribute}}
+    {{fitted_attributes}}
 
     See Also
     --------
@@ -696,7 +190,9 @@ class UnderBaggingClassifier(BaseSamplerBagging):
         members.
 
     Notes
-    -----%(notes)s
+    -----
+    {{bagging_notes}}
+
     Examples
     --------
     >>> from sklearn.datasets import make_classification
@@ -742,12 +238,7 @@ class UnderBaggingClassifier(BaseSamplerBagging):
         return RandomUnderSampler(replacement=self.replacement)
 
 
-UnderBaggingClassifier.__doc__ = UnderBaggingClassifier.__doc__ % {
-    "notes": _BAGGING_NOTES
-}
-
-
-@fill_shared_doc()
+@fill_doc(RESAMPLING_DOCS)
 class OverBaggingClassifier(BaseSamplerBagging):
     """Bagging with random over-sampling in every bag (over-bagging).
 
@@ -758,11 +249,8 @@ class OverBaggingClassifier(BaseSamplerBagging):
 
     Parameters
     ----------
-    estimator : estimator object, default=None
-        The member fitted on every bag; ``None`` means a
-        :class:`~sklearn.tree.DecisionTreeClassifier`.
-    n_estimators : int, default=10
-        Number of members.
+    {{bag_estimator}}
+    {{n_members}}
     sampling_strategy : float, str, dict or callable, default="auto"
         Over-sampling target, as for imbalanced-learn's
         ``RandomOverSampler``; checked against the training labels before
@@ -770,30 +258,16 @@ class OverBaggingClassifier(BaseSamplerBagging):
     shrinkage : float or None, default=None
         Smoothed bootstrap of ``RandomOverSampler``: ``None`` repeats rows,
         a positive value draws new rows around them.
-    bootstrap : bool, default=True
-        Whether every bag starts from a class-wise bootstrap of the rows.
-    n_jobs : int, default=None
-        Number of members fitted at once (joblib semantics). Tree and forest
-        members are fitted in threads unless a joblib backend is set.
-    random_state : int, RandomState instance or None, default=None
-        Seeds every bag and member; the same seed gives the same ensemble for
-        any ``n_jobs`` and joblib backend.
-    verbose : int, default=0
-        If positive, print one line per member: bag size per class and fit
-        time.
+    {{bootstrap}}
+    {{bagging_n_jobs}}
+    {{random_state}}
+    {{verbose_members}}
     {{device}}
 
     Attributes
     ----------
-    estimators_ : list of estimators
-        The fitted members, trained on labels encoded as ``0..n_classes-1``.
-    classes_ : ndarray of shape (n_classes,)
-        The class labels.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of features seen during fit, when ``X`` has string column
-        names.
+    {{members_attribute}}
+    {{fitted_attributes}}
 
     See Also
     --------
@@ -801,7 +275,9 @@ class OverBaggingClassifier(BaseSamplerBagging):
     UnderBaggingClassifier : Under-sampling instead.
 
     Notes
-    -----%(notes)s
+    -----
+    {{bagging_notes}}
+
     With ``shrinkage`` set, the new rows are synthesised and get the mean
     weight of their class.
 
@@ -849,11 +325,6 @@ class OverBaggingClassifier(BaseSamplerBagging):
         return RandomOverSampler(shrinkage=self.shrinkage)
 
 
-OverBaggingClassifier.__doc__ = OverBaggingClassifier.__doc__ % {
-    "notes": _BAGGING_NOTES
-}
-
-
 # ---------------------------------------------------------------------------
 # SMOTEBagging
 # ---------------------------------------------------------------------------
@@ -896,7 +367,7 @@ class SMOTEBag:
         return stack_rows(X_parts), np.concatenate(y_parts), weights
 
 
-@fill_shared_doc()
+@fill_doc(RESAMPLING_DOCS)
 class SMOTEBaggingClassifier(BaseResampledEnsemble):
     """SMOTEBagging (Wang & Yao, 2009): bags over-sampled by bootstrap and SMOTE.
 
@@ -912,11 +383,8 @@ class SMOTEBaggingClassifier(BaseResampledEnsemble):
 
     Parameters
     ----------
-    estimator : estimator object, default=None
-        The member fitted on every bag; ``None`` means a
-        :class:`~sklearn.tree.DecisionTreeClassifier`.
-    n_estimators : int, default=10
-        Number of members.
+    {{bag_estimator}}
+    {{n_members}}
     sampling_strategy : float, str, dict or callable, default="auto"
         Over-sampling target, as for imbalanced-learn's over-samplers.
     k_neighbors : int, default=5
@@ -932,30 +400,17 @@ class SMOTEBaggingClassifier(BaseResampledEnsemble):
         over-sampler whose ``sampling_strategy`` accepts a dict can be given
         (``BorderlineSMOTE``, ``SVMSMOTE``, ``SMOTENC``, ...), in which case
         ``k_neighbors`` is not used.
-    n_jobs : int, default=None
-        Number of members fitted at once (joblib semantics). Tree and forest
-        members are fitted in threads unless a joblib backend is set.
-    random_state : int, RandomState instance or None, default=None
-        Seeds every bag, SMOTE and member; the same seed gives the same
-        ensemble for any ``n_jobs`` and joblib backend.
-    verbose : int, default=0
-        If positive, print one line per member: bag size per class and fit
-        time.
+    {{bagging_n_jobs}}
+    {{random_state}}
+    {{verbose_members}}
     {{device}}
 
     Attributes
     ----------
-    estimators_ : list of estimators
-        The fitted members, trained on labels encoded as ``0..n_classes-1``.
+    {{members_attribute}}
     resampling_rates_ : ndarray of shape (n_estimators,)
         The bootstrapped fraction used by each member's bag.
-    classes_ : ndarray of shape (n_classes,)
-        The class labels.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of features seen during fit, when ``X`` has string column
-        names.
+    {{fitted_attributes}}
 
     See Also
     --------
@@ -1083,12 +538,10 @@ class RoughlyBalancedBag:
             else:
                 size = members.size
             rows.append(members[rng.randint(0, members.size, size=size)])
-        rows = np.sort(np.concatenate(rows))
-        weights = None if sample_weight is None else sample_weight[rows]
-        return take_rows(X, rows), y[rows], weights
+        return bag_of_rows(X, y, sample_weight, np.sort(np.concatenate(rows)))
 
 
-@fill_shared_doc()
+@fill_doc(RESAMPLING_DOCS)
 class RoughlyBalancedBaggingClassifier(BaseResampledEnsemble):
     """Roughly balanced bagging (Hido & Kashima, 2009).
 
@@ -1101,38 +554,22 @@ class RoughlyBalancedBaggingClassifier(BaseResampledEnsemble):
 
     Parameters
     ----------
-    estimator : estimator object, default=None
-        The member fitted on every bag; ``None`` means a
-        :class:`~sklearn.tree.DecisionTreeClassifier`.
-    n_estimators : int, default=10
-        Number of members.
+    {{bag_estimator}}
+    {{n_members}}
     sampling_strategy : float, str, dict or callable, default="auto"
         Under-sampling target, as for imbalanced-learn's
         ``RandomUnderSampler``: the classes it names get negative-binomial
         bag sizes with the target as mean; the others are bootstrapped at
         their own size.
-    n_jobs : int, default=None
-        Number of members fitted at once (joblib semantics). Tree and forest
-        members are fitted in threads unless a joblib backend is set.
-    random_state : int, RandomState instance or None, default=None
-        Seeds every bag and member; the same seed gives the same ensemble for
-        any ``n_jobs`` and joblib backend.
-    verbose : int, default=0
-        If positive, print one line per member: bag size per class and fit
-        time.
+    {{bagging_n_jobs}}
+    {{random_state}}
+    {{verbose_members}}
     {{device}}
 
     Attributes
     ----------
-    estimators_ : list of estimators
-        The fitted members, trained on labels encoded as ``0..n_classes-1``.
-    classes_ : ndarray of shape (n_classes,)
-        The class labels.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of features seen during fit, when ``X`` has string column
-        names.
+    {{members_attribute}}
+    {{fitted_attributes}}
 
     See Also
     --------

@@ -10,6 +10,8 @@ weights are updated by SAMME.
 import numbers
 import warnings
 from abc import abstractmethod
+from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 from imblearn.over_sampling import SMOTE, RandomOverSampler
@@ -19,7 +21,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context, clone
 from sklearn.ensemble._base import _set_random_states
 from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils import check_random_state, get_tags
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     _check_sample_weight,
@@ -31,8 +33,14 @@ from sklearn.utils.validation import (
 from ..gpu._dispatch import members_to_device
 from ..gpu._resident import device_input
 from ..utils import take_rows, to_host
-from ..utils._docstring import fill_doc as fill_shared_doc
-from ..utils._validation import DEVICE_CONSTRAINT
+from ..utils._docstring import fill_doc
+from ..utils._random import draw_seeds
+from ._base import (
+    MEMBER_CONSTRAINTS,
+    OVER_SAMPLING_STRATEGY,
+    RESAMPLING_DOCS,
+    UNDER_SAMPLING_STRATEGY,
+)
 from ._validation import (
     check_n_classes,
     check_resampling,
@@ -48,20 +56,7 @@ __all__ = [
     "SMOTEBoostClassifier",
 ]
 
-_MAX_SEED = np.iinfo(np.int32).max
-
-_UNDER_SAMPLING_STRATEGY = [
-    Interval(numbers.Real, 0, 1, closed="right"),
-    StrOptions({"auto", "majority", "not minority", "not majority", "all"}),
-    dict,
-    callable,
-]
-_OVER_SAMPLING_STRATEGY = [
-    Interval(numbers.Real, 0, 1, closed="right"),
-    StrOptions({"auto", "minority", "not minority", "not majority", "all"}),
-    dict,
-    callable,
-]
+_EPSILON = np.finfo(np.float64).eps
 
 
 def _seeded(estimator, seed):
@@ -87,6 +82,41 @@ class ChanceErrorWarning(UserWarning):
     """Boosting stopped early because no resample beat chance-level error."""
 
 
+@dataclass
+class _WeightChain:
+    """The boosting weights of the training rows along the rounds.
+
+    ``at_initial``: the weights are the initial ones (no member has moved
+    them since the start or the last reset). ``restarts`` lists the rounds
+    at which they were reset; ``n_discarded`` counts the members discarded
+    at chance level.
+    """
+
+    initial: np.ndarray
+    weights: np.ndarray = field(init=False)
+    at_initial: bool = True
+    restarts: list = field(default_factory=list)
+    n_discarded: int = 0
+
+    def __post_init__(self):
+        self.weights = self.initial.copy()
+
+    def reset(self, iboost):
+        self.weights = self.initial.copy()
+        self.at_initial = True
+        self.restarts.append(iboost)
+
+    def boost(self, alpha, incorrect):
+        """SAMME update; ``False`` (weights left as they were) on overflow."""
+        weights = self.weights * np.exp(alpha * incorrect)
+        total = weights.sum()
+        if not np.isfinite(total):
+            return False
+        self.weights = weights / total
+        self.at_initial = False
+        return True
+
+
 class _BaseResampledBoost(ClassifierMixin, BaseEstimator):
     """SAMME boosting loop with a sampler in every round.
 
@@ -95,13 +125,9 @@ class _BaseResampledBoost(ClassifierMixin, BaseEstimator):
     """
 
     _parameter_constraints = {
-        "estimator": [HasMethods(["fit", "predict"]), None],
-        "n_estimators": [Interval(numbers.Integral, 1, None, closed="left")],
+        **MEMBER_CONSTRAINTS,
         "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")],
         "max_retries": [Interval(numbers.Integral, 0, None, closed="left")],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
-        "device": DEVICE_CONSTRAINT,
     }
 
     @abstractmethod
@@ -149,8 +175,47 @@ class _BaseResampledBoost(ClassifierMixin, BaseEstimator):
         if self.verbose:
             print(f"[{type(self).__name__}] {message}", flush=True)
 
-    def _fit_round(self, estimator, sampler, X, y, sample_weight, seeds, shared):
-        """Resample, fit one member; return it and its predictions on ``X``.
+    def _validate_training_data(self, X, y, sample_weight):
+        """Checked ``X, y`` without the zero-weight rows, and weights summing to 1."""
+        X, y = validate_data(
+            self, X, y, accept_sparse=["csr", "csc"], dtype=None, ensure_min_samples=1
+        )
+        check_classification_targets(y)
+        sample_weight = _check_sample_weight(
+            sample_weight, X, dtype=np.float64, copy=True, ensure_non_negative=True
+        )
+        self.classes_ = np.unique(y)
+        self.n_classes_ = len(self.classes_)
+        check_n_classes(y)
+        kept = sample_weight > 0
+        if not kept.all():
+            X, y, sample_weight = X[kept], y[kept], sample_weight[kept]
+            check_n_classes(y, what="the rows with non-zero sample_weight")
+        return X, y, sample_weight / sample_weight.sum()
+
+    def _draw_seeds(self):
+        """The (member, sampler) seeds of every try of every round, drawn up front.
+
+        ``seeds[i, t]`` seeds try ``t`` of round ``i``. The first tries of all
+        rounds are drawn before any retry, so the rounds that need no retry
+        get the same seeds whatever ``max_retries`` is.
+        """
+        rng = check_random_state(self.random_state)
+        first = draw_seeds(rng, (self.n_estimators, 2))
+        retries = draw_seeds(rng, (self.n_estimators, 2 * self._n_tries() - 1, 2))
+        return np.concatenate([first[:, np.newaxis], retries], axis=1)
+
+    def _n_tries(self):
+        """Tries of a round at one set of weights."""
+        return self.max_retries + 1
+
+    def _chance_error(self):
+        return 1.0 - 1.0 / self.n_classes_
+
+    def _fit_try(
+        self, estimator, sampler, X, y, y_encoded, shared, seeds, sample_weight
+    ):
+        """Resample, fit one member; return it, its mistakes on ``X`` and its error.
 
         ``shared`` keeps, across rounds, the device copy of ``X`` given to a
         GPU member: rows picked by the sampler are cut from it, and every
@@ -178,7 +243,75 @@ class _BaseResampledBoost(ClassifierMixin, BaseEstimator):
         ):
             X_res = take_rows(X_member, picked)
         member.fit(X_res, y_res, sample_weight=w_res)
-        return member, to_host(member.predict(X_member))
+        incorrect = to_host(member.predict(X_member)) != y_encoded
+        return member, incorrect, float(np.average(incorrect, weights=sample_weight))
+
+    def _boost_round(self, fit_try, iboost, chain, seeds):
+        """Fit round ``iboost``, on new resamples until a member beats chance.
+
+        After ``max_retries + 1`` tries at chance level the weights are reset
+        to their initial values (unless they are there already) and the round
+        is tried as often again. Returns ``(member, incorrect, error)`` of
+        the member kept, or ``member=None`` and the last error when every
+        try failed, also with the initial weights.
+        """
+        chain.weights = np.clip(chain.weights, _EPSILON, None)
+        n_tries, chance = self._n_tries(), self._chance_error()
+        # A round ends within 2 * n_tries tries: at the initial weights the
+        # n_tries-th failure gives up.
+        for attempt in range(2 * n_tries):
+            member, incorrect, error = fit_try(seeds[attempt], chain.weights)
+            if error < chance:
+                return member, incorrect, error
+            chain.n_discarded += 1
+            self._log(
+                f"round {iboost + 1}: error {error:.4f} >= chance "
+                f"{chance:.4f}, resample discarded"
+            )
+            if (attempt + 1) % n_tries:
+                continue
+            if chain.at_initial:
+                break
+            self._log(f"round {iboost + 1}: sample weights reset")
+            chain.reset(iboost)
+        return None, None, error
+
+    def _samme_weight(self, error):
+        return self.learning_rate * (
+            np.log((1.0 - error) / error) + np.log(self.n_classes_ - 1.0)
+        )
+
+    def _stop_at_chance(self, iboost, error, n_members):
+        """Round ``iboost`` failed every try: raise in the first round, else warn."""
+        name, n_tries, chance = (
+            type(self).__name__,
+            self._n_tries(),
+            self._chance_error(),
+        )
+        if not n_members:
+            raise ValueError(
+                f"{name}: every one of the {n_tries} resamples of the first round "
+                f"gave a member no better than chance (weighted error {error:.4f} "
+                f">= {chance:.4f}) on the original training rows: trained on "
+                "resampled data, it misclassifies too many rows of the large "
+                "classes. Use a stronger estimator (e.g. "
+                "DecisionTreeClassifier(max_depth=3)) or a milder "
+                "sampling_strategy."
+            )
+        warnings.warn(
+            f"{name}: round {iboost + 1} reached chance-level error ({error:.4f} "
+            f">= {chance:.4f}) in {n_tries} resamples, also with the initial "
+            f"sample weights; boosting stopped with {n_members} of "
+            f"{self.n_estimators} members.",
+            ChanceErrorWarning,
+        )
+
+    def _warn_overflow(self, iboost):
+        warnings.warn(
+            f"{type(self).__name__}: sample weights overflowed in round "
+            f"{iboost + 1}; boosting stopped. Lower learning_rate.",
+            UserWarning,
+        )
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None):
@@ -199,129 +332,40 @@ class _BaseResampledBoost(ClassifierMixin, BaseEstimator):
         self : object
             The fitted estimator.
         """
-        X, y = validate_data(
-            self, X, y, accept_sparse=["csr", "csc"], dtype=None, ensure_min_samples=1
-        )
-        check_classification_targets(y)
-        sample_weight = _check_sample_weight(
-            sample_weight, X, dtype=np.float64, copy=True, ensure_non_negative=True
-        )
-        self.classes_ = np.unique(y)
-        self.n_classes_ = len(self.classes_)
-        check_n_classes(y)
-
-        kept = sample_weight > 0
-        if not kept.all():
-            X, y, sample_weight = X[kept], y[kept], sample_weight[kept]
-            check_n_classes(y, what="the rows with non-zero sample_weight")
-        sample_weight /= sample_weight.sum()
-        initial_weight = sample_weight.copy()
-
-        estimator = self._validate_estimator()
+        X, y, sample_weight = self._validate_training_data(X, y, sample_weight)
         # The member is dispatched once; every round clones the dispatched
         # template. On the CPU it is the very object given (bit-identical).
-        estimator = members_to_device([estimator], self.device)[0]
+        estimator = members_to_device([self._validate_estimator()], self.device)[0]
         sampler = self._make_sampler()
         self._check_sampler(sampler, y)
         y_encoded = np.searchsorted(self.classes_, y)
-
-        n_classes = self.n_classes_
-        chance = 1.0 - 1.0 / n_classes
-        n_attempts = self.max_retries + 1
-        random_state = check_random_state(self.random_state)
-        first_seeds = random_state.randint(_MAX_SEED, size=(self.n_estimators, 2))
-        retry_seeds = random_state.randint(
-            _MAX_SEED, size=(self.n_estimators, 2 * n_attempts - 1, 2)
-        )
-
-        estimators, weights, errors, restarts = [], [], [], []
-        shared = {}
-        n_discarded = 0
-        epsilon = np.finfo(np.float64).eps
-        at_initial_weights = True
-        while len(estimators) < self.n_estimators:
-            iboost = len(estimators)
-            sample_weight = np.clip(sample_weight, epsilon, None)
-            attempt, member, error = 0, None, None
-            while True:
-                seeds = (
-                    first_seeds[iboost]
-                    if attempt == 0
-                    else retry_seeds[iboost, attempt - 1]
-                )
-                member, y_pred = self._fit_round(
-                    estimator, sampler, X, y, sample_weight, seeds, shared
-                )
-                incorrect = y_pred != y_encoded
-                error = float(np.average(incorrect, weights=sample_weight))
-                attempt += 1
-                if error < chance:
-                    break
-                n_discarded += 1
-                self._log(
-                    f"round {iboost + 1}: error {error:.4f} >= chance "
-                    f"{chance:.4f}, resample discarded"
-                )
-                if attempt % n_attempts:
-                    continue
-                if at_initial_weights:
-                    member = None
-                    break
-                self._log(f"round {iboost + 1}: sample weights reset")
-                restarts.append(iboost)
-                sample_weight = initial_weight.copy()
-                at_initial_weights = True
-
+        fit_try = partial(self._fit_try, estimator, sampler, X, y, y_encoded, {})
+        seeds = self._draw_seeds()
+        chain = _WeightChain(sample_weight)
+        members, alphas, errors = [], [], []
+        for iboost in range(self.n_estimators):
+            member, incorrect, error = self._boost_round(
+                fit_try, iboost, chain, seeds[iboost]
+            )
             if member is None:
-                if not estimators:
-                    raise ValueError(
-                        f"{type(self).__name__}: every one of the {n_attempts} "
-                        "resamples of the first round gave a member no better "
-                        f"than chance (weighted error {error:.4f} >= {chance:.4f}) "
-                        "on the original training rows: trained on resampled "
-                        "data, it misclassifies too many rows of the large "
-                        "classes. Use a stronger estimator (e.g. "
-                        "DecisionTreeClassifier(max_depth=3)) or a milder "
-                        "sampling_strategy."
-                    )
-                warnings.warn(
-                    f"{type(self).__name__}: round {iboost + 1} reached "
-                    f"chance-level error ({error:.4f} >= {chance:.4f}) in "
-                    f"{n_attempts} resamples, also with the initial sample "
-                    f"weights; boosting stopped with {len(estimators)} of "
-                    f"{self.n_estimators} members.",
-                    ChanceErrorWarning,
-                )
+                self._stop_at_chance(iboost, error, len(members))
                 break
-
-            estimators.append(member)
+            members.append(member)
             errors.append(error)
             if error <= 0:
-                weights.append(1.0)
+                alphas.append(1.0)
                 self._log(f"round {iboost + 1}: error 0, boosting stopped")
                 break
-            alpha = self.learning_rate * (
-                np.log((1.0 - error) / error) + np.log(n_classes - 1.0)
-            )
-            weights.append(alpha)
-            self._log(f"round {iboost + 1}: error {error:.4f}, weight {alpha:.4f}")
-            sample_weight = sample_weight * np.exp(alpha * incorrect)
-            total = sample_weight.sum()
-            if not np.isfinite(total):
-                warnings.warn(
-                    f"{type(self).__name__}: sample weights overflowed in round "
-                    f"{iboost + 1}; boosting stopped. Lower learning_rate.",
-                    UserWarning,
-                )
+            alphas.append(self._samme_weight(error))
+            self._log(f"round {iboost + 1}: error {error:.4f}, weight {alphas[-1]:.4f}")
+            if not chain.boost(alphas[-1], incorrect):
+                self._warn_overflow(iboost)
                 break
-            sample_weight /= total
-            at_initial_weights = False
-
-        self.estimators_ = estimators
-        self.estimator_weights_ = np.asarray(weights, dtype=np.float64)
+        self.estimators_ = members
+        self.estimator_weights_ = np.asarray(alphas, dtype=np.float64)
         self.estimator_errors_ = np.asarray(errors, dtype=np.float64)
-        self.restarts_ = np.asarray(restarts, dtype=np.intp)
-        self.n_discarded_ = n_discarded
+        self.restarts_ = np.asarray(chain.restarts, dtype=np.intp)
+        self.n_discarded_ = chain.n_discarded
         return self
 
     def _member_scores(self, X):
@@ -480,101 +524,9 @@ class _BaseResampledBoost(ClassifierMixin, BaseEstimator):
         return tags
 
 
-_COMMON_PARAMS = """
-    n_estimators : int, default=50
-        Number of members (boosting rounds that are kept).
-
-    learning_rate : float, default=1.0
-        Shrinks each member's SAMME weight
-        ``learning_rate * (log((1 - err) / err) + log(n_classes - 1))``.
-
-    max_retries : int, default=1
-        How many times a round whose member is no better than chance
-        (weighted error ``>= 1 - 1 / n_classes`` on the training rows) is
-        discarded and tried again on a new resample; see Notes.
-
-    random_state : int, RandomState instance or None, default=None
-        Seeds of the members and of the samplers, all drawn before the first
-        round. Pass an int for reproducible results.
-
-    verbose : int, default=0
-        When positive, print one line per round (error, weight, discarded
-        resamples, weight resets).
-"""
-
-_COMMON_ATTRIBUTES = """
-    estimators_ : list of estimators
-        The fitted members, in boosting order. Members are fitted on the
-        labels encoded as ``0 .. n_classes - 1``.
-
-    estimator_weights_ : ndarray of shape (n_members,)
-        SAMME weight of each member.
-
-    estimator_errors_ : ndarray of shape (n_members,)
-        Weighted error of each member on the original training rows.
-
-    restarts_ : ndarray of int
-        Indices of the rounds at which the sample weights were reset to their
-        initial values (see Notes).
-
-    n_discarded_ : int
-        Number of members fitted and discarded because their error was at
-        chance level (see Notes).
-
-    classes_ : ndarray of shape (n_classes,)
-        Class labels.
-
-    n_classes_ : int
-        Number of classes.
-
-    n_features_in_ : int
-        Number of features seen during :term:`fit`.
-
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of the features seen during :term:`fit`, when ``X`` has string
-        column names.
-"""
-
-_COMMON_NOTES = """
-    Each round draws a resample of the training rows (the sampler ignores the
-    boosting weights), fits the member on it with the rows' current weights
-    (which sum to 1 over the training rows, as in scikit-learn's
-    ``AdaBoostClassifier``), measures the member's weighted error ``err`` on
-    the original, un-resampled training rows, and multiplies the weight of
-    every misclassified row by ``exp(alpha)``, ``alpha = learning_rate *
-    (log((1 - err) / err) + log(n_classes - 1))`` (SAMME). Predictions are the
-    ``alpha``-weighted vote, as in scikit-learn's ``AdaBoostClassifier``.
-
-    **Rounds at chance level.** A member trained on balanced data is biased
-    towards the small classes, so once boosting has moved weight onto the
-    rows the previous member got wrong, a round often scores
-    ``err >= 1 - 1 / n_classes`` on the imbalanced training rows.
-    imbalanced-learn's ``RUSBoostClassifier`` (like ``AdaBoostClassifier``)
-    then stops, frequently with one or two members. Here such a round is
-    discarded and tried again on a new resample, up to ``max_retries`` times;
-    if every try fails, the sample weights are reset to their initial values
-    and the round is tried again, up to ``max_retries + 1`` times (a restart,
-    as in Bauer & Kohavi 1999 and Webb's MultiBoost), recorded in
-    ``restarts_``. Only if the round also fails with the initial weights does
-    boosting stop, with a ``ChanceErrorWarning`` that names the round; if this
-    happens in the first round, ``fit`` raises a
-    ``ValueError``. A member with zero error ends boosting with weight 1, as
-    in scikit-learn.
-"""
-
-
-def _doc(template):
-    return (
-        template.replace("%(common_params)s", _COMMON_PARAMS.strip("\n"))
-        .replace("%(common_attributes)s", _COMMON_ATTRIBUTES.strip("\n"))
-        .replace("%(common_notes)s", _COMMON_NOTES.strip("\n"))
-    )
-
-
-@fill_shared_doc()
+@fill_doc(RESAMPLING_DOCS)
 class BalancedBoostClassifier(_BaseResampledBoost):
-    __doc__ = _doc(
-        """SAMME boosting with any imbalanced-learn sampler in every round.
+    """SAMME boosting with any imbalanced-learn sampler in every round.
 
     The generic form of :class:`RUSBoostClassifier`,
     :class:`SMOTEBoostClassifier` and :class:`OverBoostClassifier`: ``sampler``
@@ -583,23 +535,20 @@ class BalancedBoostClassifier(_BaseResampledBoost):
 
     Parameters
     ----------
-    estimator : estimator object, default=None
-        The member; it must accept ``sample_weight`` in ``fit``. ``None``
-        means ``DecisionTreeClassifier(max_depth=1)``, as in imbalanced-learn.
-
+    {{boost_estimator}}
     sampler : sampler object, default=None
         The sampler applied in every round, cloned and re-seeded each time.
         ``None`` means ``RandomUnderSampler()``. Rows kept from the input keep
         their boosting weight; synthetic rows get the mean current weight of
         their class.
-
-%(common_params)s
-
+    {{boost_params}}
+    {{random_state}}
+    {{verbose_rounds}}
     {{device}}
 
     Attributes
     ----------
-%(common_attributes)s
+    {{boost_attributes}}
 
     See Also
     --------
@@ -609,7 +558,7 @@ class BalancedBoostClassifier(_BaseResampledBoost):
 
     Notes
     -----
-%(common_notes)s
+    {{boost_notes}}
 
     Examples
     --------
@@ -622,7 +571,6 @@ class BalancedBoostClassifier(_BaseResampledBoost):
     >>> clf.predict_proba(X[:2]).shape
     (2, 2)
     """
-    )
 
     _parameter_constraints = {
         **_BaseResampledBoost._parameter_constraints,
@@ -659,10 +607,9 @@ class BalancedBoostClassifier(_BaseResampledBoost):
         check_resampling(sampler, y, param="sampler")
 
 
-@fill_shared_doc()
+@fill_doc(RESAMPLING_DOCS)
 class RUSBoostClassifier(_BaseResampledBoost):
-    __doc__ = _doc(
-        """RUSBoost: random under-sampling in every boosting round.
+    """RUSBoost: random under-sampling in every boosting round.
 
     Seiffert et al. (2010). Same parameters as imbalanced-learn's
     ``RUSBoostClassifier`` (SAMME only), plus ``max_retries`` and ``verbose``;
@@ -670,24 +617,19 @@ class RUSBoostClassifier(_BaseResampledBoost):
 
     Parameters
     ----------
-    estimator : estimator object, default=None
-        The member; it must accept ``sample_weight`` in ``fit``. ``None``
-        means ``DecisionTreeClassifier(max_depth=1)``, as in imbalanced-learn.
-
-%(common_params)s
-
+    {{boost_estimator}}
+    {{boost_params}}
     sampling_strategy : float, str, dict or callable, default="auto"
         Passed to imbalanced-learn's ``RandomUnderSampler``: which classes to
         under-sample and to what size.
-
-    replacement : bool, default=False
-        Whether the under-sampler draws with replacement.
-
+    {{under_replacement}}
+    {{random_state}}
+    {{verbose_rounds}}
     {{device}}
 
     Attributes
     ----------
-%(common_attributes)s
+    {{boost_attributes}}
 
     See Also
     --------
@@ -696,7 +638,7 @@ class RUSBoostClassifier(_BaseResampledBoost):
 
     Notes
     -----
-%(common_notes)s
+    {{boost_notes}}
 
     References
     ----------
@@ -718,11 +660,10 @@ class RUSBoostClassifier(_BaseResampledBoost):
     >>> bool(balanced_accuracy_score(y, clf.predict(X)) > 0.8)
     True
     """
-    )
 
     _parameter_constraints = {
         **_BaseResampledBoost._parameter_constraints,
-        "sampling_strategy": _UNDER_SAMPLING_STRATEGY,
+        "sampling_strategy": UNDER_SAMPLING_STRATEGY,
         "replacement": ["boolean"],
     }
 
@@ -760,10 +701,9 @@ class RUSBoostClassifier(_BaseResampledBoost):
         check_sampling_strategy_feasible(self.sampling_strategy, y, "under-sampling")
 
 
-@fill_shared_doc()
+@fill_doc(RESAMPLING_DOCS)
 class OverBoostClassifier(_BaseResampledBoost):
-    __doc__ = _doc(
-        """Random over-sampling in every boosting round.
+    """Random over-sampling in every boosting round.
 
     Each round duplicates rows of the small classes at random
     (imbalanced-learn's ``RandomOverSampler``); duplicated rows carry their
@@ -771,21 +711,18 @@ class OverBoostClassifier(_BaseResampledBoost):
 
     Parameters
     ----------
-    estimator : estimator object, default=None
-        The member; it must accept ``sample_weight`` in ``fit``. ``None``
-        means ``DecisionTreeClassifier(max_depth=1)``.
-
-%(common_params)s
-
+    {{boost_estimator}}
+    {{boost_params}}
     sampling_strategy : float, str, dict or callable, default="auto"
         Passed to imbalanced-learn's ``RandomOverSampler``: which classes to
         over-sample and to what size.
-
+    {{random_state}}
+    {{verbose_rounds}}
     {{device}}
 
     Attributes
     ----------
-%(common_attributes)s
+    {{boost_attributes}}
 
     See Also
     --------
@@ -794,7 +731,7 @@ class OverBoostClassifier(_BaseResampledBoost):
 
     Notes
     -----
-%(common_notes)s
+    {{boost_notes}}
 
     Examples
     --------
@@ -805,11 +742,10 @@ class OverBoostClassifier(_BaseResampledBoost):
     >>> clf.classes_
     array([0, 1])
     """
-    )
 
     _parameter_constraints = {
         **_BaseResampledBoost._parameter_constraints,
-        "sampling_strategy": _OVER_SAMPLING_STRATEGY,
+        "sampling_strategy": OVER_SAMPLING_STRATEGY,
     }
 
     def __init__(
@@ -842,10 +778,9 @@ class OverBoostClassifier(_BaseResampledBoost):
         check_sampling_strategy_feasible(self.sampling_strategy, y, "over-sampling")
 
 
-@fill_shared_doc()
+@fill_doc(RESAMPLING_DOCS)
 class SMOTEBoostClassifier(_BaseResampledBoost):
-    __doc__ = _doc(
-        """SMOTEBoost: SMOTE over-sampling in every boosting round.
+    """SMOTEBoost: SMOTE over-sampling in every boosting round.
 
     Chawla et al. (2003). Each round adds synthetic rows of the small
     classes with imbalanced-learn's ``SMOTE``; the original rows keep their
@@ -856,24 +791,20 @@ class SMOTEBoostClassifier(_BaseResampledBoost):
 
     Parameters
     ----------
-    estimator : estimator object, default=None
-        The member; it must accept ``sample_weight`` in ``fit``. ``None``
-        means ``DecisionTreeClassifier(max_depth=1)``.
-
-%(common_params)s
-
+    {{boost_estimator}}
+    {{boost_params}}
     sampling_strategy : float, str, dict or callable, default="auto"
         Passed to ``SMOTE``: which classes to over-sample and to what size.
-
     k_neighbors : int, default=5
         Number of same-class neighbours SMOTE interpolates towards. Every
         class SMOTE over-samples needs more than ``k_neighbors`` rows.
-
+    {{random_state}}
+    {{verbose_rounds}}
     {{device}}
 
     Attributes
     ----------
-%(common_attributes)s
+    {{boost_attributes}}
 
     See Also
     --------
@@ -882,7 +813,7 @@ class SMOTEBoostClassifier(_BaseResampledBoost):
 
     Notes
     -----
-%(common_notes)s
+    {{boost_notes}}
 
     References
     ----------
@@ -898,11 +829,10 @@ class SMOTEBoostClassifier(_BaseResampledBoost):
     >>> clf.predict(X[:3]).shape
     (3,)
     """
-    )
 
     _parameter_constraints = {
         **_BaseResampledBoost._parameter_constraints,
-        "sampling_strategy": _OVER_SAMPLING_STRATEGY,
+        "sampling_strategy": OVER_SAMPLING_STRATEGY,
         "k_neighbors": [Interval(numbers.Integral, 1, None, closed="left")],
     }
 

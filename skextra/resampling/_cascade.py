@@ -7,25 +7,27 @@ the members' predictions in parallel.
 """
 
 import time
+from functools import partial
 from numbers import Integral
 
 import numpy as np
 from imblearn.under_sampling import RandomUnderSampler
-from sklearn.base import clone
 from sklearn.ensemble import AdaBoostClassifier
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..gpu._resident import device_input
 from ..utils import take_rows
-from ..utils._docstring import fill_doc as fill_shared_doc
-from ._bagging import (
-    MAX_SEED,
+from ..utils._docstring import fill_doc
+from ._base import (
+    RESAMPLING_DOCS,
     UNDER_SAMPLING_STRATEGY,
     BaseResampledEnsemble,
     BaseSamplerBagging,
-    _member_output,
     as_float,
-    seed_estimator,
+    bag_of_rows,
+    fit_seeded,
+    member_output,
+    under_sample_positions,
 )
 from ._validation import check_sampling_strategy_feasible
 
@@ -36,7 +38,7 @@ __all__ = [
 ]
 
 
-@fill_shared_doc()
+@fill_doc(RESAMPLING_DOCS)
 class EasyEnsembleClassifier(BaseSamplerBagging):
     """EasyEnsemble (Liu, Wu & Zhou, 2009): AdaBoost on independent under-samples.
 
@@ -58,29 +60,16 @@ class EasyEnsembleClassifier(BaseSamplerBagging):
     sampling_strategy : float, str, dict or callable, default="auto"
         Under-sampling target of ``RandomUnderSampler``, checked against the
         training labels before any member is fitted.
-    replacement : bool, default=False
-        Whether under-sampling draws with replacement.
-    n_jobs : int, default=None
-        Number of members fitted at once (joblib semantics).
-    random_state : int, RandomState instance or None, default=None
-        Seeds every under-sample and member; the same seed gives the same
-        ensemble for any ``n_jobs`` and joblib backend.
-    verbose : int, default=0
-        If positive, print one line per member: bag size per class and fit
-        time.
+    {{under_replacement}}
+    {{n_jobs}}
+    {{random_state}}
+    {{verbose_members}}
     {{device}}
 
     Attributes
     ----------
-    estimators_ : list of estimators
-        The fitted members, trained on labels encoded as ``0..n_classes-1``.
-    classes_ : ndarray of shape (n_classes,)
-        The class labels.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of features seen during fit, when ``X`` has string column
-        names.
+    {{members_attribute}}
+    {{fitted_attributes}}
 
     See Also
     --------
@@ -152,27 +141,62 @@ class EasyEnsembleClassifier(BaseSamplerBagging):
 
 
 def _fit_on_rows(template, X, y, sample_weight, rows, rng):
-    member = seed_estimator(clone(template), rng)
-    if sample_weight is None:
-        member.fit(take_rows(X, rows), y[rows])
-    else:
-        member.fit(take_rows(X, rows), y[rows], sample_weight=sample_weight[rows])
-    return member
+    return fit_seeded(template, *bag_of_rows(X, y, sample_weight, rows), rng)
 
 
 def _under_sample_rows(rows, y, target, replacement, rng):
     """Rows kept by a random under-sample of ``rows`` to ``target``."""
-    sampler = RandomUnderSampler(
-        sampling_strategy=target,
-        replacement=replacement,
-        random_state=int(rng.randint(MAX_SEED)),
-    )
-    sampler.fit_resample(np.arange(rows.size).reshape(-1, 1), as_float(y[rows]))
-    return np.sort(rows[sampler.sample_indices_])
+    kept = under_sample_positions(as_float(y[rows]), target, replacement, rng)
+    return np.sort(rows[kept])
+
+
+def _keep_ratios(counts, target, n_rounds):
+    """Fraction of each pool kept per round: ``counts`` shrinks to ``target``."""
+    keep = np.ones(counts.size)
+    for label, n_target in target.items():
+        if n_rounds > 1 and counts[label] > 0:
+            keep[label] = (n_target / counts[label]) ** (1.0 / (n_rounds - 1))
+    return keep
+
+
+def _pooled_under_sample(pools, target, y, replacement, rng):
+    """Under-sample the union of the class pools, each to at most its size."""
+    rows = np.sort(np.concatenate(pools))
+    bag_target = {label: min(n, pools[label].size) for label, n in target.items()}
+    return _under_sample_rows(rows, y, bag_target, replacement, rng)
 
 
 class _BaseCascade(BaseResampledEnsemble):
-    """Members fitted one after another on bags chosen from the earlier ones."""
+    """Members fitted one after another on bags chosen from the earlier ones.
+
+    Subclasses define :meth:`_fit_cascade` and say, in ``_proba_use``, what
+    they need the members' ``predict_proba`` for.
+    """
+
+    _proba_use = None
+
+    def _fit_members(self, X, y, y_encoded, sample_weight, template, seeds):
+        if not hasattr(template, "predict_proba"):
+            raise ValueError(
+                f"{type(self).__name__} needs an estimator with predict_proba "
+                f"to {self._proba_use}; {type(template).__name__} has none."
+            )
+        # Every bag is a choice of rows: cut from one device copy for GPU members.
+        X = device_input(template, X, {})
+        target = self._targets(y)
+        return self._fit_cascade(X, y_encoded, sample_weight, template, seeds, target)
+
+    def _fit_round(self, choose_rows, template, X, y_encoded, sample_weight, seed):
+        """Fit a member on the rows ``choose_rows(rng)`` picks.
+
+        Returns the member and its ``(class_counts, seconds)`` for the log.
+        """
+        start = time.perf_counter()
+        rng = np.random.RandomState(seed)
+        rows = choose_rows(rng)
+        member = _fit_on_rows(template, X, y_encoded, sample_weight, rows, rng)
+        counts = np.bincount(y_encoded[rows], minlength=len(self.classes_))
+        return member, (counts, time.perf_counter() - start)
 
     def _targets(self, y):
         return self._encode_target(
@@ -183,13 +207,13 @@ class _BaseCascade(BaseResampledEnsemble):
 
     def _own_class_proba(self, member, X, y, rows):
         """Probability each member gives ``rows`` of belonging to their class."""
-        proba = _member_output(
+        proba = member_output(
             member, take_rows(X, rows), "predict_proba", len(self.classes_), {}
         )
         return proba[np.arange(rows.size), y[rows]]
 
 
-@fill_shared_doc()
+@fill_doc(RESAMPLING_DOCS)
 class BalanceCascadeClassifier(_BaseCascade):
     """BalanceCascade (Liu, Wu & Zhou, 2009): drop the majority rows already learnt.
 
@@ -217,23 +241,15 @@ class BalanceCascadeClassifier(_BaseCascade):
         Under-sampling target per class, as for imbalanced-learn's
         ``RandomUnderSampler``; it sets both the size of each bag and the
         final size of each pool.
-    replacement : bool, default=False
-        Whether under-sampling draws with replacement.
-    n_jobs : int, default=None
-        Number of members predicting at once in ``predict`` and
-        ``predict_proba``; the members themselves are fitted one after
-        another.
-    random_state : int, RandomState instance or None, default=None
-        Seeds every under-sample and member.
-    verbose : int, default=0
-        If positive, print one line per member: bag size per class and fit
-        time.
+    {{under_replacement}}
+    {{sequential_n_jobs}}
+    {{random_state}}
+    {{verbose_members}}
     {{device}}
 
     Attributes
     ----------
-    estimators_ : list of estimators
-        The fitted members, trained on labels encoded as ``0..n_classes-1``.
+    {{members_attribute}}
     keep_ratios_ : ndarray of shape (n_classes,)
         The false-positive rate ``f`` of each class: the fraction of its pool
         kept after each round (1 for classes that are not under-sampled).
@@ -243,13 +259,7 @@ class BalanceCascadeClassifier(_BaseCascade):
         After each round but the last, the member's own-class probability at
         the cut: the rows of the pool whose probability is at most this value
         are kept (NaN for classes that are not under-sampled).
-    classes_ : ndarray of shape (n_classes,)
-        The class labels.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of features seen during fit, when ``X`` has string column
-        names.
+    {{fitted_attributes}}
 
     See Also
     --------
@@ -313,63 +323,51 @@ class BalanceCascadeClassifier(_BaseCascade):
         self.verbose = verbose
         self.device = device
 
+    _proba_use = "rank the rows it removes"
+
     def _default_estimator(self):
         return AdaBoostClassifier()
 
-    def _fit_members(self, X, y, y_encoded, sample_weight, template, seeds):
-        if not hasattr(template, "predict_proba"):
-            raise ValueError(
-                f"BalanceCascadeClassifier needs an estimator with predict_proba "
-                f"to rank the rows it removes; {type(template).__name__} has none."
-            )
-        # Every bag is a choice of rows: cut from one device copy for GPU members.
-        X = device_input(template, X, {})
-        target = self._targets(y)
+    def _fit_cascade(self, X, y_encoded, sample_weight, template, seeds, target):
         n_classes = len(self.classes_)
         counts = np.bincount(y_encoded, minlength=n_classes)
         n_rounds = len(seeds)
-        keep = np.ones(n_classes)
-        for label, n_target in target.items():
-            if n_rounds > 1 and counts[label] > 0:
-                keep[label] = (n_target / counts[label]) ** (1.0 / (n_rounds - 1))
+        keep = _keep_ratios(counts, target, n_rounds)
         pools = [np.flatnonzero(y_encoded == label) for label in range(n_classes)]
         pool_sizes = np.zeros((n_rounds, n_classes), dtype=np.intp)
         thresholds = np.full((max(n_rounds - 1, 0), n_classes), np.nan)
         members, log = [], []
         for i, seed in enumerate(seeds):
-            start = time.perf_counter()
-            rng = np.random.RandomState(seed)
             pool_sizes[i] = [pool.size for pool in pools]
-            rows = np.sort(np.concatenate(pools))
-            bag_target = {
-                label: min(n, pools[label].size) for label, n in target.items()
-            }
-            bag = _under_sample_rows(rows, y_encoded, bag_target, self.replacement, rng)
-            member = _fit_on_rows(template, X, y_encoded, sample_weight, bag, rng)
-            members.append(member)
-            log.append(
-                (
-                    np.bincount(y_encoded[bag], minlength=n_classes),
-                    time.perf_counter() - start,
-                )
+            choose = partial(
+                _pooled_under_sample, pools, target, y_encoded, self.replacement
             )
+            member, entry = self._fit_round(
+                choose, template, X, y_encoded, sample_weight, seed
+            )
+            members.append(member)
+            log.append(entry)
             if i == n_rounds - 1:
                 break
             for label in target:
-                pool = pools[label]
                 n_keep = max(
                     int(round(counts[label] * keep[label] ** (i + 1))), target[label]
                 )
-                n_keep = min(n_keep, pool.size)
-                own = self._own_class_proba(member, X, y_encoded, pool)
-                order = np.argsort(own, kind="stable")
-                kept = order[:n_keep]
-                thresholds[i, label] = own[kept[-1]] if n_keep else np.nan
-                pools[label] = np.sort(pool[kept])
+                pools[label], thresholds[i, label] = self._shrink_pool(
+                    member, X, y_encoded, pools[label], n_keep
+                )
         self.keep_ratios_ = keep
         self.pool_sizes_ = pool_sizes
         self.thresholds_ = thresholds
         return members, log
+
+    def _shrink_pool(self, member, X, y_encoded, pool, n_keep):
+        """The ``n_keep`` rows of ``pool`` the member is least sure of, and the cut."""
+        n_keep = min(n_keep, pool.size)
+        own = self._own_class_proba(member, X, y_encoded, pool)
+        kept = np.argsort(own, kind="stable")[:n_keep]
+        threshold = own[kept[-1]] if n_keep else np.nan
+        return np.sort(pool[kept]), threshold
 
 
 # ---------------------------------------------------------------------------
@@ -462,7 +460,7 @@ def self_paced_counts(hardness, n_target, k_bins, alpha):
     return counts, bins
 
 
-@fill_shared_doc()
+@fill_doc(RESAMPLING_DOCS)
 class SelfPacedEnsembleClassifier(_BaseCascade):
     """Self-Paced Ensemble (Liu et al., 2020): under-sample by hardness.
 
@@ -483,8 +481,7 @@ class SelfPacedEnsembleClassifier(_BaseCascade):
     estimator : estimator object, default=None
         The member; it needs ``predict_proba``. ``None`` means
         :class:`~sklearn.tree.DecisionTreeClassifier`.
-    n_estimators : int, default=10
-        Number of members.
+    {{n_members}}
     k_bins : int, default=5
         Number of hardness bins.
     hardness : {"absolute_error", "squared_error", "cross_entropy"} or \
@@ -497,30 +494,17 @@ class SelfPacedEnsembleClassifier(_BaseCascade):
     sampling_strategy : float, str, dict or callable, default="auto"
         Under-sampling target per class, as for imbalanced-learn's
         ``RandomUnderSampler``.
-    n_jobs : int, default=None
-        Number of members predicting at once in ``predict`` and
-        ``predict_proba``; the members themselves are fitted one after
-        another.
-    random_state : int, RandomState instance or None, default=None
-        Seeds every under-sample and member.
-    verbose : int, default=0
-        If positive, print one line per member: bag size per class and fit
-        time.
+    {{sequential_n_jobs}}
+    {{random_state}}
+    {{verbose_members}}
     {{device}}
 
     Attributes
     ----------
-    estimators_ : list of estimators
-        The fitted members, trained on labels encoded as ``0..n_classes-1``.
+    {{members_attribute}}
     self_paced_factors_ : ndarray of shape (n_estimators - 1,)
         ``alpha`` used for members ``1 .. n_estimators - 1``.
-    classes_ : ndarray of shape (n_classes,)
-        The class labels.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of features seen during fit, when ``X`` has string column
-        names.
+    {{fitted_attributes}}
 
     See Also
     --------
@@ -582,6 +566,8 @@ class SelfPacedEnsembleClassifier(_BaseCascade):
         self.verbose = verbose
         self.device = device
 
+    _proba_use = "measure hardness"
+
     def _hardness(self, proba, y_encoded, rows):
         if callable(self.hardness):
             values = np.asarray(
@@ -595,16 +581,7 @@ class SelfPacedEnsembleClassifier(_BaseCascade):
             return values
         return _HARDNESS[self.hardness](proba[np.arange(rows.size), y_encoded[rows]])
 
-    def _fit_members(self, X, y, y_encoded, sample_weight, template, seeds):
-        if not hasattr(template, "predict_proba"):
-            raise ValueError(
-                f"SelfPacedEnsembleClassifier needs an estimator with "
-                f"predict_proba to measure hardness; {type(template).__name__} "
-                f"has none."
-            )
-        # Every bag is a choice of rows: cut from one device copy for GPU members.
-        X = device_input(template, X, {})
-        target = self._targets(y)
+    def _fit_cascade(self, X, y_encoded, sample_weight, template, seeds, target):
         n_classes = len(self.classes_)
         n = len(seeds) - 1
         self.self_paced_factors_ = np.tan(np.arange(1, n + 1) * np.pi / (2 * max(n, 1)))
@@ -613,36 +590,45 @@ class SelfPacedEnsembleClassifier(_BaseCascade):
         proba_sum = np.zeros((reduced.size, n_classes))
         members, log = [], []
         for i, seed in enumerate(seeds):
-            start = time.perf_counter()
-            rng = np.random.RandomState(seed)
             if i == 0:
-                bag = _under_sample_rows(
-                    np.arange(y_encoded.size), y_encoded, target, False, rng
+                choose = partial(
+                    _under_sample_rows,
+                    np.arange(y_encoded.size),
+                    y_encoded,
+                    target,
+                    False,
                 )
             else:
-                alpha = self.self_paced_factors_[i - 1]
                 hardness = self._hardness(proba_sum / i, y_encoded, reduced)
-                parts = [kept]
-                for label, n_target in target.items():
-                    in_class = y_encoded[reduced] == label
-                    rows = reduced[in_class]
-                    counts, bins = self_paced_counts(
-                        hardness[in_class], n_target, self.k_bins, alpha
-                    )
-                    for b in np.flatnonzero(counts):
-                        candidates = rows[bins == b]
-                        parts.append(rng.choice(candidates, counts[b], replace=False))
-                bag = np.sort(np.concatenate(parts))
-            member = _fit_on_rows(template, X, y_encoded, sample_weight, bag, rng)
-            members.append(member)
-            log.append(
-                (
-                    np.bincount(y_encoded[bag], minlength=n_classes),
-                    time.perf_counter() - start,
+                choose = partial(
+                    self._self_paced_rows,
+                    kept,
+                    reduced,
+                    y_encoded,
+                    hardness,
+                    target,
+                    self.self_paced_factors_[i - 1],
                 )
+            member, entry = self._fit_round(
+                choose, template, X, y_encoded, sample_weight, seed
             )
+            members.append(member)
+            log.append(entry)
             if i < n:
-                proba_sum += _member_output(
+                proba_sum += member_output(
                     member, take_rows(X, reduced), "predict_proba", n_classes, {}
                 )
         return members, log
+
+    def _self_paced_rows(self, kept, reduced, y_encoded, hardness, target, alpha, rng):
+        """A bag: the ``kept`` rows, and each reduced class drawn by hardness bins."""
+        parts = [kept]
+        for label, n_target in target.items():
+            in_class = y_encoded[reduced] == label
+            rows = reduced[in_class]
+            counts, bins = self_paced_counts(
+                hardness[in_class], n_target, self.k_bins, alpha
+            )
+            for b in np.flatnonzero(counts):
+                parts.append(rng.choice(rows[bins == b], counts[b], replace=False))
+        return np.sort(np.concatenate(parts))

@@ -4,25 +4,24 @@ import time
 from numbers import Integral, Real
 
 import numpy as np
-from imblearn.under_sampling import RandomUnderSampler
-from joblib import parallel_config
 from scipy import sparse
 from sklearn.base import _fit_context, clone
 from sklearn.tree import DecisionTreeClassifier
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.validation import check_is_fitted
 
 from ..gpu._device import resolve_device
-from ..utils import estimate_cost, run_longest_first
-from ..utils._validation import DEVICE_CONSTRAINT
-from ._bagging import (
-    MAX_SEED,
+from ..utils._docstring import fill_doc
+from ..utils._random import draw_seeds
+from ._base import (
+    RESAMPLING_DOCS,
     UNDER_SAMPLING_STRATEGY,
     BaseResampledEnsemble,
     as_float,
     average_member_outputs,
+    run_member_jobs,
+    under_sample_positions,
 )
 from ._validation import check_sampling_strategy_feasible
 
@@ -66,16 +65,10 @@ def fit_balanced_tree(
     """Under-sample ``(X, y)`` to ``target`` and grow one tree on it."""
     start = time.perf_counter()
     rng = np.random.RandomState(seed)
-    sampler = RandomUnderSampler(
-        sampling_strategy=target,
-        replacement=replacement,
-        random_state=int(rng.randint(MAX_SEED)),
-    )
-    sampler.fit_resample(np.arange(len(y)).reshape(-1, 1), y)
-    rows = sampler.sample_indices_
+    rows = under_sample_positions(y, target, replacement, rng)
     X_tree, y_tree = X[rows], y[rows]
     weights = None if sample_weight is None else sample_weight[rows]
-    tree = clone(tree).set_params(random_state=int(rng.randint(MAX_SEED)))
+    tree = clone(tree).set_params(random_state=draw_seeds(rng))
     if bootstrap:
         drawn = rng.randint(0, rows.size, size=_n_bootstrap(rows.size, max_samples))
         counts = np.bincount(drawn, minlength=rows.size).astype(np.float64)
@@ -89,6 +82,7 @@ def fit_balanced_tree(
     return tree, np.bincount(y_tree.astype(np.intp)), time.perf_counter() - start
 
 
+@fill_doc(RESAMPLING_DOCS)
 class BalancedRandomForestClassifier(BaseResampledEnsemble):
     """A random forest whose every tree grows on a balanced under-sample.
 
@@ -127,14 +121,9 @@ class BalancedRandomForestClassifier(BaseResampledEnsemble):
         training labels before any tree is grown.
     replacement : bool, default=True
         Whether under-sampling draws with replacement.
-    n_jobs : int, default=None
-        Number of trees grown (and predicting) at once, in threads unless a
-        joblib backend is set.
-    random_state : int, RandomState instance or None, default=None
-        Seeds every under-sample, bootstrap and tree; the same seed gives the
-        same forest for any ``n_jobs`` and joblib backend.
-    verbose : int, default=0
-        If positive, print one line per tree with its class counts.
+    {{bagging_n_jobs}}
+    {{random_state}}
+    {{verbose_members}}
     class_weight : dict, "balanced", "balanced_subsample" or None, default=None
         Class weights multiplied into ``sample_weight``; ``"balanced"`` is
         computed on the whole training set, ``"balanced_subsample"`` on each
@@ -157,13 +146,7 @@ class BalancedRandomForestClassifier(BaseResampledEnsemble):
     ----------
     estimators_ : list of DecisionTreeClassifier
         The fitted trees, trained on labels encoded as ``0..n_classes-1``.
-    classes_ : ndarray of shape (n_classes,)
-        The class labels.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of features seen during fit, when ``X`` has string column
-        names.
+    {{fitted_attributes}}
     feature_importances_ : ndarray of shape (n_features_in_,)
         Mean impurity-based importance over the trees.
 
@@ -207,7 +190,11 @@ class BalancedRandomForestClassifier(BaseResampledEnsemble):
     """
 
     _parameter_constraints = {
-        "n_estimators": [Interval(Integral, 1, None, closed="left")],
+        **{
+            name: constraint
+            for name, constraint in BaseResampledEnsemble._parameter_constraints.items()
+            if name != "estimator"
+        },
         "criterion": [StrOptions({"gini", "entropy", "log_loss"})],
         "max_depth": [Interval(Integral, 1, None, closed="left"), None],
         "min_samples_split": [
@@ -230,9 +217,6 @@ class BalancedRandomForestClassifier(BaseResampledEnsemble):
         "bootstrap": ["boolean"],
         "sampling_strategy": UNDER_SAMPLING_STRATEGY,
         "replacement": ["boolean"],
-        "n_jobs": [None, Integral],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
         "class_weight": [
             StrOptions({"balanced", "balanced_subsample"}),
             dict,
@@ -245,7 +229,6 @@ class BalancedRandomForestClassifier(BaseResampledEnsemble):
             Interval(Integral, 1, None, closed="left"),
         ],
         "monotonic_cst": ["array-like", None],
-        "device": DEVICE_CONSTRAINT,
     }
 
     def __init__(
@@ -344,9 +327,7 @@ class BalancedRandomForestClassifier(BaseResampledEnsemble):
         check_input = sparse.issparse(X) or bool(np.isnan(X).any())
         # float labels, as scikit-learn's forests give their trees
         y_float = as_float(y_encoded)
-        seeds = check_random_state(self.random_state).randint(
-            MAX_SEED, size=self.n_estimators
-        )
+        seeds = draw_seeds(self.random_state, self.n_estimators)
         jobs = [
             (
                 fit_balanced_tree,
@@ -367,12 +348,11 @@ class BalancedRandomForestClassifier(BaseResampledEnsemble):
             )
             for seed in seeds
         ]
-        costs = [estimate_cost(template, len(y_encoded))] * len(jobs)
-        with parallel_config(prefer="threads"):
-            results = run_longest_first(jobs, costs, n_jobs=self.n_jobs)
-        self.estimators_ = [tree for tree, _, _ in results]
+        self.estimators_, log = run_member_jobs(
+            jobs, template, len(y_encoded), self.n_jobs, threads=True
+        )
         if self.verbose:
-            self._log_members([(counts, seconds) for _, counts, seconds in results])
+            self._log_members(log)
         return self
 
     def _as_tree_input(self, X, sparse_format):

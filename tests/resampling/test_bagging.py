@@ -25,7 +25,7 @@ from skextra.resampling import (
     SMOTEBaggingClassifier,
     UnderBaggingClassifier,
 )
-from skextra.resampling._bagging import MAX_SEED
+from skextra.utils._random import MAX_SEED
 
 
 class Recorder(ClassifierMixin, BaseEstimator):
