@@ -69,6 +69,7 @@ def _layer(module):
 
 SOURCES = sorted(ROOT.rglob("*.py"))
 
+
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_imports_point_down_the_layers(path):
     own = _layer(_module_name(path))
