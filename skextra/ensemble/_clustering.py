@@ -53,9 +53,24 @@ def _check_clusterer(name, member):
         )
 
 
-def _fit_member(member, X, name):
-    """Fit a clone of one member; return it and its labels of ``X``."""
+def _with_n_clusters(member, n_clusters):
+    """A clone of ``member`` asked for ``n_clusters`` clusters, where it can be."""
     member = clone(member)
+    if n_clusters is None:
+        return member
+    prefix, last = "", member
+    while hasattr(last, "steps"):
+        prefix += last.steps[-1][0] + "__"
+        last = last.steps[-1][1]
+    params = last.get_params(deep=False)
+    for key in ("n_clusters", "n_components"):
+        if key in params:
+            return member.set_params(**{prefix + key: n_clusters})
+    return member
+
+
+def _fit_member(member, X, name):
+    """Fit one member (a clone); return it and its labels of ``X``."""
     try:
         labels = member.fit_predict(X)
     except Exception as exc:
@@ -214,7 +229,11 @@ class ClusteringEnsemble(ClusterMixin, _BaseComposition):
         member may be ``"drop"``.
     consensus : {"alignment", "coassociation"}, default="alignment"
         - ``"alignment"``: the reference is the first member with
-          ``n_clusters`` clusters; every member's clusters are matched one
+          ``n_clusters`` clusters (an integer ``n_clusters`` is also given
+          to every unfitted member that has an ``n_clusters`` or
+          ``n_components`` parameter, its pipeline's last step included,
+          as combo's ensemble wants all members to share it); every
+          member's clusters are matched one
           to one with the reference's (maximum overlap), a member with more
           clusters sends each extra cluster to the reference cluster it
           overlaps most, and each row takes the cluster with the most
@@ -227,7 +246,7 @@ class ClusteringEnsemble(ClusterMixin, _BaseComposition):
           ``max_coassociation_samples``.
     n_clusters : int, default=None
         Number of consensus clusters. ``None`` takes the number of clusters
-        of the first member.
+        of the first member and leaves every member's own setting.
     weights : array-like of shape (n_estimators,), default=None
         Non-negative weight of each member's vote (dropped ones included).
         ``None`` weighs members equally.
@@ -388,7 +407,9 @@ class ClusteringEnsemble(ClusterMixin, _BaseComposition):
             if is_frozen(member):
                 labels[k] = _frozen_labels(name, member, X)
                 continue
-            jobs.append((_fit_member, (member, X, name), {}))
+            if self.consensus == "alignment":
+                member = _with_n_clusters(member, self.n_clusters)
+            jobs.append((_fit_member, (clone(member), X, name), {}))
             costs.append(estimate_cost(member, X.shape[0]))
             todo.append(k)
         results = run_longest_first(
