@@ -491,7 +491,9 @@ class ClusteringEnsemble(ClusterMixin, _BaseComposition):
                 f"that some member clusters ({len(clustered)}; the others are "
                 "noise for every member)."
             )
-        distance = coassociation_matrix(codes[:, clustered], sizes, weights=self.weights_)
+        distance = coassociation_matrix(
+            codes[:, clustered], sizes, weights=self.weights_
+        )
         np.subtract(1.0, distance, out=distance)
         np.fill_diagonal(distance, 0.0)
         cut = AgglomerativeClustering(
