@@ -37,8 +37,15 @@ from ..utils._docstring import fill_doc
 from ..utils._members import is_frozen, live_members, member_weights
 from ..utils._oof import _reraise
 from ..utils._parallel import estimate_cost, run_longest_first
+from ..utils._validation import is_dataframe
 
 CONSENSUS = ("alignment", "coassociation")
+
+
+def _validated(ensemble, X, *, reset):
+    """Validate ``X``; members get a dataframe as given (pipelines use names)."""
+    checked = validate_data(ensemble, X, reset=reset)
+    return X if is_dataframe(X) else checked
 
 
 def _check_clusterer(name, member):
@@ -437,7 +444,7 @@ class ClusteringEnsemble(ClusterMixin, _BaseComposition):
         names, members = live_members(self.estimators, type(self).__name__)
         for name, member in zip(names, members):
             _check_clusterer(name, member)
-        X = validate_data(self, X)
+        X = _validated(self, X, reset=True)
         self._check_input_size(X.shape[0])
         self.weights_ = member_weights(self.weights, self.estimators)
         fitted, labels = self._member_labels(names, members, X)
@@ -521,7 +528,10 @@ class ClusteringEnsemble(ClusterMixin, _BaseComposition):
         members = getattr(self, "estimators_", None)
         names = getattr(self, "_names", None)
         if members is None:
-            names, members = live_members(self.estimators, type(self).__name__)
+            try:
+                names, members = live_members(self.estimators, type(self).__name__)
+            except (TypeError, ValueError):
+                return True  # fit says what is wrong with the members
         for name, member in zip(names, members):
             if not hasattr(member, "predict"):
                 raise AttributeError(
@@ -546,7 +556,7 @@ class ClusteringEnsemble(ClusterMixin, _BaseComposition):
             member's cluster points to any.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False)
+        X = _validated(self, X, reset=False)
         codes = np.stack(
             [
                 _encode(_member_predict(name, member, X), values)

@@ -22,6 +22,7 @@ from ..utils._docstring import fill_doc
 from ..utils._members import final_step, is_frozen, live_members, member_weights
 from ..utils._oof import _reraise
 from ..utils._parallel import estimate_cost, run_longest_first
+from ..utils._validation import is_dataframe
 
 SCORE_RULES = ("average", "max", "median", "aom", "moa")
 RULES = SCORE_RULES + ("vote",)
@@ -39,6 +40,11 @@ def _check_detector(name, member):
             f"Member {name!r} ({type(member).__name__}) is not an outlier "
             "detector; DetectorCombination combines outlier detectors only "
             "(scikit-learn's, such as IsolationForest, or PyOD's)."
+        )
+    if not hasattr(member, "decision_function"):
+        raise ValueError(
+            f"Member {name!r} ({type(member).__name__}) cannot score new rows "
+            "(no decision_function); a LocalOutlierFactor needs novelty=True."
         )
 
 
@@ -418,8 +424,10 @@ class DetectorCombination(OutlierMixin, _BaseComposition):
         return self
 
     def _validate(self, X, *, reset):
+        """Validate ``X``; members get a dataframe as given (pipelines use names)."""
         allow_nan = self.__sklearn_tags__().input_tags.allow_nan
-        return validate_data(self, X, reset=reset, ensure_all_finite=not allow_nan)
+        checked = validate_data(self, X, reset=reset, ensure_all_finite=not allow_nan)
+        return X if is_dataframe(X) else checked
 
     def _raw(self, X):
         """What the rule combines, one column per member, before normalising."""

@@ -224,6 +224,13 @@ def test_classifier_member_is_refused(data):
         DetectorCombination(members).fit(X)
 
 
+def test_member_that_cannot_score_new_rows_is_refused(data):
+    X, _, _ = data
+    members = [*_members(), ("transductive", LocalOutlierFactor())]
+    with pytest.raises(ValueError, match="Member 'transductive' .*novelty=True"):
+        DetectorCombination(members).fit(X)
+
+
 def test_frozen_member_with_other_n_features(data):
     X, _, _ = data
     members = [
@@ -269,3 +276,22 @@ def test_empty_or_malformed_members(data):
         DetectorCombination([]).fit(X)
     with pytest.raises(TypeError, match="estimator instance"):
         DetectorCombination([("cls", IsolationForest)]).fit(X)
+
+
+def test_dataframe_reaches_members_with_its_columns(data):
+    pd = pytest.importorskip("pandas")
+    from sklearn.compose import make_column_transformer
+
+    X, _, X_new = data
+    frame = pd.DataFrame(X, columns=["a", "b", "c"])
+    select = make_column_transformer(("passthrough", ["a", "c"]))
+    members = [("iforest", make_pipeline(select, IsolationForest(random_state=0)))]
+    detector = DetectorCombination(members).fit(frame)
+    assert_array_equal(detector.feature_names_in_, ["a", "b", "c"])
+    expected = IsolationForest(random_state=0).fit(X[:, [0, 2]])
+    new = pd.DataFrame(X_new, columns=["a", "b", "c"])
+    train = -expected.decision_function(X[:, [0, 2]])
+    assert_allclose(
+        detector.score_samples(new),
+        -_zscore(train, -expected.decision_function(X_new[:, [0, 2]])),
+    )
