@@ -77,7 +77,7 @@ def _with_n_clusters(member, n_clusters):
 
 
 def _fit_member(member, X, name):
-    """Fit one member (a clone); return it and its labels of ``X``."""
+    """Fit one (cloned) member; return it and its labels of ``X``."""
     try:
         labels = member.fit_predict(X)
     except Exception as exc:
@@ -414,9 +414,9 @@ class ClusteringEnsemble(ClusterMixin, _BaseComposition):
             if is_frozen(member):
                 labels[k] = _frozen_labels(name, member, X)
                 continue
-            if self.consensus == "alignment":
-                member = _with_n_clusters(member, self.n_clusters)
-            jobs.append((_fit_member, (clone(member), X, name), {}))
+            n_clusters = self.n_clusters if self.consensus == "alignment" else None
+            member = _with_n_clusters(member, n_clusters)
+            jobs.append((_fit_member, (member, X, name), {}))
             costs.append(estimate_cost(member, X.shape[0]))
             todo.append(k)
         results = run_longest_first(
@@ -454,6 +454,11 @@ class ClusteringEnsemble(ClusterMixin, _BaseComposition):
         codes = np.stack([_encode(row, v) for row, v in zip(labels, self._values)])
         sizes = [len(v) for v in self._values]
         n_clusters = self.n_clusters or sizes[0]
+        if n_clusters == 0:
+            raise ValueError(
+                f"Member {names[0]!r} labels every row as noise; with "
+                "n_clusters=None the first member must find at least one cluster."
+            )
         if self.consensus == "alignment":
             self.labels_ = self._fit_alignment(codes, sizes, n_clusters)
         else:
@@ -481,6 +486,8 @@ class ClusteringEnsemble(ClusterMixin, _BaseComposition):
         votes = np.zeros((codes.shape[1], n_clusters))
         weights = np.ones(len(codes)) if self.weights_ is None else self.weights_
         for code, mapping, weight in zip(codes, self._mappings, weights):
+            if not len(mapping):
+                continue  # a member that calls every row noise
             target = np.where(code >= 0, mapping[np.maximum(code, 0)], -1)
             voted = target >= 0
             votes[np.flatnonzero(voted), target[voted]] += weight

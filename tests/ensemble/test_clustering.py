@@ -275,3 +275,13 @@ def test_member_failure_names_the_member(blobs):
     members = [("huge", KMeans(500, n_init=1))]
     with pytest.raises(ValueError, match="Member 'huge' failed to fit"):
         ClusteringEnsemble(members).fit(X)
+
+
+def test_member_that_calls_everything_noise(blobs):
+    X, y = blobs
+    members = [*_predicting_members(), ("empty", DBSCAN(eps=1e-6))]
+    for consensus in ("alignment", "coassociation"):
+        ensemble = ClusteringEnsemble(members, consensus=consensus).fit(X)
+        assert adjusted_rand_score(y, ensemble.labels_) == 1.0
+    with pytest.raises(ValueError, match="Member 'empty' labels every row as noise"):
+        ClusteringEnsemble(members[::-1]).fit(X)
