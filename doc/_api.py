@@ -14,8 +14,8 @@ MODULES = (
     (
         "skextra.ensemble",
         "skextra.ensemble",
-        "Stacking, blending, ensemble selection, combination rules and dynamic "
-        "ensemble selection.",
+        "Stacking, blending, ensemble selection, combination rules, "
+        "outlier-detector and clusterer ensembles, and dynamic ensemble selection.",
     ),
     (
         "skextra.resampling",
@@ -44,6 +44,8 @@ GROUP_TITLES = {
     "_blending": "Blending",
     "_selection": "Ensemble selection",
     "_combination": "Combination rules",
+    "_detection": "Outlier-detector ensembles",
+    "_clustering": "Clusterer ensembles",
     "_dynamic": "Dynamic ensemble selection",
 }
 

@@ -1,7 +1,10 @@
-"""Stacking, blending, ensemble selection, combination rules and dynamic selection."""
+"""Stacking, blending, ensemble selection, combination rules, outlier-detector
+and clusterer ensembles, and dynamic selection."""
 
 from ._blending import BlendingClassifier, BlendingRegressor
+from ._clustering import ClusteringEnsemble
 from ._combination import CombinationClassifier, CombinationRegressor
+from ._detection import DetectorCombination
 from ._dynamic import *  # noqa: F403 - the dynamic-selection classifiers
 from ._dynamic import __all__ as _dynamic_all
 from ._selection import EnsembleSelectionClassifier, EnsembleSelectionRegressor
@@ -10,8 +13,10 @@ from ._stacking import StackingClassifier, StackingRegressor
 __all__ = [
     "BlendingClassifier",
     "BlendingRegressor",
+    "ClusteringEnsemble",
     "CombinationClassifier",
     "CombinationRegressor",
+    "DetectorCombination",
     "EnsembleSelectionClassifier",
     "EnsembleSelectionRegressor",
     "StackingClassifier",

@@ -7,7 +7,7 @@ name -> {check name: reason}). A reason is mandatory.
 
 from importlib import import_module
 
-_FAMILIES = ("ensemble", "selection", "dynamic", "resampling", "gpu")
+_FAMILIES = ("ensemble", "selection", "dynamic", "resampling", "gpu", "unsupervised")
 
 
 def _merged(attribute):
