@@ -1,7 +1,9 @@
 """Sphinx configuration of skextra's documentation."""
 
+import socket
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import skextra
 
@@ -38,13 +40,37 @@ autodoc_default_options = {"members": True}
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 
-intersphinx_mapping = {
+_INTERSPHINX = {
     "python": ("https://docs.python.org/3", None),
     "numpy": ("https://numpy.org/doc/stable", None),
     "sklearn": ("https://scikit-learn.org/stable", None),
     "imblearn": ("https://imbalanced-learn.org/stable", None),
     "joblib": ("https://joblib.readthedocs.io/en/stable", None),
 }
+
+
+def _reachable(url, timeout=2.0):
+    """Whether a TCP connection to ``url``'s host opens within ``timeout`` s."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        socket.create_connection((parts.hostname, port), timeout=timeout).close()
+    except OSError:
+        return False
+    return True
+
+
+# Offline, the inventories cannot be fetched and each would be a warning:
+# link to the other projects only when the first of them answers.
+if _reachable(next(iter(_INTERSPHINX.values()))[0]):
+    intersphinx_mapping = _INTERSPHINX
+else:
+    intersphinx_mapping = {}
+    print(
+        "note: offline, so no links to the documentation of "
+        + ", ".join(_INTERSPHINX)
+        + " (intersphinx)"
+    )
 intersphinx_timeout = 5
 
 sphinx_gallery_conf = {
