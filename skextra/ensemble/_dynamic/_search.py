@@ -33,21 +33,26 @@ __all__ = [
 # eps * (n_features + 4) * (|q|^2 + max |x|^2) on centred data.
 _ROUNDING_FACTOR = 8.0
 _CANDIDATE_BYTES = 2**22  # temporary memory for the exact recomputation
-_FLOAT32_LIMIT = 1e30
-_BLOCK_BYTES = 2**21  # squared distances of one block of queries  # largest squared norm searched in float32
+_FLOAT32_LIMIT = 1e30  # largest squared norm searched in float32
+_BLOCK_BYTES = 2**21  # squared distances of one block of queries
 
 
 def choose_exact(n_dsel, n_features, k, metric="minkowski"):
     """The exact algorithm ``knn_classifier="knn"`` uses for a DSEL shape.
 
-    The rule, measured on a 2-core x86-64 machine with OpenBLAS (one thread,
-    2,000 queries, ``k`` from 1 to 15): scikit-learn's k-d tree is fastest
-    for few features and many rows (``n_features <= 8`` and
-    ``n_dsel > 20_000``); otherwise the BLAS brute force of
-    :class:`BlockNeighbors` for small DSEL sets (``n_dsel <= 4_000``) and
-    scikit-learn's brute force (its fused product and heap, which touches
-    each distance once) above. A metric other than Euclidean/Minkowski
-    (``p=2``) is left to scikit-learn.
+    Measured on the 2-core x86-64 development machine (OpenBLAS and OpenMP
+    on one thread, 2,000 queries, ``k=7``, ``make_classification`` data;
+    ``benchmarks/results/dynamic.md``): scikit-learn's k-d tree is the
+    fastest for ``n_features <= 4``, and for ``n_features <= 8`` from
+    ``n_dsel > 8_000`` (5-8x faster than brute force at 100,000 rows);
+    everywhere else scikit-learn's brute force (a fused product and
+    heap, ``ArgKmin``) was the fastest, 1.2-2.5x faster than the NumPy
+    blocks of :class:`BlockNeighbors` (``"blas"``), and 2-7x faster than
+    the trees from 16 features on. scikit-learn's own ``"auto"`` takes the
+    k-d tree up to 15 features, so this rule differs from it for 5 to 15
+    features. A metric other than Euclidean/Minkowski is left to
+    scikit-learn's brute force. ``k`` (1 to 15 in DESlib's methods) did
+    not move the crossover.
 
     Parameters
     ----------
@@ -62,8 +67,7 @@ def choose_exact(n_dsel, n_features, k, metric="minkowski"):
 
     Returns
     -------
-    algorithm : {"blas", "kd_tree", "brute"}
-        ``"blas"`` means :class:`BlockNeighbors`, the other two
+    algorithm : {"kd_tree", "brute"}
         scikit-learn's ``NearestNeighbors(algorithm=...)``.
 
     Examples
@@ -71,15 +75,13 @@ def choose_exact(n_dsel, n_features, k, metric="minkowski"):
     >>> from skextra.ensemble._dynamic._search import choose_exact
     >>> choose_exact(6_000, 16, 7), choose_exact(100_000, 4, 7)
     ('brute', 'kd_tree')
-    >>> choose_exact(1_800, 20, 7)
-    'blas'
+    >>> choose_exact(2_000, 8, 7), choose_exact(50_000, 8, 7)
+    ('brute', 'kd_tree')
     """
     if metric not in ("minkowski", "euclidean"):
         return "brute"
-    if n_features <= 8 and n_dsel > 20_000:
+    if n_features <= 4 or (n_features <= 8 and n_dsel > 8_000):
         return "kd_tree"
-    if n_dsel <= 4_000:
-        return "blas"
     return "brute"
 
 
@@ -260,8 +262,8 @@ class ANNNeighbors:
         Candidate list size of an ``"hnsw"`` query (at least
         ``n_neighbors`` is used); larger is slower and more exact.
     n_lists : int, default=None
-        Cells of ``"ivf"``; ``None`` uses ``4 * sqrt(n_samples)``.
-    n_probe : int, default=8
+        Cells of ``"ivf"``; ``None`` uses ``sqrt(n_samples)``.
+    n_probe : int, default=16
         Cells searched per query by ``"ivf"``.
     random_state : int, default=0
         Seed of the ``"ivf"`` k-means.
@@ -290,7 +292,7 @@ class ANNNeighbors:
         ef_construction=40,
         ef_search=32,
         n_lists=None,
-        n_probe=8,
+        n_probe=16,
         random_state=0,
     ):
         self.index = index
@@ -318,7 +320,7 @@ class ANNNeighbors:
             index = faiss.IndexHNSWFlat(d, self.M)
             index.hnsw.efConstruction = self.ef_construction
         elif self.index == "ivf":
-            n_lists = self.n_lists or max(1, int(4 * np.sqrt(X.shape[0])))
+            n_lists = self.n_lists or max(1, int(np.sqrt(X.shape[0])))
             n_lists = min(n_lists, X.shape[0])
             index = faiss.IndexIVFFlat(faiss.IndexFlatL2(d), d, n_lists)
             index.cp.seed = int(self.random_state)
@@ -343,4 +345,151 @@ class ANNNeighbors:
             exact = BlockNeighbors().fit(self._X)
             ind[missing] = exact.kneighbors(Q[missing], k, return_distance=False)
         dist, ind = _exact_order(self._X, Q, ind.astype(np.intp))
+        return (dist, ind) if return_distance else ind
+
+
+def _row_keys(X):
+    """Hashable keys of the rows of a float64 array (``-0.0`` as ``0.0``)."""
+    X = np.ascontiguousarray(np.asarray(X, dtype=np.float64) + 0.0)
+    return [row.tobytes() for row in X]
+
+
+class PrecomputedNeighbors:
+    """Neighbours computed beforehand, served as a neighbour search.
+
+    Pass it as ``knn_classifier`` to use neighbourhoods found elsewhere (a
+    search run once for several estimators, a vector database, a GPU job).
+    ``fit(DSEL)`` checks that every index points to a DSEL row;
+    ``kneighbors(X, k)`` returns the stored neighbours of the rows of ``X``,
+    sorted by distance, then index, and cut to ``k`` columns.
+
+    The estimators search only the rows on which their members disagree,
+    in batches: give the rows the neighbours belong to as ``X`` and each
+    query row is looked up by its values. Without ``X``, ``kneighbors``
+    must be called with exactly the stored rows, in order. The
+    neighbourhoods of KNOP's and META-DES's output profiles and of
+    ``knne=True`` or ``knn_metric="mahalanobis"`` are other searches, which
+    a precomputed feature-space result cannot answer (they raise the
+    ValueError of a row not found).
+
+    Parameters
+    ----------
+    indices : array-like of int, shape (n_queries, n_neighbors)
+        DSEL row indices of the neighbours of each query row.
+    distances : array-like of shape (n_queries, n_neighbors), default=None
+        Their distances; ``None`` recomputes the Euclidean distances from
+        the DSEL rows given to ``fit``.
+    X : array-like of shape (n_queries, n_features), default=None
+        The query rows, to look them up by value.
+
+    Attributes
+    ----------
+    n_samples_fit_ : int
+        Number of DSEL rows.
+
+    See Also
+    --------
+    BlockNeighbors : The exact search whose results this can replay.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.neighbors import NearestNeighbors
+    >>> from skextra.ensemble import PrecomputedNeighbors
+    >>> dsel = np.array([[0.0], [1.0], [3.0]])
+    >>> test = np.array([[0.9], [2.5]])
+    >>> ind = NearestNeighbors().fit(dsel).kneighbors(test, 2, return_distance=False)
+    >>> nn = PrecomputedNeighbors(ind, X=test).fit(dsel)
+    >>> dist, ind = nn.kneighbors(test[::-1], n_neighbors=1)
+    >>> ind.tolist(), dist.round(2).tolist()
+    ([[2], [1]], [[0.5], [0.1]])
+    """
+
+    def __init__(self, indices, distances=None, X=None):
+        self.indices = indices
+        self.distances = distances
+        self.X = X
+
+    def fit(self, X, y=None):
+        ind = np.asarray(self.indices)
+        if (
+            ind.ndim != 2
+            or ind.shape[1] < 1
+            or not np.issubdtype(ind.dtype, np.integer)
+        ):
+            raise ValueError(
+                "PrecomputedNeighbors expects integer indices of shape "
+                f"(n_queries, n_neighbors), got {ind.dtype} of shape {ind.shape}."
+            )
+        X = np.asarray(X, dtype=np.float64)
+        n = X.shape[0]
+        if ind.size and (ind.min() < 0 or ind.max() >= n):
+            raise ValueError(
+                f"PrecomputedNeighbors indices must point inside DSEL: expected "
+                f"values in [0, {n}) for a DSEL of shape {X.shape}, got values "
+                f"in [{ind.min()}, {ind.max()}]."
+            )
+        for name, value, shape in (
+            ("distances", self.distances, ind.shape),
+            ("X", self.X, (ind.shape[0], X.shape[1])),
+        ):
+            if value is not None and np.shape(value) != shape:
+                raise ValueError(
+                    f"PrecomputedNeighbors {name} must have shape {shape} (as "
+                    f"the indices and DSEL), got {np.shape(value)}."
+                )
+        self._dsel = X
+        self._indices = ind.astype(np.intp)
+        self._distances = (
+            None if self.distances is None else np.asarray(self.distances, float)
+        )
+        self._rows = None
+        if self.X is not None:
+            self._rows = {}
+            for i, key in enumerate(_row_keys(self.X)):
+                self._rows.setdefault(key, i)
+        self.n_samples_fit_ = n
+        return self
+
+    def _positions(self, X):
+        n_stored = self._indices.shape[0]
+        if self._rows is None:
+            if X.shape[0] != n_stored:
+                raise ValueError(
+                    f"PrecomputedNeighbors holds the neighbours of {n_stored} "
+                    f"rows: expected X of shape ({n_stored}, "
+                    f"{self._dsel.shape[1]}), got {X.shape}. Pass the query "
+                    "rows as X=... to look them up by value."
+                )
+            return np.arange(n_stored)
+        pos = [self._rows.get(key, -1) for key in _row_keys(X)]
+        pos = np.asarray(pos, dtype=np.intp)
+        if (pos < 0).any():
+            raise ValueError(
+                f"{int((pos < 0).sum())} of the {X.shape[0]} query rows are not "
+                "among the rows the neighbours were precomputed for (X=...)."
+            )
+        return pos
+
+    def kneighbors(self, X, n_neighbors, return_distance=True):
+        Q = _check_queries(X, self._dsel.shape[1], type(self).__name__)
+        stored = self._indices.shape
+        if not isinstance(n_neighbors, numbers.Integral) or not (
+            1 <= n_neighbors <= stored[1]
+        ):
+            raise ValueError(
+                f"PrecomputedNeighbors holds {stored[1]} neighbours per row "
+                f"(shape {stored}); n_neighbors={n_neighbors!r} needs indices of "
+                f"shape ({stored[0]}, {n_neighbors}) or more columns."
+            )
+        pos = self._positions(Q)
+        ind = self._indices[pos]
+        if self._distances is None:
+            dist, ind = _exact_order(self._dsel, Q, ind)
+        else:
+            dist = self._distances[pos]
+            order = np.lexsort((ind, dist), axis=1)
+            dist = np.take_along_axis(dist, order, axis=1)
+            ind = np.take_along_axis(ind, order, axis=1)
+        dist, ind = dist[:, :n_neighbors], ind[:, :n_neighbors]
         return (dist, ind) if return_distance else ind
