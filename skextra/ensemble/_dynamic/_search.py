@@ -275,13 +275,11 @@ class ANNNeighbors:
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from skextra.ensemble import ANNNeighbors
-    >>> faiss = pytest.importorskip("faiss")  # doctest: +SKIP
-    >>> X = np.random.RandomState(0).normal(size=(200, 4))
-    >>> nn = ANNNeighbors(index="flat").fit(X)  # doctest: +SKIP
-    >>> nn.kneighbors(X[:2], 1, return_distance=False).ravel()  # doctest: +SKIP
-    array([0, 1])
+    >>> from skextra.ensemble import ANNNeighbors, KNORAE
+    >>> searcher = ANNNeighbors(index="ivf", n_probe=32)
+    >>> model = KNORAE(knn_classifier=searcher)  # or knn_classifier="faiss"
+    >>> model.knn_classifier.n_probe
+    32
     """
 
     def __init__(
