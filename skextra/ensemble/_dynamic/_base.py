@@ -1102,7 +1102,7 @@ object, default="knn"
         ``"gpu"``), ``"sklearn"`` for scikit-learn's exact search on any
         device, ``"gpu"`` for :class:`~skextra.gpu.GPUNeighbors` on the
         device ``device`` resolves to (NumPy on the CPU), ``"faiss"`` /
-        ``"faiss-ivf"`` for approximate search (:class:`ANNNeighbors`,
+        ``"faiss-hnsw"`` for approximate search (:class:`ANNNeighbors`,
         extra ``skextra[ann]``), a registered name, or an object with
         ``fit(X)`` and ``kneighbors(X, n_neighbors, return_distance=True)``
         such as :class:`PrecomputedNeighbors`.""",

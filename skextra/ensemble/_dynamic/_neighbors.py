@@ -22,8 +22,8 @@ The estimators' ``knn_classifier`` parameter chooses the searcher:
   ``device`` resolves to ``"gpu"``;
 - ``"sklearn"``: scikit-learn's exact search with its own choice of
   algorithm (as DESlib), whatever the device;
-- ``"faiss"`` / ``"faiss-ivf"``: approximate search with faiss's HNSW graph
-  or inverted-file index (:class:`~._search.ANNNeighbors`; the optional
+- ``"faiss"`` / ``"faiss-hnsw"``: approximate search with faiss's
+  inverted-file index or HNSW graph (:class:`~._search.ANNNeighbors`; the optional
   extra ``skextra[ann]``);
 - ``"gpu"``: :class:`skextra.gpu.GPUNeighbors` (exact brute-force search
   written against the array API), run on the device the estimator's
@@ -305,8 +305,8 @@ def _fit_searcher(searcher, X, y):
 
 
 _REGISTRY = {
-    "faiss": lambda metric, n_jobs: ANNNeighbors(index="hnsw"),
-    "faiss-ivf": lambda metric, n_jobs: ANNNeighbors(index="ivf"),
+    "faiss": lambda metric, n_jobs: ANNNeighbors(index="ivf"),
+    "faiss-hnsw": lambda metric, n_jobs: ANNNeighbors(index="hnsw"),
 }
 
 

@@ -250,10 +250,18 @@ class ANNNeighbors:
 
     Parameters
     ----------
-    index : {"hnsw", "ivf", "flat"}, default="hnsw"
-        ``"hnsw"``: ``IndexHNSWFlat`` (graph search, the fastest for the
-        recall); ``"ivf"``: ``IndexIVFFlat`` (k-means cells, ``n_probe`` of
-        them searched); ``"flat"``: ``IndexFlatL2`` (brute force in float32).
+    index : {"ivf", "hnsw", "flat"}, default="ivf"
+        ``"ivf"``: ``IndexIVFFlat`` (k-means cells, ``n_probe`` of them
+        searched); ``"hnsw"``: ``IndexHNSWFlat`` (graph search: faster
+        queries for the recall, but a build 10-20x longer than the IVF's,
+        which dominates when DSEL is indexed for one predict);
+        ``"flat"``: ``IndexFlatL2`` (brute force in float32).
+
+        Measured (one thread, DSEL 50,000 x 32 ``make_classification`` rows,
+        5,000 queries, ``k=7``; scikit-learn's exact brute force 4.7 s):
+        ``"ivf"`` build 0.95 s + search 0.78 s, recall@7 0.993 (0.955 with
+        ``n_probe=8``, search 0.41 s); ``"hnsw"`` build 18.1 s + search
+        1.4 s, recall 0.999 (``M=16``: 10.8 + 1.0 s, 0.992).
     M : int, default=32
         Graph degree of ``"hnsw"``.
     ef_construction : int, default=40
@@ -262,7 +270,8 @@ class ANNNeighbors:
         Candidate list size of an ``"hnsw"`` query (at least
         ``n_neighbors`` is used); larger is slower and more exact.
     n_lists : int, default=None
-        Cells of ``"ivf"``; ``None`` uses ``sqrt(n_samples)``.
+        Cells of ``"ivf"``; ``None`` uses ``sqrt(n_samples)`` (at most
+        ``n_samples / 39``).
     n_probe : int, default=16
         Cells searched per query by ``"ivf"``.
     random_state : int, default=0
@@ -284,7 +293,7 @@ class ANNNeighbors:
 
     def __init__(
         self,
-        index="hnsw",
+        index="ivf",
         *,
         M=32,
         ef_construction=40,
@@ -318,8 +327,9 @@ class ANNNeighbors:
             index = faiss.IndexHNSWFlat(d, self.M)
             index.hnsw.efConstruction = self.ef_construction
         elif self.index == "ivf":
-            n_lists = self.n_lists or max(1, int(np.sqrt(X.shape[0])))
-            n_lists = min(n_lists, X.shape[0])
+            # faiss asks for 39 training rows per cell.
+            default = min(np.sqrt(X.shape[0]), X.shape[0] / 39)
+            n_lists = min(self.n_lists or max(1, int(default)), X.shape[0])
             index = faiss.IndexIVFFlat(faiss.IndexFlatL2(d), d, n_lists)
             index.cp.seed = int(self.random_state)
             index.train(data)
