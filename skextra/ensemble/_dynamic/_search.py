@@ -341,6 +341,20 @@ class ANNNeighbors:
         self.n_samples_fit_ = X.shape[0]
         return self
 
+    def __getstate__(self):
+        # faiss indexes are not picklable; their serialized bytes are.
+        state = self.__dict__.copy()
+        if "index_" in state:
+            faiss = import_optional("faiss", "ann")
+            state["index_"] = faiss.serialize_index(state["index_"])
+        return state
+
+    def __setstate__(self, state):
+        if "index_" in state:
+            faiss = import_optional("faiss", "ann")
+            state["index_"] = faiss.deserialize_index(state["index_"])
+        self.__dict__.update(state)
+
     def kneighbors(self, X, n_neighbors, return_distance=True):
         k = _check_k(n_neighbors, self.n_samples_fit_)
         Q = _check_queries(X, self._X.shape[1], type(self).__name__)

@@ -1,5 +1,6 @@
 """Exchangeable neighbour searches: BLAS brute force, approximate, precomputed."""
 
+import pickle
 import sys
 
 import numpy as np
@@ -201,3 +202,5 @@ def test_faiss_by_name_in_an_estimator():
     exact = KNORAE(pool).fit(X_dsel, y_dsel).predict(X_test)
     approx = KNORAE(pool, knn_classifier="faiss").fit(X_dsel, y_dsel)
     assert np.mean(approx.predict(X_test) == exact) >= 0.95
+    loaded = pickle.loads(pickle.dumps(approx))
+    assert_array_equal(loaded.predict(X_test), approx.predict(X_test))
