@@ -42,6 +42,7 @@ def choose_exact(n_dsel, n_features, k, metric="minkowski"):
 
     Measured on the 2-core x86-64 development machine (OpenBLAS and OpenMP
     on one thread, 2,000 queries, ``k=7``, ``make_classification`` data;
+    ``benchmarks/bench_neighbors.py``, table in
     ``benchmarks/results/dynamic.md``): scikit-learn's k-d tree is the
     fastest for ``n_features <= 4``, and for ``n_features <= 8`` from
     ``n_dsel > 8_000`` (5-8x faster than brute force at 100,000 rows);
@@ -51,8 +52,8 @@ def choose_exact(n_dsel, n_features, k, metric="minkowski"):
     the trees from 16 features on. scikit-learn's own ``"auto"`` takes the
     k-d tree up to 15 features, so this rule differs from it for 5 to 15
     features. A metric other than Euclidean/Minkowski is left to
-    scikit-learn's brute force. ``k`` (1 to 15 in DESlib's methods) did
-    not move the crossover.
+    scikit-learn's brute force. Only ``k=7`` (DESlib's default) was
+    measured; ``k`` is accepted for a rule that depends on it.
 
     Parameters
     ----------
