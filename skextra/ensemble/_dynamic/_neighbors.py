@@ -104,8 +104,10 @@ default="auto"
         ``"sklearn"`` lets scikit-learn choose (as DESlib does); ``"blas"``
         is the NumPy brute force of
         :class:`~skextra.ensemble._dynamic._search.BlockNeighbors`, whose
-        distances are exact even far from the origin. All return the same
-        neighbours once equal distances are ordered by index.
+        distances are exact even far from the origin and which keeps the
+        lowest indices among rows tied at the ``k``-th distance
+        (scikit-learn's algorithms keep any of them). Otherwise all return
+        the same neighbours once equal distances are ordered by index.
     n_neighbors : int, default=None
         The ``k`` the rule assumes; ``None`` assumes 7 (DESlib's default).
 
