@@ -28,7 +28,7 @@ that it fits in memory (this does not slow it down).
 predict time, accuracy and peak memory (``ru_maxrss`` and the traced peak,
 each run in its own process) for DESlib, skextra's exact search
 (``knn_classifier="knn"``) and its approximate search (``"faiss"``, an
-inverted-file index; needs ``pip install faiss-cpu``), interleaved, best of
+inverted-file index; needs ``pip install -e ".[ann]"``), interleaved, best of
 ``--repeats``.
 """
 
