@@ -64,7 +64,7 @@ def test_block_search_matches_sklearn_brute_including_duplicated_rows(k):
 
 
 @pytest.mark.parametrize(
-    "offset, scale", [(1e6, 1.0), (1e8, 1e3), (-3.0, 1e-4), (0.0, 1e12)]
+    "offset, scale", [(1e6, 1.0), (1e8, 1e3), (-3.0, 1e-4), (0.0, 1e12), (5e16, 1e16)]
 )
 def test_block_search_is_exact_far_from_the_origin(offset, scale):
     X, Q = _with_duplicates(seed=1, offset=offset, scale=scale)
