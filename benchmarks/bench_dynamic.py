@@ -23,11 +23,13 @@ DESlib's probabilistic methods (``k=None``) gather an ``n_test x n_dsel x
 n_members`` array; the DESlib worker predicts them 500 test rows at a time so
 that it fits in memory (this does not slow it down).
 
-``--scale``: DSEL 200,000 rows, 50,000 test rows, 20 members, 16 features:
-KNORA-E fit + predict time and peak resident memory (``ru_maxrss``, each
-library in its own process), and skextra's Exponential (``k=None``, all
-200,000 DSEL rows) on 5,000 test rows, which DESlib cannot run (it would need
-``n_test x n_dsel x n_members`` floats).
+``--scale``: DSEL 200,000 rows, 50,000 test rows, 20 members, 32 features
+(``--n-dsel``, ``--n-test``, ``--n-features`` change them): KNORA-E fit +
+predict time, accuracy and peak memory (``ru_maxrss`` and the traced peak,
+each run in its own process) for DESlib, skextra's exact search
+(``knn_classifier="knn"``) and its approximate search (``"faiss"``, an
+inverted-file index; needs ``pip install -e ".[ann]"``), interleaved, best of
+``--repeats``.
 """
 
 import argparse
@@ -171,10 +173,12 @@ def _predict(lib, name, est, X, y):
     return est.predict(X, *args)
 
 
-def _timed(lib, name, pool, data):
+def _timed(lib, name, pool, data, search="knn"):
     best_fit = best_pred = math.inf
     for _ in range(REPEATS):
         est = _estimator(lib, name, pool)
+        if lib == "skextra" and "knn_classifier" in est.get_params():
+            est.set_params(knn_classifier=search)
         t0 = time.perf_counter()
         est.fit(data["X_dsel"], data["y_dsel"])
         t1 = time.perf_counter()
@@ -206,7 +210,7 @@ def _exact_ties_predict(name, pool, data):
         ref.set_exact_ties(False)
 
 
-def worker(lib, data_path):
+def worker(lib, data_path, search="knn"):
     warnings.simplefilter("ignore")
     data = dict(np.load(data_path))
     pool = fit_pool(data)
@@ -217,7 +221,7 @@ def worker(lib, data_path):
         if not name:
             break
         try:
-            fit_s, pred_s, pred = _timed(lib, name, pool, data)
+            fit_s, pred_s, pred = _timed(lib, name, pool, data, search)
             out = {"fit": fit_s, "predict": pred_s, "pred": pred.tolist()}
             if lib == "deslib" and name in TIE_SENSITIVE:
                 out["pred_exact"] = _exact_ties_predict(name, pool, data).tolist()
@@ -230,9 +234,10 @@ def worker(lib, data_path):
 
 
 class _Worker:
-    def __init__(self, python, lib, data_path):
+    def __init__(self, python, lib, data_path, search="knn"):
         self.proc = subprocess.Popen(
-            [python, __file__, "--worker", lib, "--data", str(data_path)],
+            [python, __file__, "--worker", lib, "--data", str(data_path)]
+            + ["--search", search],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -251,13 +256,13 @@ class _Worker:
         self.proc.wait()
 
 
-def compare(problems, methods):
+def compare(problems, methods, search="knn"):
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for label, spec in problems.items():
             path = Path(tmp) / f"{label}.npz"
             make_problem(path, **spec)
-            sk = _Worker(sys.executable, "skextra", path)
+            sk = _Worker(sys.executable, "skextra", path, search)
             ds = _Worker(DESLIB_PYTHON, "deslib", path)
             same_pool = sk.ready["pool_predict"] == ds.ready["pool_predict"]
             print(
@@ -335,7 +340,7 @@ def markdown(rows):
 # -------------------------------------------------------------------- scale
 
 
-def scale_worker(lib, data_path, method, n_test):
+def scale_worker(lib, data_path, method, n_test, search="knn"):
     import tracemalloc
 
     warnings.simplefilter("ignore")
@@ -345,6 +350,8 @@ def scale_worker(lib, data_path, method, n_test):
     pool = fit_pool(data)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     est = _estimator(lib, method, pool)
+    if lib == "skextra":
+        est.set_params(knn_classifier=search)
     t0 = time.perf_counter()
     est.fit(data["X_dsel"], data["y_dsel"])
     t1 = time.perf_counter()
@@ -356,6 +363,8 @@ def scale_worker(lib, data_path, method, n_test):
     # (numpy's arrays included) above what the process held before.
     tracemalloc.start()
     est = _estimator(lib, method, pool)
+    if lib == "skextra":
+        est.set_params(knn_classifier=search)
     est.fit(data["X_dsel"], data["y_dsel"])
     est.predict(data["X_test"])
     _, peak = tracemalloc.get_traced_memory()
@@ -374,17 +383,17 @@ def scale_worker(lib, data_path, method, n_test):
     )
 
 
-def scale(run_deslib=True, repeats=3):
+def scale(run_deslib=True, repeats=3, n_dsel=200_000, n_test=50_000, n_features=32):
     from sklearn.datasets import make_classification
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "scale.npz"
-        n_train, n_dsel, n_test = 50_000, 200_000, 50_000
+        n_train = 50_000
         X, y = make_classification(
             n_samples=n_train + n_dsel + n_test,
-            n_features=16,
-            n_informative=8,
-            n_redundant=4,
+            n_features=n_features,
+            n_informative=n_features // 2,
+            n_redundant=n_features // 4,
             flip_y=0.03,
             random_state=0,
         )
@@ -400,13 +409,15 @@ def scale(run_deslib=True, repeats=3):
             boot=rng.randint(0, n_train, size=(20, n_train)),
             seeds=rng.randint(0, 2**31 - 1, size=20),
         )
-        runs = [("skextra", sys.executable, "KNORAE", n_test)]
+        runs = [
+            ("skextra", sys.executable, "KNORAE", n_test, "knn"),
+            ("skextra", sys.executable, "KNORAE", n_test, "faiss"),
+        ]
         if run_deslib:
-            runs.append(("DESlib", DESLIB_PYTHON, "KNORAE", n_test))
+            runs.append(("DESlib", DESLIB_PYTHON, "KNORAE", n_test, "knn"))
         runs = runs * repeats  # interleaved, best time of each
-        runs.append(("skextra", sys.executable, "Exponential", 5_000))
         results = {}
-        for lib, python, method, n in runs:
+        for lib, python, method, n, search in runs:
             res = subprocess.run(
                 [
                     python,
@@ -419,6 +430,8 @@ def scale(run_deslib=True, repeats=3):
                     method,
                     "--n-test",
                     str(n),
+                    "--search",
+                    search,
                 ],
                 capture_output=True,
                 text=True,
@@ -427,7 +440,8 @@ def scale(run_deslib=True, repeats=3):
             )
             r = json.loads(res.stdout.strip().splitlines()[-1])
             print(
-                f"{lib:8s} {method:12s} DSEL {n_dsel} test {n}: fit {r['fit']:.2f} s, "
+                f"{lib:8s} {method:7s} {search:6s} DSEL {n_dsel} test {n}: "
+                f"fit {r['fit']:.2f} s, "
                 f"predict {r['predict']:.2f} s, peak RSS {r['maxrss_mb']:.0f} MB "
                 f"(after data+pool {r['maxrss_before_mb']:.0f} MB), traced peak of "
                 f"fit+predict {r['traced_peak_mb']:.0f} MB, accuracy "
@@ -435,20 +449,26 @@ def scale(run_deslib=True, repeats=3):
                 flush=True,
             )
             best = results.setdefault(
-                (lib, method), dict(r, lib=lib, method=method, n_test=n)
+                (lib, method, search),
+                dict(r, lib=lib, method=method, n_test=n, search=search),
             )
             for key in ("fit", "predict"):
                 best[key] = min(best[key], r[key])
         print()
         print(
-            "| library | method | DSEL | test rows | fit (s) | predict (s) "
-            "| traced peak (MB) | peak RSS (MB) |"
+            "| library | method | search | DSEL | test rows | fit (s) | predict (s) "
+            "| DESlib time / this | accuracy | traced peak (MB) | peak RSS (MB) |"
         )
-        print("|---|---|---:|---:|---:|---:|---:|---:|")
+        print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        ref = results.get(("DESlib", "KNORAE", "knn"))
         for r in results.values():
+            speed = (
+                (ref["fit"] + ref["predict"]) / (r["fit"] + r["predict"]) if ref else 0
+            )
             print(
-                f"| {r['lib']} | {r['method']} | {n_dsel} | {r['n_test']} | "
-                f"{r['fit']:.2f} | {r['predict']:.2f} | {r['traced_peak_mb']:.0f} | "
+                f"| {r['lib']} | {r['method']} | {r['search']} | {n_dsel}x{n_features} "
+                f"| {r['n_test']} | {r['fit']:.2f} | {r['predict']:.2f} | "
+                f"{speed:.2f}x | {r['accuracy']:.4f} | {r['traced_peak_mb']:.0f} | "
                 f"{r['maxrss_mb']:.0f} |"
             )
         return list(results.values())
@@ -461,6 +481,10 @@ def main(argv=None):
     parser.add_argument("--data")
     parser.add_argument("--method")
     parser.add_argument("--n-test", type=int)
+    parser.add_argument("--search", default="knn", help="skextra's knn_classifier")
+    parser.add_argument("--n-dsel", type=int, default=200_000)
+    parser.add_argument("--n-features", type=int, default=32)
+    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--scale", action="store_true")
     parser.add_argument(
         "--no-deslib", action="store_true", help="with --scale: skip DESlib's KNORA-E"
@@ -470,11 +494,19 @@ def main(argv=None):
     parser.add_argument("--json", help="also save the raw results here")
     args = parser.parse_args(argv)
     if args.worker:
-        return worker(args.worker, args.data)
+        return worker(args.worker, args.data, args.search)
     if args.scale_worker:
-        return scale_worker(args.scale_worker, args.data, args.method, args.n_test)
+        return scale_worker(
+            args.scale_worker, args.data, args.method, args.n_test, args.search
+        )
     if args.scale:
-        out = scale(run_deslib=not args.no_deslib)
+        out = scale(
+            run_deslib=not args.no_deslib,
+            repeats=args.repeats,
+            n_dsel=args.n_dsel,
+            n_test=args.n_test or 50_000,
+            n_features=args.n_features,
+        )
         if args.json:
             Path(args.json).write_text(json.dumps(out, indent=1))
         return 0
@@ -486,7 +518,7 @@ def main(argv=None):
         ),
     }
     methods = args.methods.split(",") if args.methods else list(METHODS)
-    rows = compare(problems, methods)
+    rows = compare(problems, methods, args.search)
     print()
     print(markdown(rows))
     if args.json:

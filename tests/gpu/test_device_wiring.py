@@ -469,7 +469,7 @@ def test_the_neighbour_search_follows_the_device():
         type(make_searcher("gpu", "mahalanobis", device="cpu").searcher) is GPUNeighbors
     )
     with pytest.raises(ValueError, match="'gpu'"):
-        make_searcher("faiss")
+        make_searcher("annoy")
 
 
 def test_the_gpu_searcher_by_name_finds_the_exact_neighbours(no_gpu):

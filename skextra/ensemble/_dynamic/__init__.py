@@ -8,11 +8,14 @@ from ._desp import DESP
 from ._knop import KNOP
 from ._knora import KNORAE, KNORAU
 from ._metades import METADES
+from ._neighbors import ANNNeighbors, PrecomputedNeighbors
 from ._probabilistic import DESKL, RRC, Exponential, Logarithmic, MinimumDifference
 from ._regression import DynamicSelectionRegressor
 from ._static import Oracle, SingleBest, StaticSelection
 
 __all__ = [
+    "ANNNeighbors",
+    "PrecomputedNeighbors",
     "DESClustering",
     "DESKL",
     "DESKNN",

@@ -836,13 +836,16 @@ default=None
         Hardness threshold of ``with_IH``.""",
     "knn_classifier": """knn_classifier : "knn", "sklearn", "gpu", None, str or \
 object, default="knn"
-        The neighbour search: ``"knn"``/None for exact search (scikit-learn's
-        on the CPU, :class:`skextra.gpu.GPUNeighbors` when ``device``
-        resolves to ``"gpu"``), ``"sklearn"`` for scikit-learn's exact
-        search on any device, ``"gpu"`` for
-        :class:`~skextra.gpu.GPUNeighbors` on the device ``device`` resolves
-        to (NumPy on the CPU), a registered name, or an object with
-        ``fit(X)`` and ``kneighbors(X, n_neighbors, return_distance=True)``.""",
+        The neighbour search: ``"knn"``/None for exact search (on the CPU
+        scikit-learn's k-d tree or brute force, chosen from the DSEL shape;
+        :class:`skextra.gpu.GPUNeighbors` when ``device`` resolves to
+        ``"gpu"``), ``"sklearn"`` for scikit-learn's exact search on any
+        device, ``"gpu"`` for :class:`~skextra.gpu.GPUNeighbors` on the
+        device ``device`` resolves to (NumPy on the CPU), ``"faiss"`` /
+        ``"faiss-hnsw"`` for approximate search (:class:`ANNNeighbors`,
+        extra ``skextra[ann]``), a registered name, or an object with
+        ``fit(X)`` and ``kneighbors(X, n_neighbors, return_distance=True)``
+        such as :class:`PrecomputedNeighbors`.""",
     "device": SHARED_DOCS["device"],
     "knn_metric": """knn_metric : {"minkowski", "mahalanobis"}, default="minkowski"
         Distance of the neighbour search. Mahalanobis uses the inverse of the

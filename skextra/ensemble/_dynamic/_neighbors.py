@@ -14,17 +14,28 @@ object with this interface::
 
 The estimators' ``knn_classifier`` parameter chooses the searcher:
 
-- ``"knn"`` (default) or ``None``: exact search, with scikit-learn's
-  :class:`~sklearn.neighbors.NearestNeighbors` on the CPU, or with
+- ``"knn"`` (default) or ``None``: exact search, on the CPU by the fastest
+  algorithm for the DSEL shape (:class:`ExactNeighbors`: scikit-learn's
+  k-d tree or brute force by the measured rule of
+  :func:`~._search.choose_exact`), or with
   :class:`skextra.gpu.GPUNeighbors` on the GPU when the estimator's
   ``device`` resolves to ``"gpu"``;
-- ``"sklearn"``: scikit-learn's exact search, whatever the device;
+- ``"sklearn"``: scikit-learn's exact search with its own choice of
+  algorithm (as DESlib), whatever the device;
+- ``"faiss"`` / ``"faiss-hnsw"``: approximate search with faiss's
+  inverted-file index or HNSW graph (:class:`~._search.ANNNeighbors`; the optional
+  extra ``skextra[ann]``);
 - ``"gpu"``: :class:`skextra.gpu.GPUNeighbors` (exact brute-force search
   written against the array API), run on the device the estimator's
   ``device`` resolves to (NumPy on the CPU);
 - a name added with :func:`register_searcher`;
-- an instance with the two methods above (cloned before fitting), or a class
-  that takes ``n_neighbors`` as a keyword (as in DESlib).
+- an instance with the two methods above (cloned before fitting), such as
+  :class:`~._search.PrecomputedNeighbors` (neighbours found beforehand) or
+  a configured :class:`~._search.ANNNeighbors`, or a class that takes
+  ``n_neighbors`` as a keyword (as in DESlib).
+
+Every searcher returns equally distant neighbours in index order, so the
+exact ones give the same regions of competence whatever their algorithm.
 
 ``knn_metric="mahalanobis"`` whitens the data with the pseudo-inverse of the
 DSEL feature covariance (a ``n_features x n_features`` matrix) and searches
@@ -41,8 +52,18 @@ from sklearn.base import clone
 from sklearn.neighbors import NearestNeighbors
 from threadpoolctl import ThreadpoolController
 
+from ._search import (
+    ANNNeighbors,
+    BlockNeighbors,
+    PrecomputedNeighbors,
+    choose_exact,
+)
+
 __all__ = [
+    "ANNNeighbors",
+    "BlockNeighbors",
     "EqualityNeighbors",
+    "PrecomputedNeighbors",
     "canonical_order",
     "ExactNeighbors",
     "WhitenedNeighbors",
@@ -67,7 +88,7 @@ def _one_thread():
 
 
 class ExactNeighbors:
-    """Exact nearest neighbours with scikit-learn's ``NearestNeighbors``.
+    """Exact nearest neighbours, by the fastest algorithm for the shape.
 
     Parameters
     ----------
@@ -75,14 +96,48 @@ class ExactNeighbors:
         Any metric :class:`~sklearn.neighbors.NearestNeighbors` accepts.
     n_jobs : int, default=None
         Number of parallel jobs of the search.
+    algorithm : {"auto", "sklearn", "blas", "brute", "kd_tree", "ball_tree"}, \
+default="auto"
+        ``"auto"`` picks scikit-learn's k-d tree or brute force from the
+        DSEL shape at ``fit``, by the measured rule of
+        :func:`~skextra.ensemble._dynamic._search.choose_exact`;
+        ``"sklearn"`` lets scikit-learn choose (as DESlib does); ``"blas"``
+        is the NumPy brute force of
+        :class:`~skextra.ensemble._dynamic._search.BlockNeighbors`, whose
+        distances are exact even far from the origin and which keeps the
+        lowest indices among rows tied at the ``k``-th distance
+        (scikit-learn's algorithms keep any of them). Otherwise all return
+        the same neighbours once equal distances are ordered by index.
+    n_neighbors : int, default=None
+        The ``k`` the rule assumes; ``None`` assumes 7 (DESlib's default).
+
+    Attributes
+    ----------
+    algorithm_ : str
+        The algorithm used.
     """
 
-    def __init__(self, metric="minkowski", n_jobs=None):
+    def __init__(
+        self, metric="minkowski", n_jobs=None, algorithm="auto", n_neighbors=None
+    ):
         self.metric = metric
         self.n_jobs = n_jobs
+        self.algorithm = algorithm
+        self.n_neighbors = n_neighbors
 
     def fit(self, X, y=None):
-        self.nn_ = NearestNeighbors(metric=self.metric, n_jobs=self.n_jobs).fit(X)
+        algorithm = self.algorithm
+        if algorithm == "auto":
+            n, d = np.shape(X)
+            algorithm = choose_exact(n, d, self.n_neighbors or 7, self.metric)
+        self.algorithm_ = algorithm
+        if algorithm == "blas":
+            self.nn_ = BlockNeighbors(n_jobs=self.n_jobs).fit(X)
+        else:
+            algorithm = "auto" if algorithm == "sklearn" else algorithm
+            self.nn_ = NearestNeighbors(
+                metric=self.metric, n_jobs=self.n_jobs, algorithm=algorithm
+            ).fit(X)
         return self
 
     def kneighbors(self, X, n_neighbors, return_distance=True):
@@ -251,7 +306,10 @@ def _fit_searcher(searcher, X, y):
     return searcher
 
 
-_REGISTRY = {}
+_REGISTRY = {
+    "faiss": lambda metric, n_jobs: ANNNeighbors(index="ivf"),
+    "faiss-hnsw": lambda metric, n_jobs: ANNNeighbors(index="hnsw"),
+}
 
 
 def register_searcher(name, factory):
@@ -324,10 +382,12 @@ def make_searcher(
 
             return GPUNeighbors(device=device, n_jobs=n_jobs)
         if default or name == "sklearn":
-            return ExactNeighbors(metric="minkowski", n_jobs=n_jobs)
+            return ExactNeighbors(
+                n_jobs=n_jobs, algorithm="auto" if default else "sklearn", n_neighbors=k
+            )
         if isinstance(knn_classifier, str):
             if knn_classifier not in _REGISTRY:
-                known = sorted({"knn", "sklearn", "gpu", *_REGISTRY})
+                known = sorted({"knn", "sklearn", "gpu", "faiss", *_REGISTRY})
                 raise ValueError(
                     f"knn_classifier={knn_classifier!r} is not a known neighbour "
                     f"search; use one of {known}, None, or an object with fit and "

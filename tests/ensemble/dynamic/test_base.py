@@ -345,8 +345,8 @@ def test_exchangeable_neighbour_search(searcher):
 
 def test_unknown_searcher_name():
     X, y, _, _ = _data()
-    with pytest.raises(ValueError, match="knn_classifier='faiss' is not a known"):
-        KNORAE(knn_classifier="faiss").fit(X, y)
+    with pytest.raises(ValueError, match="knn_classifier='annoy' is not a known"):
+        KNORAE(knn_classifier="annoy").fit(X, y)
 
 
 def test_mahalanobis_neighbours_match_scikit_learn():

@@ -1,0 +1,206 @@
+"""Exchangeable neighbour searches: BLAS brute force, approximate, precomputed."""
+
+import pickle
+import sys
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.datasets import make_classification
+from sklearn.ensemble import BaggingClassifier
+from sklearn.model_selection import train_test_split
+from sklearn.neighbors import NearestNeighbors
+from sklearn.tree import DecisionTreeClassifier
+
+from skextra.ensemble import (
+    DESP,
+    KNORAE,
+    KNORAU,
+    MCB,
+    OLA,
+    ANNNeighbors,
+    PrecomputedNeighbors,
+)
+from skextra.ensemble._dynamic._neighbors import (
+    ExactNeighbors,
+    canonical_order,
+    make_searcher,
+)
+from skextra.ensemble._dynamic._search import BlockNeighbors, choose_exact
+
+
+def _with_duplicates(seed=0, n=400, d=5, offset=0.0, scale=1.0):
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n, d)) * scale + offset
+    X = np.vstack([X, X[:40], X[:15]])  # rows 0..14 appear three times
+    Q = np.vstack([X[:30], rng.normal(size=(50, d)) * scale + offset])
+    return X, Q
+
+
+def _full_sort(X, Q, k):
+    """The k nearest by (exact distance, index), from all distances."""
+    dist = np.sqrt(((Q[:, None, :] - X[None, :, :]) ** 2).sum(axis=2))
+    index = np.broadcast_to(np.arange(X.shape[0]), dist.shape)
+    return np.lexsort((index, dist), axis=1)[:, :k]
+
+
+@pytest.mark.parametrize("k", [1, 3, 16, 56])
+def test_block_search_matches_sklearn_brute_including_duplicated_rows(k):
+    X, Q = _with_duplicates()
+    sk_dist, sk_ind = canonical_order(
+        *NearestNeighbors(algorithm="brute").fit(X).kneighbors(Q, k)
+    )
+    dist, ind = BlockNeighbors().fit(X).kneighbors(Q, k)
+    assert_array_equal(ind, _full_sort(X, Q, k))
+    assert_allclose(dist, sk_dist, atol=1e-7)
+    # scikit-learn's product rounds copies of a row apart, so it may keep
+    # any copy at the k-th place; elsewhere the indices are the same.
+    exact = np.sort(np.linalg.norm(Q[:, None] - X[None], axis=2), axis=1)
+    clear = exact[:, k - 1] < exact[:, k]
+    assert clear.sum() >= 40
+    assert_array_equal(ind[clear], sk_ind[clear])
+    # Queries equal to a row tripled in X get its three copies first.
+    assert_array_equal(ind[:15, : min(k, 3)], np.c_[:15, 400:415, 440:455][:, :k])
+
+
+@pytest.mark.parametrize(
+    "offset, scale", [(1e6, 1.0), (1e8, 1e3), (-3.0, 1e-4), (0.0, 1e12), (5e16, 1e16)]
+)
+def test_block_search_is_exact_far_from_the_origin(offset, scale):
+    X, Q = _with_duplicates(seed=1, offset=offset, scale=scale)
+    for k in (1, 7):
+        ind = BlockNeighbors().fit(X).kneighbors(Q, k, return_distance=False)
+        assert_array_equal(ind, _full_sort(X, Q, k))
+
+
+def test_block_search_breaks_ties_of_integer_data_by_index():
+    rng = np.random.RandomState(2)
+    X = rng.randint(0, 3, size=(300, 4)).astype(float)
+    Q = rng.randint(0, 3, size=(60, 4)).astype(float)
+    ind = BlockNeighbors().fit(X).kneighbors(Q, 12, return_distance=False)
+    assert_array_equal(ind, _full_sort(X, Q, 12))
+
+
+def test_block_search_in_small_blocks_gives_the_same_result():
+    from sklearn import config_context
+
+    X, Q = _with_duplicates(seed=3)
+    whole = BlockNeighbors().fit(X).kneighbors(Q, 5)
+    with config_context(working_memory=0.01):
+        small = BlockNeighbors().fit(X).kneighbors(Q, 5)
+    assert_array_equal(small[1], whole[1])
+    assert_array_equal(small[0], whole[0])
+
+
+@pytest.mark.parametrize("algorithm", ["auto", "sklearn", "blas", "brute"])
+def test_every_exact_algorithm_gives_the_canonical_neighbours(algorithm):
+    X, Q = _with_duplicates(seed=4)
+    searcher = ExactNeighbors(algorithm=algorithm).fit(X)
+    ind = searcher.kneighbors(Q, 6, return_distance=False)
+    expected = _full_sort(X, Q, 6)
+    if algorithm in ("blas", "auto"):
+        assert_array_equal(ind, expected)
+    # Trees and scikit-learn's product may keep any of the rows tied at the
+    # k-th distance; where none tie there, every algorithm agrees.
+    exact = np.sort(np.linalg.norm(Q[:, None] - X[None], axis=2), axis=1)
+    clear = exact[:, 5] < exact[:, 6]
+    assert_array_equal(ind[clear], expected[clear])
+
+
+def test_block_search_rejects_bad_queries():
+    searcher = BlockNeighbors().fit(np.zeros((5, 2)))
+    with pytest.raises(ValueError, match="n_neighbors <= n_samples_fit"):
+        searcher.kneighbors(np.zeros((1, 2)), 6)
+    with pytest.raises(ValueError, match="expecting 2D arrays with 2 features"):
+        searcher.kneighbors(np.zeros((1, 3)), 2)
+
+
+def test_rule_follows_the_measured_crossover():
+    assert choose_exact(100_000, 4, 7) == "kd_tree"
+    assert choose_exact(6_000, 16, 7) == "brute"
+    assert choose_exact(100_000, 4, 7, metric="manhattan") == "brute"
+    searcher = make_searcher("knn", k=7).fit(np.zeros((50_000, 3)))
+    assert searcher.algorithm_ == "kd_tree"
+
+
+def _problem(seed=0, n=900):
+    X, y = make_classification(
+        n_samples=n, n_features=6, n_informative=4, random_state=seed
+    )
+    X_train, X_rest, y_train, y_rest = train_test_split(X, y, random_state=seed)
+    X_dsel, X_test, y_dsel, _ = train_test_split(X_rest, y_rest, random_state=seed)
+    pool = BaggingClassifier(
+        DecisionTreeClassifier(max_depth=4), n_estimators=10, random_state=seed
+    ).fit(X_train, y_train)
+    return pool, X_dsel, y_dsel, X_test
+
+
+@pytest.mark.parametrize("cls", [KNORAE, KNORAU, OLA, MCB, DESP])
+def test_precomputed_neighbours_predict_as_the_exact_search(cls):
+    pool, X_dsel, y_dsel, X_test = _problem()
+    exact = cls(pool, k=7, random_state=0).fit(X_dsel, y_dsel)
+    dist, ind = exact.roc_algorithm_.kneighbors(X_test, 7)
+    for distances in (None, dist):
+        stored = PrecomputedNeighbors(ind, distances, X=X_test)
+        est = cls(pool, k=7, random_state=0, knn_classifier=stored)
+        est.fit(X_dsel, y_dsel)
+        assert_array_equal(est.predict(X_test), exact.predict(X_test))
+        assert_allclose(est.predict_proba(X_test), exact.predict_proba(X_test))
+
+
+def test_precomputed_neighbours_without_rows_need_the_same_queries():
+    X, Q = _with_duplicates(seed=5)
+    dist, ind = BlockNeighbors().fit(X).kneighbors(Q, 4)
+    stored = PrecomputedNeighbors(ind[:, ::-1]).fit(X)
+    d, i = stored.kneighbors(Q, 3)
+    assert_array_equal(i, ind[:, :3])
+    assert_allclose(d, dist[:, :3])
+    with pytest.raises(ValueError, match=r"expected X of shape \(80, 5\)"):
+        stored.kneighbors(Q[:10], 3)
+
+
+def test_precomputed_neighbours_name_the_shape_expected():
+    X = np.zeros((10, 2))
+    with pytest.raises(ValueError, match=r"inside DSEL: expected values in \[0, 10\)"):
+        PrecomputedNeighbors(np.array([[0, 10]])).fit(X)
+    with pytest.raises(ValueError, match=r"shape \(n_queries, n_neighbors\)"):
+        PrecomputedNeighbors(np.array([0, 1])).fit(X)
+    with pytest.raises(ValueError, match=r"distances must have shape \(1, 2\)"):
+        PrecomputedNeighbors(np.array([[0, 1]]), np.zeros((1, 3))).fit(X)
+    with pytest.raises(ValueError, match=r"X must have shape \(1, 2\)"):
+        PrecomputedNeighbors(np.array([[0, 1]]), X=np.zeros((2, 2))).fit(X)
+    stored = PrecomputedNeighbors(np.array([[0, 1]]), X=np.ones((1, 2))).fit(X)
+    with pytest.raises(ValueError, match=r"needs indices of shape \(1, 3\)"):
+        stored.kneighbors(np.ones((1, 2)), 3)
+    with pytest.raises(ValueError, match="1 of the 1 query rows are not among"):
+        stored.kneighbors(np.zeros((1, 2)), 2)
+
+
+def test_approximate_search_names_the_extra_when_faiss_is_missing(monkeypatch):
+    monkeypatch.setitem(sys.modules, "faiss", None)
+    with pytest.raises(ImportError, match=r"skextra\[ann\]"):
+        make_searcher("faiss").fit(np.zeros((5, 2)))
+
+
+@pytest.mark.parametrize("index", ["flat", "hnsw", "ivf"])
+def test_approximate_search_finds_most_exact_neighbours(index):
+    pytest.importorskip("faiss")
+    rng = np.random.RandomState(6)
+    X, Q = rng.normal(size=(3000, 8)), rng.normal(size=(300, 8))
+    exact = BlockNeighbors().fit(X).kneighbors(Q, 7, return_distance=False)
+    dist, ind = ANNNeighbors(index=index).fit(X).kneighbors(Q, 7)
+    recall = np.mean([np.isin(a, b).mean() for a, b in zip(ind, exact)])
+    assert recall >= (1.0 if index == "flat" else 0.9)
+    # Distances are exact and sorted, ties by index.
+    assert_allclose(dist, np.linalg.norm(X[ind] - Q[:, None], axis=2), rtol=1e-12)
+    assert_array_equal(canonical_order(dist, ind)[1], ind)
+
+
+def test_faiss_by_name_in_an_estimator():
+    pytest.importorskip("faiss")
+    pool, X_dsel, y_dsel, X_test = _problem(seed=1)
+    exact = KNORAE(pool).fit(X_dsel, y_dsel).predict(X_test)
+    approx = KNORAE(pool, knn_classifier="faiss").fit(X_dsel, y_dsel)
+    assert np.mean(approx.predict(X_test) == exact) >= 0.95
+    loaded = pickle.loads(pickle.dumps(approx))
+    assert_array_equal(loaded.predict(X_test), approx.predict(X_test))
