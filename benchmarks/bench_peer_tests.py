@@ -49,16 +49,20 @@ def _run(python, paths, cwd, key_of, env=None, extra=()):
         junit = pathlib.Path(tmp) / "report.xml"
         command = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
         command += ["-o", "addopts=", "-W", "ignore", f"--junitxml={junit}"]
+        if cwd != REPO:  # the peer's files, away from this project's settings
+            command += ["-c", os.devnull, "--rootdir", str(cwd)]
+            command += ["--confcutdir", str(cwd)]
         command += [*extra, *paths]
         subprocess.run(command, cwd=cwd, env=env, capture_output=True)
         return _counts(junit, key_of)
 
 
 def _key_from_module(classname):
-    """``sklearn.ensemble.tests.test_stacking`` (or the generated copy's
-    module name) -> ``sklearn/ensemble/tests/test_stacking.py``."""
-    module = classname.split("._generated.")[-1]
-    return module.replace(".", "/") + ".py"
+    """A JUnit class name (``...site-packages.sklearn.ensemble.tests.test_x``,
+    or the generated copy's module) -> ``sklearn/ensemble/tests/test_x.py``."""
+    parts = classname.split(".")
+    start = next(i for i, p in enumerate(parts) if p in _sources.PEER_FILES)
+    return "/".join(parts[start:]) + ".py"
 
 
 def main():
@@ -104,7 +108,8 @@ def main():
         o, _ = ours.get(key, (0, 0))
         cells = [f"`{key}`", str(n), str(p)]
         if old:
-            cells.append(str(old[key][0]) if key in old else "")
+            o_p, o_n = old.get(key, (0, 0))
+            cells.append(str(o_p) if o_n == n else f"{o_p} of {o_n}")
         cells.append(str(o))
         totals.update(n=n, p=p, o=o, old=old.get(key, (0, 0))[0])
         print("| " + " | ".join(cells) + " |")

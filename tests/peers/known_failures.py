@@ -80,14 +80,15 @@ _NO_NPY = (
 )
 _ADABOOST_POOL = (
     PEER,
-    "its ``AdaBoostClassifier`` pool is not the one the score was recorded on: "
-    "scikit-learn 1.6 removed ``algorithm='SAMME.R'``, the default then",
+    "its ``AdaBoostClassifier`` pool is not the one the score was recorded on "
+    "(scikit-learn 1.6 removed ``algorithm='SAMME.R'``, the default then; "
+    "DESlib passes it on scikit-learn 1.5), so the scores cannot be compared",
 )
 _SCORE = (
     MISSING,
-    "the score differs from the one DESlib recorded; cause not yet isolated "
-    "(skextra matches DESlib's predictions on the reference pool of "
-    "``tests/ensemble/dynamic``)",
+    "the score differs from the one DESlib recorded, which DESlib itself "
+    "reaches on scikit-learn 1.5.2; cause not yet isolated (skextra matches "
+    "DESlib's predictions on the reference pool of ``tests/ensemble/dynamic``)",
 )
 _STACKED = (
     PEER,
@@ -104,6 +105,7 @@ _BAGGING_PARAMS = {
     "test_balanced_bagging_classifier": _bagging("bootstrap_features"),
     "test_single_estimator": _bagging("bootstrap_features"),
     "test_bootstrap_features": _bagging("max_features"),
+    "test_bagging_with_pipeline": _bagging("max_features"),
     "test_bootstrap_samples": _bagging("max_samples"),
     "test_estimators_samples": _bagging("max_samples"),
     "test_max_samples_consistency": _bagging("max_samples"),
@@ -359,7 +361,12 @@ KNOWN_FAILURES = {
         "test_mcb_proba": _NO_NPY,
         "test_desknn_proba": _NO_NPY,
         "test_kne_proba": _NO_NPY,
-        "test_meta": _SCORE,
+        "test_meta[False-0.9090909090909091]": _SCORE,
+        "test_meta[True-0.8606060606060606]": (
+            PEER,
+            "DESlib 0.3.7 fails it too (on scikit-learn 1.5.2): the recorded "
+            "score does not hold on this platform",
+        ),
     },
 }
 
