@@ -86,15 +86,21 @@ def _response_method(name, estimator, method):
 
 
 def _final_has(attr):
-    """``available_if`` check: the (fitted or given) final estimator has ``attr``."""
+    """``available_if`` check: the (fitted or given) final estimator has ``attr``.
+
+    The final estimator's own ``AttributeError`` becomes the ``__cause__`` of
+    the one ``available_if`` raises, as in scikit-learn.
+    """
 
     def check(self):
         if hasattr(self, "final_estimator_"):
-            return hasattr(self.final_estimator_, attr)
-        final = self.final_estimator
+            final = self.final_estimator_
+        else:
+            final = self.final_estimator
         if final is None:
             final = _default_final_estimator(is_classifier(self))
-        return hasattr(final, attr)
+        getattr(final, attr)
+        return True
 
     return check
 

@@ -1,0 +1,407 @@
+"""Every peer test that skextra's class does not pass, with its reason.
+
+Keys are the peer's file (as in the peer's repository) and the test's name:
+a bare function name covers all its parametrizations, a name with ``[...]``
+one of them. Each entry is run as ``xfail(strict=True)``: when skextra comes
+to pass it, the suite fails until the entry is removed. The kinds:
+
+- ``design``: an intentional difference, documented on the migration page;
+- ``missing``: a feature skextra does not have yet;
+- ``peer``: the test depends on the peer's own internals, version or files.
+
+``python -m tests.peers.known_failures`` writes them into
+``doc/guide/migrating.rst`` (between its ``known-failures`` markers).
+"""
+
+import pathlib
+
+DOC = pathlib.Path(__file__).resolve().parents[2] / "doc" / "guide" / "migrating.rst"
+BEGIN, END = ".. known-failures-begin\n\n", "\n.. known-failures-end"
+
+DESIGN, MISSING, PEER = "design", "missing", "peer"
+KINDS = {
+    DESIGN: "Intentional differences",
+    MISSING: "Not there yet",
+    PEER: "Tests of the peer's own internals, version or files",
+}
+
+_MEMBERS_ARE_CLASSIFIERS = (
+    DESIGN,
+    "each entry of ``estimators_`` is the fitted classifier, not imbalanced-learn's "
+    "``Pipeline(sampler, classifier)``, so ``estimators_[i][-1]`` and "
+    "``named_steps`` do not exist",
+)
+_NO_ESTIMATOR_ = (
+    MISSING,
+    "the fitted template ``estimator_`` (imbalanced-learn's sampler + classifier "
+    "pipeline) is not set",
+)
+_NO_SAMPLERS_ = (
+    MISSING,
+    "the fitted attributes ``samplers_`` and ``pipelines_`` are not set",
+)
+
+
+def _param(name, cls):
+    return (MISSING, f"imbalanced-learn's ``{name}`` is not a parameter of {cls}")
+
+
+def _bagging(name):
+    return _param(name, "``BalancedBaggingClassifier``")
+
+
+_COMPETENCE_API = (
+    PEER,
+    "calls DESlib's step methods (``estimate_competence``, ``select``, "
+    "``classify_with_ds``, ``predict_proba_with_ds``, ``source_competence``) or "
+    "sets their inputs by hand; skextra computes these steps inside ``predict`` "
+    "and does not expose them",
+)
+_MOCK_POOL = (
+    PEER,
+    "fits on the ``MagicMock`` pool of DESlib's conftest; scikit-learn's "
+    "``get_tags``, which skextra applies to every member, raises "
+    "``AttributeError: __sklearn_tags__`` on a mock",
+)
+_SOFT_NO_PROBA = (
+    MISSING,
+    "``voting='soft'`` with members lacking ``predict_proba`` is not rejected "
+    "in ``fit`` (``predict`` then raises ``AttributeError``)",
+)
+_FAISS = (
+    MISSING,
+    "``knn_classifier='faiss'`` (DESlib's FAISS search) is not offered; pass "
+    "'knn', 'sklearn', 'gpu' or an object with ``fit`` and ``kneighbors``",
+)
+_NO_NPY = (
+    PEER,
+    "loads ``deslib/tests/expected_values/*.npy``, which neither DESlib's wheel "
+    "nor its sdist ships (DESlib fails it too)",
+)
+_ADABOOST_POOL = (
+    PEER,
+    "its ``AdaBoostClassifier`` pool is not the one the score was recorded on "
+    "(scikit-learn 1.6 removed ``algorithm='SAMME.R'``, the default then; "
+    "DESlib passes it on scikit-learn 1.5), so the scores cannot be compared",
+)
+_SCORE = (
+    MISSING,
+    "the score differs from the one DESlib recorded, which DESlib itself "
+    "reaches on scikit-learn 1.5.2; cause not yet isolated (skextra matches "
+    "DESlib's predictions on the reference pool of ``tests/ensemble/dynamic``)",
+)
+_STACKED = (
+    PEER,
+    "tests DESlib's own ``StackedClassifier`` (skextra has no class of that name), "
+    "which fails on ``_validate_data`` (removed in scikit-learn 1.6)",
+)
+_BASE_PROBABILISTIC = (
+    PEER,
+    "tests DESlib's own ``BaseProbabilistic``, which fails on ``_validate_data`` "
+    "(removed in scikit-learn 1.6)",
+)
+
+_BAGGING_PARAMS = {
+    "test_balanced_bagging_classifier": _bagging("bootstrap_features"),
+    "test_single_estimator": _bagging("bootstrap_features"),
+    "test_bootstrap_features": _bagging("max_features"),
+    "test_bagging_with_pipeline": _bagging("max_features"),
+    "test_bootstrap_samples": _bagging("max_samples"),
+    "test_estimators_samples": _bagging("max_samples"),
+    "test_max_samples_consistency": _bagging("max_samples"),
+    "test_oob_score_consistency": _bagging("max_samples"),
+    "test_oob_score_classification": _bagging("oob_score"),
+    "test_oob_score_removed_on_warm_start": _bagging("oob_score"),
+    "test_warm_start": _bagging("warm_start"),
+    "test_warm_start_equal_n_estimators": _bagging("warm_start"),
+    "test_warm_start_equivalence": _bagging("warm_start"),
+    "test_warm_start_smaller_n_estimators": _bagging("warm_start"),
+    "test_warm_start_with_oob_score_fails": _bagging("warm_start"),
+}
+_EASY_WARM_START = _param("warm_start", "``EasyEnsembleClassifier``")
+_BRF = "``BalancedRandomForestClassifier``"
+
+KNOWN_FAILURES = {
+    "sklearn/ensemble/tests/test_stacking.py": {
+        "test_stacking_without_n_features_in": (
+            DESIGN,
+            "skextra validates ``X`` itself and sets ``n_features_in_`` in ``fit``; "
+            "scikit-learn reads it from the first member, so it is missing when "
+            "that member has none",
+        ),
+        "test_stacking_classifier_multilabel_predict_proba": (
+            MISSING,
+            "multilabel ``y`` (n_samples, n_labels) is rejected with a "
+            "``ValueError``; scikit-learn stacks the per-label outputs",
+        ),
+        "test_stacking_classifier_multilabel_decision_function": (
+            MISSING,
+            "multilabel ``y`` is rejected with a ``ValueError``",
+        ),
+        "test_stacking_classifier_multilabel_auto_predict": (
+            MISSING,
+            "multilabel ``y`` is rejected with a ``ValueError``",
+        ),
+        "test_stacking_classifier_base_regressor": (
+            DESIGN,
+            "every member of a ``StackingClassifier`` must be a classifier "
+            "(``ValueError`` naming the member); scikit-learn also stacks a "
+            "regressor's ``predict``",
+        ),
+        "test_routing_passed_metadata_not_supported": (
+            DESIGN,
+            "the test passes a malformed ``estimators`` (a flat list); skextra "
+            "rejects it before looking at the metadata, scikit-learn checks the "
+            "metadata first",
+        ),
+        "test_metadata_routing_for_stacking_estimators": (
+            DESIGN,
+            "with metadata routing on, ``fit`` metadata also go to the final "
+            "estimator (see ``get_metadata_routing``), so a final estimator that "
+            "consumes them must set its fit request; scikit-learn routes only "
+            "``predict`` to it",
+        ),
+    },
+    "imblearn/ensemble/tests/test_bagging.py": {
+        **_BAGGING_PARAMS,
+        "test_balanced_bagging_classifier_samplers": _MEMBERS_ARE_CLASSIFIERS,
+        "test_balanced_bagging_classifier_with_function_sampler": (
+            _MEMBERS_ARE_CLASSIFIERS
+        ),
+        "test_estimator": _NO_ESTIMATOR_,
+        "test_probability": (MISSING, "``predict_log_proba`` is not offered"),
+    },
+    "imblearn/ensemble/tests/test_easy_ensemble.py": {
+        "test_easy_ensemble_classifier": _MEMBERS_ARE_CLASSIFIERS,
+        "test_estimator": _NO_ESTIMATOR_,
+        "test_warm_start": _EASY_WARM_START,
+        "test_warm_start_equal_n_estimators": _EASY_WARM_START,
+        "test_warm_start_equivalence": _EASY_WARM_START,
+        "test_warm_start_smaller_n_estimators": _EASY_WARM_START,
+    },
+    "imblearn/ensemble/tests/test_forest.py": {
+        "test_balanced_random_forest": _NO_SAMPLERS_,
+        "test_balanced_random_forest_attributes": _NO_SAMPLERS_,
+        "test_balanced_random_forest_oob": _param("oob_score", _BRF),
+        "test_balanced_random_forest_oob_binomial": _param("oob_score", _BRF),
+        "test_balanced_random_forest_error_warning_warm_start": _param(
+            "warm_start", _BRF
+        ),
+    },
+    "imblearn/ensemble/tests/test_weight_boosting.py": {
+        "test_rusboost": _NO_SAMPLERS_,
+        "test_rusboost_algorithm": (
+            PEER,
+            "tests the deprecation of imbalanced-learn's ``algorithm`` parameter "
+            "('SAMME.R' left scikit-learn in 1.6), which skextra never had",
+        ),
+    },
+    "deslib/tests/dcs/test_a_posteriori.py": {
+        "test_estimate_competence_all_ones": _COMPETENCE_API,
+        "test_estimate_competence_kuncheva_ex": _COMPETENCE_API,
+        "test_estimate_competence_kuncheva_ex_batch": _COMPETENCE_API,
+        "test_estimate_competence_diff_target": _COMPETENCE_API,
+        "test_fit": _MOCK_POOL,
+    },
+    "deslib/tests/dcs/test_a_priori.py": {
+        "test_estimate_competence_all_ones": _COMPETENCE_API,
+        "test_estimate_competence_kuncheva_ex": _COMPETENCE_API,
+        "test_estimate_competence_batch": _COMPETENCE_API,
+        "test_fit": _MOCK_POOL,
+    },
+    "deslib/tests/dcs/test_lca.py": {
+        "test_estimate_competence_batch": _COMPETENCE_API,
+        "test_estimate_competence_diff_target": _COMPETENCE_API,
+    },
+    "deslib/tests/dcs/test_mcb.py": {
+        "test_estimate_competence2": _COMPETENCE_API,
+        "test_estimate_competence_batch": _COMPETENCE_API,
+    },
+    "deslib/tests/dcs/test_mla.py": {
+        "test_estimate_competence_all_ones": _COMPETENCE_API,
+        "test_estimate_competence_batch": _COMPETENCE_API,
+        "test_estimate_competence_diff_target": _COMPETENCE_API,
+        "test_estimate_competence_kuncheva_ex": _COMPETENCE_API,
+    },
+    "deslib/tests/dcs/test_ola.py": {
+        "test_estimate_competence_batch": _COMPETENCE_API,
+    },
+    "deslib/tests/dcs/test_rank.py": {
+        "test_estimate_competence_batch": _COMPETENCE_API,
+    },
+    "deslib/tests/des/test_des_clustering.py": {
+        "test_fit_homogeneous_clusters": _MOCK_POOL,
+        "test_fit_heterogeneous_clusters": _MOCK_POOL,
+        "test_estimate_competence": _MOCK_POOL,
+        "test_fit_clusters_less_diverse": _MOCK_POOL,
+        "test_select": _COMPETENCE_API,
+        "test_classify_instance": _COMPETENCE_API,
+        "test_diversity_metric_Q": (
+            PEER,
+            "reads DESlib's private ``diversity_func_``; skextra resolves "
+            "``metric_diversity`` inside ``fit``",
+        ),
+        "test_diversity_metric_DF": (PEER, "reads DESlib's ``diversity_func_``"),
+        "test_diversity_metric_ratio": (PEER, "reads DESlib's ``diversity_func_``"),
+        "test_not_clustering_algorithm": (
+            MISSING,
+            "a ``clustering`` that is not a clusterer (``Perceptron``) fails in "
+            "its own ``fit`` with ``TypeError`` instead of a ``ValueError`` from "
+            "skextra",
+        ),
+        "test_soft_voting_no_proba": _SOFT_NO_PROBA,
+    },
+    "deslib/tests/des/test_des_knn.py": {
+        "test_estimate_competence": _MOCK_POOL,
+        "test_estimate_competence_batch": _MOCK_POOL,
+        "test_estimate_competence_Q": _MOCK_POOL,
+        "test_estimate_competence_Q_batch": _MOCK_POOL,
+        "test_estimate_competence_ratio": _MOCK_POOL,
+        "test_estimate_competence_ratio_batch": _MOCK_POOL,
+        "test_select": _COMPETENCE_API,
+        "test_select_batch": _COMPETENCE_API,
+        "test_select_less_diverse": _COMPETENCE_API,
+        "test_soft_voting_no_proba": _SOFT_NO_PROBA,
+    },
+    "deslib/tests/des/test_des_mi.py": {
+        "test_check_alpha_type[1]": (
+            DESIGN,
+            "an integer ``alpha=1`` is accepted (a real-valued interval, as in "
+            "scikit-learn's constraints); DESlib demands a float",
+        ),
+        "test_select_single_sample": _COMPETENCE_API,
+        "test_select_batch_samples": _COMPETENCE_API,
+        "test_classify_with_ds_batch_samples": _COMPETENCE_API,
+        "test_predict_proba_with_ds_soft": _COMPETENCE_API,
+        "test_predict_proba_with_ds_hard": _COMPETENCE_API,
+        "test_soft_voting_no_proba": _SOFT_NO_PROBA,
+    },
+    "deslib/tests/des/test_desp.py": {
+        "test_estimate_competence_batch": _MOCK_POOL,
+        "test_select_two_classes": _COMPETENCE_API,
+        "test_select_three_classes": _COMPETENCE_API,
+        "test_select_none_competent": _COMPETENCE_API,
+    },
+    "deslib/tests/des/test_knop.py": {
+        "test_estimate_competence_batch": _MOCK_POOL,
+        "test_weights_zero": _COMPETENCE_API,
+        "test_fit": _MOCK_POOL,
+        "test_select": _COMPETENCE_API,
+    },
+    "deslib/tests/des/test_knorae.py": {
+        "test_estimate_competence_batch": _MOCK_POOL,
+        "test_select": _MOCK_POOL,
+        "test_select_none_competent": _COMPETENCE_API,
+    },
+    "deslib/tests/des/test_knorau.py": {
+        "test_estimate_competence_batch": _MOCK_POOL,
+        "test_weights_zero": _COMPETENCE_API,
+        "test_select": _COMPETENCE_API,
+    },
+    "deslib/tests/des/test_probabilistic.py": {
+        "test_not_predict_proba": _BASE_PROBABILISTIC,
+        "test_knne_not_allowed": _BASE_PROBABILISTIC,
+        "test_source_competence_rrc": _COMPETENCE_API,
+        "test_source_competence_kl": _COMPETENCE_API,
+        "test_source_competence_minimum_difference": _COMPETENCE_API,
+        "test_source_competence_logarithmic": _COMPETENCE_API,
+        "test_source_competence_exponential": _COMPETENCE_API,
+    },
+    "deslib/tests/static/test_oracle.py": {
+        "test_predict": _MOCK_POOL,
+        "test_predict_all_same": _MOCK_POOL,
+    },
+    "deslib/tests/static/test_single_best.py": {
+        "test_fit": _MOCK_POOL,
+        "test_predict": _MOCK_POOL,
+        "test_predict_proba": _MOCK_POOL,
+        "test_not_predict_proba": _MOCK_POOL,
+    },
+    "deslib/tests/static/test_static_selection.py": {
+        name: (
+            DESIGN,
+            "parameters after ``pool_classifiers`` are keyword-only (scikit-learn's "
+            "convention); the test passes ``pct_classifiers`` by position",
+        )
+        for name in ("test_fit", "test_predict", "test_predict_diff")
+    }
+    | {"test_predict_proba": _MOCK_POOL},
+    "deslib/tests/test_des_integration.py": {
+        **{
+            f"test_{name}[faiss]": _FAISS
+            for name in ("ola", "lca", "MLA", "mcb", "rank", "deskl", "knorau")
+            + ("minimum_diff", "kne_proba", "desp_proba", "ola_proba")
+            + ("mcb_proba", "desknn_proba", "knop_proba")
+        },
+        **{
+            f"test_{name}[faiss-{voting}]": _FAISS
+            for name in ("desp", "meta", "kne", "knop", "desknn")
+            for voting in ("hard", "soft")
+        },
+        "test_kne_proba[None]": _NO_NPY,
+        "test_desp_proba[None]": _NO_NPY,
+        "test_ola_proba[None]": _NO_NPY,
+        "test_knop_proba[None]": _NO_NPY,
+        "test_label_encoder_integration_sklearn_ensembles_not_encoding": (
+            _ADABOOST_POOL
+        ),
+        "test_desknn[None-hard]": _SCORE,
+        "test_desknn[None-soft]": _SCORE,
+        "test_meta_no_pool_of_classifiers": _SCORE,
+        "test_stacked_subspaces": _STACKED,
+        "test_stacked_subspaces_proba": _STACKED,
+    },
+    "deslib/tests/test_des_integration_multiclass.py": {
+        name: _ADABOOST_POOL
+        for name in ("test_desp", "test_mcb", "test_apriori", "test_meta", "test_mi")
+    },
+    "deslib/tests/test_integration_dfp.py": {
+        "test_desp_proba": _NO_NPY,
+        "test_ola_proba": _NO_NPY,
+        "test_mcb_proba": _NO_NPY,
+        "test_desknn_proba": _NO_NPY,
+        "test_kne_proba": _NO_NPY,
+        "test_meta[False-0.9090909090909091]": _SCORE,
+        "test_meta[True-0.8606060606060606]": (
+            PEER,
+            "DESlib 0.3.7 fails it too (on scikit-learn 1.5.2): the recorded "
+            "score does not hold on this platform",
+        ),
+    },
+}
+
+
+def lookup(path, name):
+    """The ``(kind, reason)`` listed for a test, or None."""
+    listed = KNOWN_FAILURES.get(path, {})
+    return listed.get(name) or listed.get(name.partition("[")[0])
+
+
+def render_rst():
+    """The known failures as reStructuredText, one table per kind."""
+    out = []
+    for kind, title in KINDS.items():
+        out += [title, "~" * len(title), ""]
+        out += [".. list-table::", "   :header-rows: 1", "   :widths: 45 55", ""]
+        out += ["   * - peer test", "     - reason"]
+        for path, tests in KNOWN_FAILURES.items():
+            for name, (entry_kind, reason) in tests.items():
+                if entry_kind == kind:
+                    out += [f"   * - ``{path}::{name}``", f"     - {reason}"]
+        out.append("")
+    return "\n".join(out)
+
+
+def documented_block(text):
+    """The part of the migration page between the markers."""
+    return text[text.index(BEGIN) + len(BEGIN) : text.index(END)]
+
+
+def write_doc():
+    text = DOC.read_text()
+    old = documented_block(text)
+    DOC.write_text(text.replace(BEGIN + old + END, BEGIN + render_rst() + END))
+
+
+if __name__ == "__main__":
+    write_doc()
