@@ -68,11 +68,6 @@ _SOFT_NO_PROBA = (
     "``voting='soft'`` with members lacking ``predict_proba`` is not rejected "
     "in ``fit`` (``predict`` then raises ``AttributeError``)",
 )
-_FAISS = (
-    MISSING,
-    "``knn_classifier='faiss'`` (DESlib's FAISS search) is not offered; pass "
-    "'knn', 'sklearn', 'gpu' or an object with ``fit`` and ``kneighbors``",
-)
 _NO_NPY = (
     PEER,
     "loads ``deslib/tests/expected_values/*.npy``, which neither DESlib's wheel "
@@ -328,25 +323,18 @@ KNOWN_FAILURES = {
     | {"test_predict_proba": _MOCK_POOL},
     "deslib/tests/test_des_integration.py": {
         **{
-            f"test_{name}[faiss]": _FAISS
-            for name in ("ola", "lca", "MLA", "mcb", "rank", "deskl", "knorau")
-            + ("minimum_diff", "kne_proba", "desp_proba", "ola_proba")
-            + ("mcb_proba", "desknn_proba", "knop_proba")
+            f"test_{name}[{search}]": _NO_NPY
+            for name in ("kne_proba", "desp_proba", "ola_proba", "knop_proba")
+            for search in ("None", "faiss")
         },
         **{
-            f"test_{name}[faiss-{voting}]": _FAISS
-            for name in ("desp", "meta", "kne", "knop", "desknn")
+            f"test_desknn[{search}-{voting}]": _SCORE
+            for search in ("None", "faiss")
             for voting in ("hard", "soft")
         },
-        "test_kne_proba[None]": _NO_NPY,
-        "test_desp_proba[None]": _NO_NPY,
-        "test_ola_proba[None]": _NO_NPY,
-        "test_knop_proba[None]": _NO_NPY,
         "test_label_encoder_integration_sklearn_ensembles_not_encoding": (
             _ADABOOST_POOL
         ),
-        "test_desknn[None-hard]": _SCORE,
-        "test_desknn[None-soft]": _SCORE,
         "test_meta_no_pool_of_classifiers": _SCORE,
         "test_stacked_subspaces": _STACKED,
         "test_stacked_subspaces_proba": _STACKED,
@@ -362,11 +350,6 @@ KNOWN_FAILURES = {
         "test_desknn_proba": _NO_NPY,
         "test_kne_proba": _NO_NPY,
         "test_meta[False-0.9090909090909091]": _SCORE,
-        "test_meta[True-0.8606060606060606]": (
-            PEER,
-            "DESlib 0.3.7 fails it too (on scikit-learn 1.5.2): the recorded "
-            "score does not hold on this platform",
-        ),
     },
 }
 
