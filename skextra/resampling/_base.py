@@ -621,14 +621,13 @@ class BaseResampledEnsemble(ClassifierMixin, BaseEstimator):
         return tags
 
     def _validate_training_data(self, X, y, sample_weight):
-        # NaN and infinity are the members' (and samplers') to accept or refuse.
         X, y = validate_data(
             self,
             X,
             y,
             accept_sparse=["csr", "csc"],
             dtype=None,
-            ensure_all_finite=False,
+            ensure_all_finite=self._refuses_non_finite(),
             multi_output=False,
         )
         check_classification_targets(y)
@@ -652,6 +651,17 @@ class BaseResampledEnsemble(ClassifierMixin, BaseEstimator):
         labels = np.asarray(list(target), dtype=self.classes_.dtype)
         codes = np.searchsorted(self.classes_, labels)
         return {int(code): int(count) for code, count in zip(codes, target.values())}
+
+    def _coded_strategy(self):
+        """``sampling_strategy`` with the user's labels replaced by the codes."""
+        strategy = self.sampling_strategy
+        if isinstance(strategy, dict):
+            return self._encode_target(strategy)
+        if isinstance(strategy, list):
+            return sorted(self._encode_target(dict.fromkeys(strategy, 0)))
+        if callable(strategy):
+            return CodedStrategy(strategy, self.classes_)
+        return strategy
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None):
@@ -750,8 +760,17 @@ class BaseResampledEnsemble(ClassifierMixin, BaseEstimator):
             reset=False,
             accept_sparse=["csr", "csc"],
             dtype=None,
-            ensure_all_finite=False,
+            ensure_all_finite=self._refuses_non_finite(),
         )
+
+    def _refuses_non_finite(self):
+        """Whether NaN and infinity are refused here rather than by the members.
+
+        As in scikit-learn's meta-estimators, the members (and the samplers
+        that pick rows) accept or refuse them; rows synthesised from NaN would
+        be meaningless, so ensembles that synthesise rows refuse them.
+        """
+        return self._resamples_synthetic_rows()
 
     def _average(self, X, method):
         X = self._validate_predict_data(X)
@@ -873,17 +892,6 @@ class BaseSamplerBagging(BaseResampledEnsemble):
         if kind == "over-sampling":
             target = final_class_sizes(target, y)
         return sampler.set_params(sampling_strategy=self._encode_target(target))
-
-    def _coded_strategy(self):
-        """``sampling_strategy`` with the user's labels replaced by the codes."""
-        strategy = self.sampling_strategy
-        if isinstance(strategy, dict):
-            return self._encode_target(strategy)
-        if isinstance(strategy, list):
-            return sorted(self._encode_target(dict.fromkeys(strategy, 0)))
-        if callable(strategy):
-            return CodedStrategy(strategy, self.classes_)
-        return strategy
 
     def _resamples_synthetic_rows(self):
         sampler = self._sampler()
