@@ -202,6 +202,10 @@ RESAMPLING_DOCS = {
         SAMME weight of each member.
     estimator_errors_ : ndarray of shape (n_members,)
         Weighted error of each member on the original training rows.
+    samplers_ : list of samplers
+        The fitted sampler of each member, seeded as it was in its round.
+    pipelines_ : list of Pipeline
+        ``make_pipeline(samplers_[i], estimators_[i])`` for each member.
     restarts_ : ndarray of int
         Indices of the rounds at which the sample weights were reset to their
         initial values (see Notes).
@@ -627,7 +631,7 @@ class BaseResampledEnsemble(ClassifierMixin, BaseEstimator):
             y,
             accept_sparse=["csr", "csc"],
             dtype=None,
-            ensure_all_finite=self._refuses_non_finite(),
+            ensure_all_finite=self._finite_check(),
             multi_output=False,
         )
         check_classification_targets(y)
@@ -760,15 +764,16 @@ class BaseResampledEnsemble(ClassifierMixin, BaseEstimator):
             reset=False,
             accept_sparse=["csr", "csc"],
             dtype=None,
-            ensure_all_finite=self._refuses_non_finite(),
+            ensure_all_finite=self._finite_check(),
         )
 
-    def _refuses_non_finite(self):
-        """Whether NaN and infinity are refused here rather than by the members.
+    def _finite_check(self):
+        """``ensure_all_finite`` of the input checks.
 
         As in scikit-learn's meta-estimators, the members (and the samplers
-        that pick rows) accept or refuse them; rows synthesised from NaN would
-        be meaningless, so ensembles that synthesise rows refuse them.
+        that pick rows) accept or refuse NaN and infinity; rows synthesised
+        from NaN would be meaningless, so ensembles that synthesise rows
+        refuse them.
         """
         return self._resamples_synthetic_rows()
 

@@ -323,6 +323,10 @@ class BalancedRandomForestClassifier(BaseResampledEnsemble):
             **{name: getattr(self, name) for name in _TREE_PARAMS}
         )
 
+    def _finite_check(self):
+        # The trees split on NaN; they are given unchecked input.
+        return "allow-nan"
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
