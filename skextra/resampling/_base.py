@@ -13,7 +13,10 @@ fits a clone of ``estimator`` on it and averages the members' outputs.
   callable ``(X, y, sample_weight, rng, index) -> (X_bag, y_bag, w_bag)``)
   and what its default member is.
 - :class:`BaseSamplerBagging` makes the bags with one sampler
-  (:meth:`_sampler`), its ``sampling_strategy`` checked and set once.
+  (:meth:`_sampler`), its ``sampling_strategy`` checked and set once, and
+  holds imbalanced-learn's bagging parameters (``max_samples``,
+  ``max_features``, ``bootstrap_features``, ``oob_score``, ``warm_start``)
+  and its layout of members as ``Pipeline(sampler, classifier)``.
 - The module-level functions are what joblib ships to the workers
   (:func:`fit_member`) and what the estimator modules share to cut, seed and
   fit bags and to combine the members' outputs.
@@ -932,7 +935,10 @@ class BaseSamplerBagging(BaseResampledEnsemble):
         )
 
     def _n_kept_members(self):
-        """Members a warm start keeps; checks the warm-start and OOB settings."""
+        """Members a warm start keeps (the bag records start anew otherwise).
+
+        Also checks that the warm-start and OOB settings go together.
+        """
         if self.oob_score and not self.bootstrap:
             raise ValueError("Out of bag estimation only available if bootstrap=True")
         if self.warm_start and self.oob_score:
