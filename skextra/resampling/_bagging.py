@@ -21,6 +21,7 @@ from ..utils import take_rows
 from ..utils._docstring import fill_doc
 from ._base import (
     ANY_SAMPLING_STRATEGY,
+    BAGGING_CONSTRAINTS,
     OVER_SAMPLING_STRATEGY,
     RESAMPLING_DOCS,
     UNDER_SAMPLING_STRATEGY,
@@ -78,6 +79,8 @@ class BalancedBaggingClassifier(BaseSamplerBagging):
     replacement : bool, default=False
         Whether the default random under-sampler draws with replacement.
     {{bootstrap}}
+    {{bagging_params}}
+    {{warm_start}}
     {{bagging_n_jobs}}
     {{random_state}}
     {{verbose_members}}
@@ -85,7 +88,11 @@ class BalancedBaggingClassifier(BaseSamplerBagging):
 
     Attributes
     ----------
-    {{members_attribute}}
+    {{pipeline_attributes}}
+    sampler_ : sampler object
+        The sampler each bag clones, its ``sampling_strategy`` set on the
+        encoded labels.
+    {{oob_attributes}}
     {{fitted_attributes}}
 
     See Also
@@ -113,25 +120,35 @@ class BalancedBaggingClassifier(BaseSamplerBagging):
     (2, 2)
     >>> len(clf.estimators_)
     10
+    >>> type(clf.estimators_[0].named_steps["sampler"]).__name__
+    'SMOTE'
     """
 
     _parameter_constraints = {
         **BaseResampledEnsemble._parameter_constraints,
+        **BAGGING_CONSTRAINTS,
         "sampler": [HasMethods(["fit_resample"]), None],
         "sampling_strategy": ANY_SAMPLING_STRATEGY,
         "replacement": ["boolean"],
         "bootstrap": ["boolean"],
     }
 
+    _imblearn_layout = True
+
     def __init__(
         self,
         estimator=None,
         n_estimators=10,
         *,
+        max_samples=1.0,
+        max_features=1.0,
+        bootstrap=True,
+        bootstrap_features=False,
+        oob_score=False,
+        warm_start=False,
         sampler=None,
         sampling_strategy="auto",
         replacement=False,
-        bootstrap=True,
         n_jobs=None,
         random_state=None,
         verbose=0,
@@ -139,10 +156,15 @@ class BalancedBaggingClassifier(BaseSamplerBagging):
     ):
         self.estimator = estimator
         self.n_estimators = n_estimators
+        self.max_samples = max_samples
+        self.max_features = max_features
+        self.bootstrap = bootstrap
+        self.bootstrap_features = bootstrap_features
+        self.oob_score = oob_score
+        self.warm_start = warm_start
         self.sampler = sampler
         self.sampling_strategy = sampling_strategy
         self.replacement = replacement
-        self.bootstrap = bootstrap
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose

@@ -13,7 +13,10 @@ fits a clone of ``estimator`` on it and averages the members' outputs.
   callable ``(X, y, sample_weight, rng, index) -> (X_bag, y_bag, w_bag)``)
   and what its default member is.
 - :class:`BaseSamplerBagging` makes the bags with one sampler
-  (:meth:`_sampler`), its ``sampling_strategy`` checked and set once.
+  (:meth:`_sampler`), its ``sampling_strategy`` checked and set once, and
+  holds imbalanced-learn's bagging parameters (``max_samples``,
+  ``max_features``, ``bootstrap_features``, ``oob_score``, ``warm_start``)
+  and its layout of members as ``Pipeline(sampler, classifier)``.
 - The module-level functions are what joblib ships to the workers
   (:func:`fit_member`) and what the estimator modules share to cut, seed and
   fit bags and to combine the members' outputs.
@@ -22,16 +25,24 @@ fits a clone of ``estimator`` on it and averages the members' outputs.
 """
 
 import time
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
 from imblearn.over_sampling import RandomOverSampler
+from imblearn.pipeline import Pipeline
 from imblearn.under_sampling import RandomUnderSampler
 from joblib import effective_n_jobs, parallel_config
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context, clone
+from sklearn.metrics import accuracy_score
 from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils import get_tags
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    RealNotInt,
+    StrOptions,
+)
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
@@ -81,6 +92,20 @@ MEMBER_CONSTRAINTS = {
     "device": DEVICE_CONSTRAINT,
 }
 
+_COUNT_OR_FRACTION = [
+    Interval(Integral, 1, None, closed="left"),
+    Interval(RealNotInt, 0, 1, closed="right"),
+]
+
+# imbalanced-learn's (and scikit-learn's) bagging parameters.
+BAGGING_CONSTRAINTS = {
+    "max_samples": _COUNT_OR_FRACTION,
+    "max_features": _COUNT_OR_FRACTION,
+    "bootstrap_features": ["boolean"],
+    "oob_score": ["boolean"],
+    "warm_start": ["boolean"],
+}
+
 
 # ---------------------------------------------------------------------------
 # Docstring paragraphs of the family (filled by ``fill_doc(RESAMPLING_DOCS)``)
@@ -116,6 +141,38 @@ RESAMPLING_DOCS = {
     "verbose_members": """verbose : int, default=0
         If positive, print one line per member: bag size per class and fit
         time.""",
+    "bagging_params": """max_samples : int or float, default=1.0
+        Rows drawn for each bag before the sampler resamples them: a count,
+        or a fraction of the training rows. They are drawn class by class,
+        every class in proportion to its size.
+    max_features : int or float, default=1.0
+        Columns each member is fitted on: a count, or a fraction of the
+        columns.
+    bootstrap_features : bool, default=False
+        Whether the columns are drawn with replacement.
+    oob_score : bool, default=False
+        Whether to score the ensemble on the rows each bag did not draw
+        (needs ``bootstrap=True``).""",
+    "warm_start": """warm_start : bool, default=False
+        When ``True``, ``fit`` keeps the members of the previous fit and adds
+        new ones up to ``n_estimators``.""",
+    "pipeline_attributes": """estimator_ : Pipeline
+        The unfitted ``Pipeline([("sampler", ...), ("classifier", ...)])``
+        each member is a copy of.
+    estimators_ : list of Pipeline
+        The fitted members, each a ``Pipeline`` whose ``"sampler"`` step is
+        the bag's fitted sampler and whose ``"classifier"`` step is the
+        fitted estimator (trained on labels encoded as ``0..n_classes-1``).
+    estimators_samples_ : list of ndarray
+        The rows drawn for each bag, before its sampler resampled them.
+    estimators_features_ : list of ndarray
+        The columns each member is fitted on.""",
+    "oob_attributes": """oob_score_ : float
+        Accuracy of the out-of-bag predictions; only with ``oob_score=True``.
+    oob_decision_function_ : ndarray of shape (n_samples, n_classes)
+        Mean of the probabilities (or votes) of the members whose bag did not
+        draw the row; NaN for a row every bag drew. Only with
+        ``oob_score=True``.""",
     "members_attribute": """estimators_ : list of estimators
         The fitted members, trained on labels encoded as ``0..n_classes-1``.""",
     "fitted_attributes": _FITTED_ATTRIBUTES,
@@ -148,6 +205,10 @@ RESAMPLING_DOCS = {
         SAMME weight of each member.
     estimator_errors_ : ndarray of shape (n_members,)
         Weighted error of each member on the original training rows.
+    samplers_ : list of samplers
+        The fitted sampler of each member, seeded as it was in its round.
+    pipelines_ : list of Pipeline
+        ``make_pipeline(samplers_[i], estimators_[i])`` for each member.
     restarts_ : ndarray of int
         Indices of the rounds at which the sample weights were reset to their
         initial values (see Notes).
@@ -204,16 +265,42 @@ def seed_estimator(estimator, rng):
     return estimator
 
 
-def stratified_bootstrap(y, rng):
+def stratified_bootstrap(y, rng, sizes=None):
     """Indices of a bootstrap drawn class by class: every class keeps its size.
 
-    ``y`` holds the class codes ``0..n_classes-1``.
+    ``y`` holds the class codes ``0..n_classes-1``; ``sizes`` (one per class
+    code) replaces the class sizes as the number of rows drawn.
     """
     parts = []
-    for label in np.flatnonzero(np.bincount(y)):
+    counts = np.bincount(y)
+    sizes = counts if sizes is None else sizes
+    for label in np.flatnonzero(counts):
         members = np.flatnonzero(y == label)
-        parts.append(members[rng.randint(0, members.size, size=members.size)])
+        parts.append(members[rng.randint(0, members.size, size=sizes[label])])
     return np.sort(np.concatenate(parts))
+
+
+def stratified_subsample(y, sizes, rng):
+    """Indices of ``sizes[c]`` distinct rows of each class ``c``, sorted."""
+    parts = []
+    for label in np.flatnonzero(sizes):
+        members = np.flatnonzero(y == label)
+        parts.append(rng.permutation(members)[: sizes[label]])
+    return np.sort(np.concatenate(parts))
+
+
+def class_shares(y, n_rows):
+    """``n_rows`` split over the classes of ``y`` in proportion to their sizes.
+
+    Largest remainders round the shares, so they sum to ``n_rows`` exactly.
+    """
+    counts = np.bincount(y)
+    quota = counts * (n_rows / counts.sum())
+    sizes = np.floor(quota).astype(np.intp)
+    short = n_rows - sizes.sum()
+    if short > 0:
+        sizes[np.argsort(sizes - quota, kind="stable")[:short]] += 1
+    return sizes
 
 
 def final_class_sizes(added, y):
@@ -256,24 +343,88 @@ def is_index_sampler(sampler):
 
 
 class SamplerBag:
-    """A bag: an optional class-wise bootstrap, then the sampler's resampling.
+    """A bag: a class-wise draw of rows and columns, then the sampler's resampling.
 
+    ``n_rows`` rows are drawn (all of them by default), split over the classes
+    in proportion to their sizes, with replacement when ``bootstrap``;
+    ``n_columns`` of ``n_features`` columns are drawn (with replacement when
+    ``bootstrap_features``) unless every column is kept in order.
     ``picks_rows``: the bag is a choice of rows made from ``y`` alone, so
     ``X`` may live on a GPU (the rows are cut there).
     """
 
-    def __init__(self, sampler, bootstrap):
+    def __init__(
+        self,
+        sampler,
+        bootstrap,
+        *,
+        n_rows=None,
+        n_features=None,
+        n_columns=None,
+        bootstrap_features=False,
+    ):
         self.sampler = sampler
         self.bootstrap = bootstrap
+        self.n_rows = n_rows
+        self.n_features = n_features
+        self.n_columns = n_columns
+        self.bootstrap_features = bootstrap_features
         self.picks_rows = is_index_sampler(sampler)
 
-    def __call__(self, X, y, sample_weight, rng, index):
-        rows = stratified_bootstrap(y, rng) if self.bootstrap else np.arange(len(y))
+    def draw_columns(self, rng):
+        """The column subset of a bag, or ``None`` for every column in order."""
+        if self.n_columns is None or (
+            self.n_columns == self.n_features and not self.bootstrap_features
+        ):
+            return None
+        if self.bootstrap_features:
+            return rng.randint(0, self.n_features, size=self.n_columns)
+        return rng.permutation(self.n_features)[: self.n_columns]
+
+    def draw_rows(self, y, rng):
+        """The rows given to the sampler, before it resamples them."""
+        if self.n_rows is None or self.n_rows == len(y):
+            return stratified_bootstrap(y, rng) if self.bootstrap else np.arange(len(y))
+        sizes = class_shares(y, self.n_rows)
+        if self.bootstrap:
+            return stratified_bootstrap(y, rng, sizes)
+        return stratified_subsample(y, sizes, rng)
+
+    def draw(self, X, y, sample_weight, rng):
+        """``(X_bag, y_bag, w_bag, fitted sampler, drawn rows, columns)``."""
+        columns = self.draw_columns(rng)
+        drawn = self.draw_rows(y, rng)
         sampler = seed_estimator(clone(self.sampler), rng)
         if is_index_sampler(sampler):
-            rows = rows[picked_positions(sampler, as_float(y[rows]))]
-            return bag_of_rows(X, y, sample_weight, rows)
-        return fit_resample_weighted(sampler, *bag_of_rows(X, y, sample_weight, rows))
+            rows = drawn[picked_positions(sampler, as_float(y[drawn]))]
+            bag = bag_of_rows(X, y, sample_weight, rows)
+        else:
+            bag = fit_resample_weighted(
+                sampler, *bag_of_rows(X, y, sample_weight, drawn)
+            )
+        if columns is not None:
+            bag = (bag[0][:, columns], *bag[1:])
+        return (*bag, sampler, drawn, columns)
+
+    def __call__(self, X, y, sample_weight, rng, index):
+        return self.draw(X, y, sample_weight, rng)[:3]
+
+
+def fit_bagged_member(bag, estimator, X, y, sample_weight, seed, as_pipeline):
+    """Draw a :class:`SamplerBag` and fit a clone of ``estimator`` on it.
+
+    Returns ``(member, class_counts, seconds, drawn_rows, columns)``; with
+    ``as_pipeline`` the member is ``Pipeline([("sampler", fitted sampler),
+    ("classifier", fitted member)])``, as in imbalanced-learn.
+    """
+    start = time.perf_counter()
+    rng = np.random.RandomState(seed)
+    X_bag, y_bag, w_bag, sampler, drawn, columns = bag.draw(X, y, sample_weight, rng)
+    member = fit_seeded(estimator, X_bag, y_bag, w_bag, rng)
+    if as_pipeline:
+        member = Pipeline([("sampler", sampler), ("classifier", member)])
+    counts = np.bincount(np.asarray(y_bag, dtype=np.intp))
+    return member, counts, time.perf_counter() - start, drawn, columns
 
 
 def fit_seeded(estimator, X, y, sample_weight, rng):
@@ -319,21 +470,44 @@ def fit_member(make_bag, estimator, X, y, sample_weight, seed, index):
     return member, counts, time.perf_counter() - start
 
 
-def run_member_jobs(jobs, template, n_rows, n_jobs, *, threads):
-    """Run one fitting job per member, longest first.
+def run_fit_jobs(jobs, template, n_rows, n_jobs, *, threads):
+    """Run fitting jobs of equal cost, longest first; their results in order.
 
-    Every job returns ``(member, class_counts, seconds)``; ``threads`` runs
-    them in threads unless a joblib backend is set. Returns the members and
-    the ``(class_counts, seconds)`` of each, for the verbose log.
+    ``threads`` runs them in threads unless a joblib backend is set.
     """
     costs = [estimate_cost(template, n_rows)] * len(jobs)
     if threads:
         with parallel_config(prefer="threads"):
-            results = run_longest_first(jobs, costs, n_jobs=n_jobs)
-    else:
-        results = run_longest_first(jobs, costs, n_jobs=n_jobs)
+            return run_longest_first(jobs, costs, n_jobs=n_jobs)
+    return run_longest_first(jobs, costs, n_jobs=n_jobs)
+
+
+def run_member_jobs(jobs, template, n_rows, n_jobs, *, threads):
+    """Run one fitting job per member, longest first.
+
+    Every job returns ``(member, class_counts, seconds)``. Returns the members
+    and the ``(class_counts, seconds)`` of each, for the verbose log.
+    """
+    results = run_fit_jobs(jobs, template, n_rows, n_jobs, threads=threads)
     members = [member for member, _, _ in results]
     return members, [(counts, seconds) for _, counts, seconds in results]
+
+
+class CodedStrategy:
+    """A callable ``sampling_strategy`` seen through the ensemble's class codes.
+
+    The sampler in a bag sees the codes ``0..n_classes-1``; the user's
+    callable gets the labels and its answer is turned back into codes.
+    """
+
+    def __init__(self, func, classes):
+        self.func = func
+        self.classes = classes
+
+    def __call__(self, y):
+        target = self.func(self.classes[np.asarray(y, dtype=np.intp)])
+        codes = np.searchsorted(self.classes, list(target))
+        return {int(c): int(n) for c, n in zip(codes, target.values())}
 
 
 def member_output(member, X, method, n_classes, kwargs):
@@ -353,29 +527,49 @@ def member_output(member, X, method, n_classes, kwargs):
     return full
 
 
-def member_outputs(members, X, method, n_classes, kwargs=None):
-    """The members' ``method`` outputs (``predict``: one-hot votes), in order."""
+def member_outputs(members, X, method, n_classes, kwargs=None, features=None):
+    """The members' ``method`` outputs (``predict``: one-hot votes), in order.
+
+    ``features``: one column subset per member (``None``: all columns).
+    """
     kwargs = kwargs or {}
-    return [member_output(member, X, method, n_classes, kwargs) for member in members]
+    features = features or [None] * len(members)
+    return [
+        member_output(
+            member, X if cols is None else X[:, cols], method, n_classes, kwargs
+        )
+        for member, cols in zip(members, features)
+    ]
 
 
-def average_member_outputs(members, X, method, n_classes, *, n_jobs=None, kwargs=None):
+def average_member_outputs(
+    members, X, method, n_classes, *, n_jobs=None, kwargs=None, features=None
+):
     """Mean of the members' outputs, computed in threads, summed in member order.
 
     The sum runs in the members' order whatever ``n_jobs`` is, so the result
-    is the same to the last bit for any number of jobs.
+    is the same to the last bit for any number of jobs. ``features`` gives
+    each member's column subset (``None``: every member sees all columns).
     """
+    features = features or [None] * len(members)
     n_jobs = min(effective_n_jobs(n_jobs), len(members))
     # The members are clones of one estimator: one device copy serves all.
     X = device_input(members[0], X, {})
     if n_jobs <= 1:
-        outputs = member_outputs(members, X, method, n_classes, kwargs)
+        outputs = member_outputs(members, X, method, n_classes, kwargs, features)
     else:
         chunks = np.array_split(np.arange(len(members)), n_jobs)
         jobs = [
             (
                 member_outputs,
-                ([members[i] for i in chunk], X, method, n_classes, kwargs),
+                (
+                    [members[i] for i in chunk],
+                    X,
+                    method,
+                    n_classes,
+                    kwargs,
+                    [features[i] for i in chunk],
+                ),
                 {},
             )
             for chunk in chunks
@@ -434,14 +628,13 @@ class BaseResampledEnsemble(ClassifierMixin, BaseEstimator):
         return tags
 
     def _validate_training_data(self, X, y, sample_weight):
-        allow_nan = self.__sklearn_tags__().input_tags.allow_nan
         X, y = validate_data(
             self,
             X,
             y,
             accept_sparse=["csr", "csc"],
             dtype=None,
-            ensure_all_finite="allow-nan" if allow_nan else True,
+            ensure_all_finite=self._finite_check(),
             multi_output=False,
         )
         check_classification_targets(y)
@@ -465,6 +658,17 @@ class BaseResampledEnsemble(ClassifierMixin, BaseEstimator):
         labels = np.asarray(list(target), dtype=self.classes_.dtype)
         codes = np.searchsorted(self.classes_, labels)
         return {int(code): int(count) for code, count in zip(codes, target.values())}
+
+    def _coded_strategy(self):
+        """``sampling_strategy`` with the user's labels replaced by the codes."""
+        strategy = self.sampling_strategy
+        if isinstance(strategy, dict):
+            return self._encode_target(strategy)
+        if isinstance(strategy, list):
+            return sorted(self._encode_target(dict.fromkeys(strategy, 0)))
+        if callable(strategy):
+            return CodedStrategy(strategy, self.classes_)
+        return strategy
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None):
@@ -532,6 +736,18 @@ class BaseResampledEnsemble(ClassifierMixin, BaseEstimator):
             jobs, template, len(y_encoded), self.n_jobs, threads=threads
         )
 
+    def __len__(self):
+        """Number of fitted members."""
+        return len(self.estimators_)
+
+    def __getitem__(self, index):
+        """The fitted member at ``index``."""
+        return self.estimators_[index]
+
+    def __iter__(self):
+        """Iterate over the fitted members."""
+        return iter(self.estimators_)
+
     def _log_members(self, log):
         name = type(self).__name__
         for i, (counts, seconds) in enumerate(log):
@@ -545,15 +761,24 @@ class BaseResampledEnsemble(ClassifierMixin, BaseEstimator):
 
     def _validate_predict_data(self, X):
         check_is_fitted(self)
-        allow_nan = self.__sklearn_tags__().input_tags.allow_nan
         return validate_data(
             self,
             X,
             reset=False,
             accept_sparse=["csr", "csc"],
             dtype=None,
-            ensure_all_finite="allow-nan" if allow_nan else True,
+            ensure_all_finite=self._finite_check(),
         )
+
+    def _finite_check(self):
+        """``ensure_all_finite`` of the input checks.
+
+        As in scikit-learn's meta-estimators, the members (and the samplers
+        that pick rows) accept or refuse NaN and infinity; rows synthesised
+        from NaN would be meaningless, so ensembles that synthesise rows
+        refuse them.
+        """
+        return self._resamples_synthetic_rows()
 
     def _average(self, X, method):
         X = self._validate_predict_data(X)
@@ -622,19 +847,47 @@ class BaseResampledEnsemble(ClassifierMixin, BaseEstimator):
 # ---------------------------------------------------------------------------
 
 
+def _proba_available(self):
+    return self._imblearn_layout or hasattr(self._template(), "predict_proba")
+
+
 class BaseSamplerBagging(BaseResampledEnsemble):
-    """Bagging whose bags go through one imbalanced-learn sampler."""
+    """Bagging whose bags go through one imbalanced-learn sampler.
+
+    Besides the sampler, a bag is set by imbalanced-learn's (and
+    scikit-learn's) bagging parameters ``max_samples``, ``max_features``,
+    ``bootstrap_features``; ``warm_start`` adds members to a fitted ensemble
+    and ``oob_score`` scores the members on the rows their bag did not draw.
+    The class attributes below are their values in the subclasses that do not
+    take them as parameters.
+    """
+
+    max_samples = 1.0
+    max_features = 1.0
+    bootstrap_features = False
+    oob_score = False
+    warm_start = False
+    # imbalanced-learn's layout: each member is ``Pipeline([("sampler", ...),
+    # ("classifier", ...)])`` and ``predict_proba`` exists for any member.
+    _imblearn_layout = False
 
     def _sampler(self):
         raise NotImplementedError
 
-    def _configured_sampler(self, y, y_encoded):
-        """The sampler with ``sampling_strategy`` checked and set on the codes."""
+    def _configured_sampler(self, y, y_encoded, *, whole_classes=True):
+        """The sampler with ``sampling_strategy`` checked and set on the codes.
+
+        ``whole_classes``: every bag draws each class at its full size, so the
+        strategy is fixed once as class sizes; otherwise it is given as the
+        user wrote it (on the codes), to be read on each bag.
+        """
         sampler = self._sampler()
         kind = sampling_type_of(sampler)
         if kind is None or "sampling_strategy" not in sampler.get_params(deep=False):
             return sampler
         target = check_sampling_strategy_feasible(self.sampling_strategy, y, kind)
+        if not whole_classes:
+            return sampler.set_params(sampling_strategy=self._coded_strategy())
         if kind == "clean-sampling":
             codes = sorted(self._encode_target(target))
             return sampler.set_params(sampling_strategy=codes)
@@ -652,5 +905,165 @@ class BaseSamplerBagging(BaseResampledEnsemble):
         sampler = self._sampler()
         return not (is_index_sampler(sampler) or type(sampler) is RandomOverSampler)
 
+    def _n_drawn(self, value, total, name):
+        n = value if isinstance(value, Integral) else max(1, int(value * total))
+        if name == "max_features" and n > total:
+            raise ValueError(f"max_features must be <= n_features={total}, got {n}.")
+        if name == "max_samples" and not self.bootstrap and n > total:
+            raise ValueError(
+                f"max_samples={n} must be <= n_samples={total} when bootstrap=False."
+            )
+        return n
+
     def _bag_maker(self, X, y, y_encoded):
-        return SamplerBag(self._configured_sampler(y, y_encoded), self.bootstrap)
+        n_rows = self._n_drawn(self.max_samples, len(y), "max_samples")
+        n_columns = self._n_drawn(self.max_features, X.shape[1], "max_features")
+        self._max_samples, self._max_features = n_rows, n_columns
+        sampler = self._configured_sampler(y, y_encoded, whole_classes=n_rows == len(y))
+        self.sampler_ = sampler
+        if self._imblearn_layout:
+            self.estimator_ = Pipeline(
+                [("sampler", clone(sampler)), ("classifier", self._template())]
+            )
+        return SamplerBag(
+            sampler,
+            self.bootstrap,
+            n_rows=n_rows,
+            n_features=X.shape[1],
+            n_columns=n_columns,
+            bootstrap_features=self.bootstrap_features,
+        )
+
+    def _n_kept_members(self):
+        """Members a warm start keeps (the bag records start anew otherwise).
+
+        Also checks that the warm-start and OOB settings go together.
+        """
+        if self.oob_score and not self.bootstrap:
+            raise ValueError("Out of bag estimation only available if bootstrap=True")
+        if self.warm_start and self.oob_score:
+            raise ValueError("Out of bag estimate only available if warm_start=False")
+        if not self.warm_start or not hasattr(self, "estimators_"):
+            self.estimators_samples_, self.estimators_features_ = [], []
+            return 0
+        kept = len(self.estimators_)
+        if self.n_estimators < kept:
+            raise ValueError(
+                f"n_estimators={self.n_estimators} must be larger or equal to "
+                f"len(estimators_)={kept} when warm_start==True"
+            )
+        return kept
+
+    def _fit_members(self, X, y, y_encoded, sample_weight, template, seeds):
+        kept = self._n_kept_members()
+        if kept == self.n_estimators:
+            warnings.warn(
+                "Warm-start fitting without increasing n_estimators does not "
+                "fit new trees.",
+                UserWarning,
+            )
+            return self.estimators_, []
+        make_bag = self._bag_maker(X, y, y_encoded)
+        X_bags = X
+        if make_bag.picks_rows:
+            X_bags = device_input(template, X, {})
+        args = (make_bag, template, X_bags, y_encoded, sample_weight)
+        jobs = [
+            (fit_bagged_member, (*args, seed, self._imblearn_layout), {})
+            for seed in seeds[kept:]
+        ]
+        threads = releases_gil(template) or X_bags is not X
+        results = run_fit_jobs(
+            jobs, template, len(y_encoded), self.n_jobs, threads=threads
+        )
+        members = list(self.estimators_[:kept]) if kept else []
+        for member, _, _, rows, columns in results:
+            members.append(member)
+            self.estimators_samples_.append(rows)
+            all_columns = np.arange(X.shape[1]) if columns is None else columns
+            self.estimators_features_.append(all_columns)
+        self._set_oob(members, X, y_encoded, template)
+        return members, [(counts, seconds) for _, counts, seconds, _, _ in results]
+
+    def _member_columns(self):
+        """Each member's column subset, ``None`` where it sees every column."""
+        every = np.arange(self.n_features_in_)
+        return [
+            None if np.array_equal(cols, every) else cols
+            for cols in self.estimators_features_
+        ]
+
+    def _set_oob(self, members, X, y_encoded, template):
+        """``oob_score_`` and ``oob_decision_function_`` (or remove them)."""
+        if not self.oob_score:
+            for name in ("oob_score_", "oob_decision_function_"):
+                self.__dict__.pop(name, None)
+            return
+        method = "predict_proba" if hasattr(template, "predict_proba") else "predict"
+        n_classes = len(self.classes_)
+        votes = np.zeros((len(y_encoded), n_classes))
+        for member, rows, cols in zip(
+            members, self.estimators_samples_, self.estimators_features_
+        ):
+            out_of_bag = np.ones(len(y_encoded), dtype=bool)
+            out_of_bag[rows] = False
+            X_oob = take_rows(X, np.flatnonzero(out_of_bag))[:, cols]
+            votes[out_of_bag] += member_output(member, X_oob, method, n_classes, {})
+        if np.any(votes.sum(axis=1) == 0):
+            warnings.warn(
+                "Some inputs do not have OOB scores. This probably means too few "
+                "estimators were used to compute any reliable oob estimates.",
+                UserWarning,
+            )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.oob_decision_function_ = votes / votes.sum(axis=1)[:, np.newaxis]
+        self.oob_score_ = accuracy_score(y_encoded, np.argmax(votes, axis=1))
+
+    @available_if(_proba_available)
+    def predict_proba(self, X):
+        """Class probabilities: the mean of the members' probabilities.
+
+        Members without ``predict_proba`` contribute their one-hot votes, as
+        in scikit-learn's ``BaggingClassifier``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Rows to predict.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns follow ``classes_``.
+        """
+        if hasattr(self._template(), "predict_proba"):
+            return self._average(X, "predict_proba")
+        return self._average(X, "predict")
+
+    @available_if(_proba_available)
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Rows to predict.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Columns follow ``classes_``.
+        """
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
+
+    def _average(self, X, method):
+        X = self._validate_predict_data(X)
+        return average_member_outputs(
+            self.estimators_,
+            X,
+            method,
+            len(self.classes_),
+            n_jobs=self.n_jobs,
+            features=self._member_columns(),
+        )

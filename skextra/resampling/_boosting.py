@@ -15,13 +15,14 @@ from functools import partial
 
 import numpy as np
 from imblearn.over_sampling import SMOTE, RandomOverSampler
+from imblearn.pipeline import make_pipeline
 from imblearn.under_sampling import RandomUnderSampler
 from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context, clone
 from sklearn.ensemble._base import _set_random_states
 from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils import check_random_state, get_tags
-from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils._param_validation import HasMethods, Hidden, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     _check_sample_weight,
@@ -215,7 +216,7 @@ class _BaseResampledBoost(ClassifierMixin, BaseEstimator):
     def _fit_try(
         self, estimator, sampler, X, y, y_encoded, shared, seeds, sample_weight
     ):
-        """Resample, fit one member; return it, its mistakes on ``X`` and its error.
+        """Resample, fit one member; ``(member, sampler)``, its mistakes, its error.
 
         ``shared`` keeps, across rounds, the device copy of ``X`` given to a
         GPU member: rows picked by the sampler are cut from it, and every
@@ -244,7 +245,8 @@ class _BaseResampledBoost(ClassifierMixin, BaseEstimator):
             X_res = take_rows(X_member, picked)
         member.fit(X_res, y_res, sample_weight=w_res)
         incorrect = to_host(member.predict(X_member)) != y_encoded
-        return member, incorrect, float(np.average(incorrect, weights=sample_weight))
+        error = float(np.average(incorrect, weights=sample_weight))
+        return (member, sampler), incorrect, error
 
     def _boost_round(self, fit_try, iboost, chain, seeds):
         """Fit round ``iboost``, on new resamples until a member beats chance.
@@ -332,6 +334,7 @@ class _BaseResampledBoost(ClassifierMixin, BaseEstimator):
         self : object
             The fitted estimator.
         """
+        self._warn_algorithm()
         X, y, sample_weight = self._validate_training_data(X, y, sample_weight)
         # The member is dispatched once; every round clones the dispatched
         # template. On the CPU it is the very object given (bit-identical).
@@ -342,15 +345,16 @@ class _BaseResampledBoost(ClassifierMixin, BaseEstimator):
         fit_try = partial(self._fit_try, estimator, sampler, X, y, y_encoded, {})
         seeds = self._draw_seeds()
         chain = _WeightChain(sample_weight)
-        members, alphas, errors = [], [], []
+        members, samplers, alphas, errors = [], [], [], []
         for iboost in range(self.n_estimators):
-            member, incorrect, error = self._boost_round(
+            fitted, incorrect, error = self._boost_round(
                 fit_try, iboost, chain, seeds[iboost]
             )
-            if member is None:
+            if fitted is None:
                 self._stop_at_chance(iboost, error, len(members))
                 break
-            members.append(member)
+            members.append(fitted[0])
+            samplers.append(fitted[1])
             errors.append(error)
             if error <= 0:
                 alphas.append(1.0)
@@ -362,11 +366,24 @@ class _BaseResampledBoost(ClassifierMixin, BaseEstimator):
                 self._warn_overflow(iboost)
                 break
         self.estimators_ = members
+        self.samplers_ = samplers
+        self.pipelines_ = [make_pipeline(*pair) for pair in zip(samplers, members)]
         self.estimator_weights_ = np.asarray(alphas, dtype=np.float64)
         self.estimator_errors_ = np.asarray(errors, dtype=np.float64)
         self.restarts_ = np.asarray(chain.restarts, dtype=np.intp)
         self.n_discarded_ = chain.n_discarded
         return self
+
+    def _warn_algorithm(self):
+        """imbalanced-learn's deprecated ``algorithm``: SAMME is always used."""
+        if getattr(self, "algorithm", "deprecated") != "deprecated":
+            warnings.warn(
+                "`algorithm` parameter is deprecated in 0.12 and will be removed in "
+                "0.14. In the future, the SAMME algorithm will always be used. "
+                f"{type(self).__name__} always uses SAMME, also for "
+                f"algorithm={self.algorithm!r}.",
+                FutureWarning,
+            )
 
     def _member_scores(self, X):
         """Yield each member's SAMME vote matrix and weight."""
@@ -619,6 +636,10 @@ class RUSBoostClassifier(_BaseResampledBoost):
     ----------
     {{boost_estimator}}
     {{boost_params}}
+    algorithm : {"SAMME", "SAMME.R"}, default="deprecated"
+        Deprecated in imbalanced-learn 0.12, accepted for compatibility:
+        setting it warns (``FutureWarning``), and SAMME is used whatever its
+        value.
     sampling_strategy : float, str, dict or callable, default="auto"
         Passed to imbalanced-learn's ``RandomUnderSampler``: which classes to
         under-sample and to what size.
@@ -663,6 +684,10 @@ class RUSBoostClassifier(_BaseResampledBoost):
 
     _parameter_constraints = {
         **_BaseResampledBoost._parameter_constraints,
+        "algorithm": [
+            StrOptions({"SAMME", "SAMME.R"}),
+            Hidden(StrOptions({"deprecated"})),
+        ],
         "sampling_strategy": UNDER_SAMPLING_STRATEGY,
         "replacement": ["boolean"],
     }
@@ -673,6 +698,7 @@ class RUSBoostClassifier(_BaseResampledBoost):
         *,
         n_estimators=50,
         learning_rate=1.0,
+        algorithm="deprecated",
         max_retries=1,
         sampling_strategy="auto",
         replacement=False,
@@ -689,6 +715,7 @@ class RUSBoostClassifier(_BaseResampledBoost):
             verbose=verbose,
             device=device,
         )
+        self.algorithm = algorithm
         self.sampling_strategy = sampling_strategy
         self.replacement = replacement
 

@@ -60,6 +60,7 @@ class EasyEnsembleClassifier(BaseSamplerBagging):
     sampling_strategy : float, str, dict or callable, default="auto"
         Under-sampling target of ``RandomUnderSampler``, checked against the
         training labels before any member is fitted.
+    {{warm_start}}
     {{under_replacement}}
     {{n_jobs}}
     {{random_state}}
@@ -68,7 +69,7 @@ class EasyEnsembleClassifier(BaseSamplerBagging):
 
     Attributes
     ----------
-    {{members_attribute}}
+    {{pipeline_attributes}}
     {{fitted_attributes}}
 
     See Also
@@ -95,23 +96,26 @@ class EasyEnsembleClassifier(BaseSamplerBagging):
     >>> from skextra.resampling import EasyEnsembleClassifier
     >>> X, y = make_classification(n_samples=300, weights=[0.9], random_state=0)
     >>> clf = EasyEnsembleClassifier(n_estimators=3, random_state=0).fit(X, y)
-    >>> [type(member).__name__ for member in clf.estimators_]
+    >>> [type(member[-1]).__name__ for member in clf.estimators_]
     ['AdaBoostClassifier', 'AdaBoostClassifier', 'AdaBoostClassifier']
     """
 
     _parameter_constraints = {
         **BaseResampledEnsemble._parameter_constraints,
+        "warm_start": ["boolean"],
         "sampling_strategy": UNDER_SAMPLING_STRATEGY,
         "replacement": ["boolean"],
     }
 
     bootstrap = False
+    _imblearn_layout = True
 
     def __init__(
         self,
         n_estimators=10,
         estimator=None,
         *,
+        warm_start=False,
         sampling_strategy="auto",
         replacement=False,
         n_jobs=None,
@@ -121,6 +125,7 @@ class EasyEnsembleClassifier(BaseSamplerBagging):
     ):
         self.n_estimators = n_estimators
         self.estimator = estimator
+        self.warm_start = warm_start
         self.sampling_strategy = sampling_strategy
         self.replacement = replacement
         self.n_jobs = n_jobs

@@ -1,11 +1,15 @@
 """Balanced random forest: every tree grows on a balanced under-sample."""
 
 import time
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
+from imblearn.pipeline import make_pipeline
+from imblearn.under_sampling import RandomUnderSampler
 from scipy import sparse
 from sklearn.base import _fit_context, clone
+from sklearn.metrics import accuracy_score
 from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
@@ -20,8 +24,9 @@ from ._base import (
     BaseResampledEnsemble,
     as_float,
     average_member_outputs,
-    run_member_jobs,
-    under_sample_positions,
+    member_output,
+    picked_positions,
+    run_fit_jobs,
 )
 from ._validation import check_sampling_strategy_feasible
 
@@ -54,7 +59,7 @@ def fit_balanced_tree(
     X,
     y,
     sample_weight,
-    target,
+    strategy,
     replacement,
     bootstrap,
     max_samples,
@@ -62,15 +67,27 @@ def fit_balanced_tree(
     check_input,
     seed,
 ):
-    """Under-sample ``(X, y)`` to ``target`` and grow one tree on it."""
+    """Under-sample ``(X, y)`` with ``strategy`` and grow one tree on it.
+
+    Returns ``(sampler, tree, class_counts, seconds, in_bag)``: the fitted
+    under-sampler, the tree, and the rows of ``X`` the tree was grown on
+    (repeated as the bootstrap drew them).
+    """
     start = time.perf_counter()
     rng = np.random.RandomState(seed)
-    rows = under_sample_positions(y, target, replacement, rng)
+    sampler = RandomUnderSampler(
+        sampling_strategy=strategy,
+        replacement=replacement,
+        random_state=draw_seeds(rng),
+    )
+    rows = picked_positions(sampler, y)
     X_tree, y_tree = X[rows], y[rows]
     weights = None if sample_weight is None else sample_weight[rows]
     tree = clone(tree).set_params(random_state=draw_seeds(rng))
+    in_bag = rows
     if bootstrap:
         drawn = rng.randint(0, rows.size, size=_n_bootstrap(rows.size, max_samples))
+        in_bag = rows[drawn]
         counts = np.bincount(drawn, minlength=rows.size).astype(np.float64)
         weights = counts if weights is None else weights * counts
         if balanced_subsample:
@@ -79,7 +96,8 @@ def fit_balanced_tree(
         balanced = compute_sample_weight("balanced", y_tree)
         weights = balanced if weights is None else weights * balanced
     tree.fit(X_tree, y_tree, sample_weight=weights, check_input=check_input)
-    return tree, np.bincount(y_tree.astype(np.intp)), time.perf_counter() - start
+    counts = np.bincount(y_tree.astype(np.intp))
+    return sampler, tree, counts, time.perf_counter() - start, in_bag
 
 
 @fill_doc(RESAMPLING_DOCS)
@@ -116,6 +134,9 @@ class BalancedRandomForestClassifier(BaseResampledEnsemble):
         A split must decrease the impurity by at least this much.
     bootstrap : bool, default=False
         Whether every tree draws a bootstrap of its under-sample.
+    oob_score : bool, default=False
+        Whether to score the forest on the rows each tree was not grown on
+        (needs ``bootstrap=True``).
     sampling_strategy : float, str, dict or callable, default="all"
         Under-sampling target of ``RandomUnderSampler``, checked against the
         training labels before any tree is grown.
@@ -124,6 +145,9 @@ class BalancedRandomForestClassifier(BaseResampledEnsemble):
     {{bagging_n_jobs}}
     {{random_state}}
     {{verbose_members}}
+    warm_start : bool, default=False
+        When ``True``, ``fit`` keeps the trees of the previous fit and grows
+        new ones up to ``n_estimators``.
     class_weight : dict, "balanced", "balanced_subsample" or None, default=None
         Class weights multiplied into ``sample_weight``; ``"balanced"`` is
         computed on the whole training set, ``"balanced_subsample"`` on each
@@ -146,6 +170,17 @@ class BalancedRandomForestClassifier(BaseResampledEnsemble):
     ----------
     estimators_ : list of DecisionTreeClassifier
         The fitted trees, trained on labels encoded as ``0..n_classes-1``.
+    samplers_ : list of RandomUnderSampler
+        The fitted under-sampler of each tree (refitted on the encoded
+        labels, it draws the tree's rows again).
+    pipelines_ : list of Pipeline
+        ``make_pipeline(samplers_[i], estimators_[i])`` for each tree.
+    oob_score_ : float
+        Accuracy of the out-of-bag predictions; only with ``oob_score=True``.
+    oob_decision_function_ : ndarray of shape (n_samples, n_classes)
+        Mean probability given to each row by the trees not grown on it
+        (zeros for a row every tree was grown on); only with
+        ``oob_score=True``.
     {{fitted_attributes}}
     feature_importances_ : ndarray of shape (n_features_in_,)
         Mean impurity-based importance over the trees.
@@ -161,7 +196,8 @@ class BalancedRandomForestClassifier(BaseResampledEnsemble):
     Notes
     -----
     ``sample_weight`` (and class weights) follow the rows chosen by the
-    under-sampler. Out-of-bag scores and ``warm_start`` are not offered.
+    under-sampler. A row is out of bag for a tree when the tree was not grown
+    on it: dropped by the under-sampler or not drawn by the bootstrap.
 
     The trees are scikit-learn decision trees, which have no GPU
     implementation one tree at a time (cuML grows whole forests on the GPU,
@@ -229,6 +265,8 @@ class BalancedRandomForestClassifier(BaseResampledEnsemble):
             Interval(Integral, 1, None, closed="left"),
         ],
         "monotonic_cst": ["array-like", None],
+        "oob_score": ["boolean"],
+        "warm_start": ["boolean"],
     }
 
     def __init__(
@@ -244,11 +282,13 @@ class BalancedRandomForestClassifier(BaseResampledEnsemble):
         max_leaf_nodes=None,
         min_impurity_decrease=0.0,
         bootstrap=False,
+        oob_score=False,
         sampling_strategy="all",
         replacement=True,
         n_jobs=None,
         random_state=None,
         verbose=0,
+        warm_start=False,
         class_weight=None,
         ccp_alpha=0.0,
         max_samples=None,
@@ -265,11 +305,13 @@ class BalancedRandomForestClassifier(BaseResampledEnsemble):
         self.max_leaf_nodes = max_leaf_nodes
         self.min_impurity_decrease = min_impurity_decrease
         self.bootstrap = bootstrap
+        self.oob_score = oob_score
         self.sampling_strategy = sampling_strategy
         self.replacement = replacement
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
+        self.warm_start = warm_start
         self.class_weight = class_weight
         self.ccp_alpha = ccp_alpha
         self.max_samples = max_samples
@@ -280,6 +322,10 @@ class BalancedRandomForestClassifier(BaseResampledEnsemble):
         return DecisionTreeClassifier(
             **{name: getattr(self, name) for name in _TREE_PARAMS}
         )
+
+    def _finite_check(self):
+        # The trees split on NaN; they are given unchecked input.
+        return "allow-nan"
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -319,41 +365,86 @@ class BalancedRandomForestClassifier(BaseResampledEnsemble):
                 if sample_weight is None
                 else sample_weight * class_weights
             )
-        target = self._encode_target(
-            check_sampling_strategy_feasible(
-                self.sampling_strategy, y, "under-sampling"
+        check_sampling_strategy_feasible(self.sampling_strategy, y, "under-sampling")
+        kept = self._n_kept_trees()
+        if kept == self.n_estimators:
+            warnings.warn(
+                "Warm-start fitting without increasing n_estimators does not "
+                "fit new trees.",
+                UserWarning,
             )
-        )
+            return self
         check_input = sparse.issparse(X) or bool(np.isnan(X).any())
         # float labels, as scikit-learn's forests give their trees
         y_float = as_float(y_encoded)
-        seeds = draw_seeds(self.random_state, self.n_estimators)
-        jobs = [
-            (
-                fit_balanced_tree,
-                (
-                    template,
-                    X,
-                    y_float,
-                    sample_weight,
-                    target,
-                    self.replacement,
-                    self.bootstrap,
-                    self.max_samples,
-                    self.class_weight == "balanced_subsample",
-                    check_input,
-                    seed,
-                ),
-                {},
-            )
-            for seed in seeds
-        ]
-        self.estimators_, log = run_member_jobs(
-            jobs, template, len(y_encoded), self.n_jobs, threads=True
+        seeds = draw_seeds(self.random_state, self.n_estimators)[kept:]
+        args = (
+            template,
+            X,
+            y_float,
+            sample_weight,
+            self._coded_strategy(),
+            self.replacement,
+            self.bootstrap,
+            self.max_samples,
+            self.class_weight == "balanced_subsample",
+            check_input,
         )
+        jobs = [(fit_balanced_tree, (*args, seed), {}) for seed in seeds]
+        results = run_fit_jobs(jobs, template, len(y), self.n_jobs, threads=True)
+        for sampler, tree, _, _, in_bag in results:
+            self.samplers_.append(sampler)
+            self.estimators_.append(tree)
+            self.pipelines_.append(make_pipeline(sampler, tree))
+            self._in_bag.append(in_bag)
+        self._set_oob(X, y_encoded)
         if self.verbose:
-            self._log_members(log)
+            self._log_members([result[2:4] for result in results])
         return self
+
+    def _n_kept_trees(self):
+        """Trees a warm start keeps; starts the lists anew otherwise."""
+        if self.oob_score and not self.bootstrap:
+            raise ValueError("Out of bag estimation only available if bootstrap=True")
+        if self.warm_start and hasattr(self, "estimators_"):
+            kept = len(self.estimators_)
+            if self.n_estimators < kept:
+                raise ValueError(
+                    f"n_estimators={self.n_estimators} must be larger or equal to "
+                    f"len(estimators_)={kept} when warm_start==True"
+                )
+            return kept
+        self.estimators_, self.samplers_, self.pipelines_, self._in_bag = [], [], [], []
+        return 0
+
+    def _set_oob(self, X, y_encoded):
+        """``oob_score_`` and ``oob_decision_function_`` (or remove them)."""
+        if not self.oob_score:
+            for name in ("oob_score_", "oob_decision_function_"):
+                self.__dict__.pop(name, None)
+            return
+        n_rows, n_classes = len(y_encoded), len(self.classes_)
+        proba = np.zeros((n_rows, n_classes))
+        n_trees = np.zeros(n_rows)
+        X = self._as_tree_input(X, "csr")
+        for tree, in_bag in zip(self.estimators_, self._in_bag):
+            out_of_bag = np.ones(n_rows, dtype=bool)
+            out_of_bag[in_bag] = False
+            kwargs = {"check_input": False}
+            proba[out_of_bag] += member_output(
+                tree, X[np.flatnonzero(out_of_bag)], "predict_proba", n_classes, kwargs
+            )
+            n_trees[out_of_bag] += 1
+        if np.any(n_trees == 0):
+            warnings.warn(
+                "Some inputs do not have OOB scores. This probably means too few "
+                "trees were used to compute any reliable OOB estimates.",
+                UserWarning,
+            )
+        self.oob_decision_function_ = proba / np.maximum(n_trees, 1)[:, np.newaxis]
+        self.oob_score_ = accuracy_score(
+            y_encoded, np.argmax(self.oob_decision_function_, axis=1)
+        )
 
     def _as_tree_input(self, X, sparse_format):
         if sparse.issparse(X):

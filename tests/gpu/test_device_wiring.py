@@ -282,7 +282,15 @@ def _outputs(estimator, X):
 
 def _fitted_members(estimator):
     members = getattr(estimator, "members_", None)
-    return list(estimator.estimators_ if members is None else members)
+    members = estimator.estimators_ if members is None else members
+    # imbalanced-learn's layout: Pipeline([("sampler", ...), ("classifier", ...)])
+    return [
+        m.named_steps["classifier"]
+        if hasattr(m, "named_steps")
+        and list(m.named_steps) == ["sampler", "classifier"]
+        else m
+        for m in members
+    ]
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import pytest
 from imblearn import FunctionSampler
 from imblearn.ensemble import BalancedBaggingClassifier as ImbBalancedBagging
 from imblearn.over_sampling import SMOTE
+from imblearn.pipeline import Pipeline
 from imblearn.under_sampling import RandomUnderSampler
 from joblib import parallel_config
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
@@ -59,6 +60,11 @@ def imbalanced(sizes=(120, 40, 12), seed=0):
     return X, y
 
 
+def fitted_members(ensemble):
+    """The fitted estimators, out of the ``Pipeline(sampler, classifier)`` members."""
+    return [m[-1] if isinstance(m, Pipeline) else m for m in ensemble.estimators_]
+
+
 def row_ids(member):
     return member.X_[:, 0]
 
@@ -96,7 +102,7 @@ def assert_same_for_any_n_jobs(estimator, X, y):
 def test_under_bags_are_balanced_real_rows(ensemble):
     X, y = imbalanced()
     ensemble.set_params(n_estimators=6, random_state=0).fit(X, y)
-    for member in ensemble.estimators_:
+    for member in fitted_members(ensemble):
         np.testing.assert_array_equal(np.bincount(member.y_), [12, 12, 12])
         assert is_original(member, X, y).all()
 
@@ -107,7 +113,7 @@ def test_without_bootstrap_every_minority_row_is_in_every_bag():
         Recorder(), n_estimators=4, bootstrap=False, random_state=0
     )
     clf.fit(X, y)
-    for member in clf.estimators_:
+    for member in fitted_members(clf):
         ids = row_ids(member)
         np.testing.assert_array_equal(
             np.sort(ids[member.y_ == 2]), np.flatnonzero(y == 2)
@@ -118,7 +124,7 @@ def test_without_bootstrap_every_minority_row_is_in_every_bag():
 def test_bootstrap_keeps_class_sizes_and_draws_with_replacement():
     X, y = imbalanced()
     clf = OverBaggingClassifier(Recorder(), n_estimators=4, random_state=0).fit(X, y)
-    for member in clf.estimators_:
+    for member in fitted_members(clf):
         np.testing.assert_array_equal(np.bincount(member.y_), [120, 120, 120])
         assert is_original(member, X, y).all()
         majority = row_ids(member)[member.y_ == 0]
@@ -135,7 +141,7 @@ def test_dict_strategy_uses_the_users_labels():
         random_state=0,
     ).fit(X, labels)
     np.testing.assert_array_equal(clf.classes_, ["maj", "mid", "min"])
-    for member in clf.estimators_:
+    for member in fitted_members(clf):
         np.testing.assert_array_equal(np.bincount(member.y_), [30, 20, 12])
 
 
@@ -148,7 +154,7 @@ def test_balanced_bagging_with_smote_synthesises_minority_rows():
         bootstrap=False,
         random_state=0,
     ).fit(X, y)
-    for member in clf.estimators_:
+    for member in fitted_members(clf):
         np.testing.assert_array_equal(np.bincount(member.y_), [120, 120, 120])
         original = is_original(member, X, y)
         np.testing.assert_array_equal(np.bincount(member.y_[original]), [120, 40, 12])
@@ -175,7 +181,7 @@ def test_smote_bagging_custom_rates_need_no_neighbours_when_all_bootstrapped():
     X, y = imbalanced(sizes=(50, 3))
     clf = SMOTEBaggingClassifier(Recorder(), n_estimators=2, resampling_rates=[1.0])
     clf.fit(X, y)
-    for member in clf.estimators_:
+    for member in fitted_members(clf):
         assert is_original(member, X, y).all()
         np.testing.assert_array_equal(np.bincount(member.y_), [50, 50])
 
@@ -214,7 +220,7 @@ def test_weights_follow_the_selected_rows():
     weights = np.random.RandomState(1).uniform(0.5, 2.0, size=y.size)
     clf = UnderBaggingClassifier(Recorder(), n_estimators=3, random_state=0)
     clf.fit(X, y, sample_weight=weights)
-    for member in clf.estimators_:
+    for member in fitted_members(clf):
         np.testing.assert_array_equal(
             member.sample_weight_, weights[row_ids(member).astype(int)]
         )
@@ -230,7 +236,7 @@ def test_synthetic_rows_weigh_their_class_mean():
         bootstrap=False,
         random_state=0,
     ).fit(X, y, sample_weight=weights)
-    for member in clf.estimators_:
+    for member in fitted_members(clf):
         original = is_original(member, X, y)
         ids = row_ids(member)[original].astype(int)
         np.testing.assert_array_equal(member.sample_weight_[original], weights[ids])

@@ -373,3 +373,29 @@ def test_no_chance_warning_on_easy_data():
     with warnings.catch_warnings():
         warnings.simplefilter("error", ChanceErrorWarning)
         RUSBoostClassifier(n_estimators=10, random_state=0).fit(X, y)
+
+
+def test_rusboost_samplers_and_pipelines():
+    X, _, y, _ = _problem(0)
+    clf = RUSBoostClassifier(n_estimators=10, random_state=0).fit(X, y)
+    assert len(clf.samplers_) == len(clf.pipelines_) == len(clf.estimators_)
+    assert len({s.random_state for s in clf.samplers_}) == len(clf.samplers_)
+    for sampler, member, pipe in zip(clf.samplers_, clf.estimators_, clf.pipelines_):
+        assert pipe[0] is sampler and pipe[-1] is member
+        assert isinstance(sampler, RandomUnderSampler)
+        np.testing.assert_array_equal(pipe.predict(X), member.predict(X))
+
+
+@pytest.mark.parametrize("algorithm", ["SAMME", "SAMME.R"])
+def test_rusboost_algorithm_is_deprecated_and_always_samme(algorithm):
+    X, X_test, y, _ = _problem(1)
+    plain = RUSBoostClassifier(n_estimators=5, random_state=0).fit(X, y)
+    with pytest.warns(FutureWarning, match="`algorithm` parameter is deprecated"):
+        clf = RUSBoostClassifier(
+            n_estimators=5, algorithm=algorithm, random_state=0
+        ).fit(X, y)
+    np.testing.assert_array_equal(
+        clf.decision_function(X_test), plain.decision_function(X_test)
+    )
+    with pytest.raises(InvalidParameterError, match="algorithm"):
+        RUSBoostClassifier(algorithm="real").fit(X, y)

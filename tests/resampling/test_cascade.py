@@ -17,6 +17,7 @@ from skextra.resampling._cascade import hardness_bins, self_paced_counts
 from .test_bagging import (
     Recorder,
     assert_same_for_any_n_jobs,
+    fitted_members,
     imbalanced,
     is_original,
     mean_balanced_accuracy,
@@ -52,7 +53,7 @@ def own_class_proba(member, X, y):
 def test_easy_ensemble_bags_hold_every_minority_row_and_an_equal_under_sample():
     X, y = imbalanced()
     clf = EasyEnsembleClassifier(4, Recorder(), random_state=0).fit(X, y)
-    for member in clf.estimators_:
+    for member in fitted_members(clf):
         np.testing.assert_array_equal(np.bincount(member.y_), [12, 12, 12])
         ids = row_ids(member)
         assert is_original(member, X, y).all() and np.unique(ids).size == ids.size
@@ -64,7 +65,7 @@ def test_easy_ensemble_bags_hold_every_minority_row_and_an_equal_under_sample():
 def test_easy_ensemble_default_member_is_adaboost():
     X, y = imbalanced()
     clf = EasyEnsembleClassifier(2, random_state=0).fit(X, y)
-    assert all(type(m) is AdaBoostClassifier for m in clf.estimators_)
+    assert all(type(m) is AdaBoostClassifier for m in fitted_members(clf))
     np.testing.assert_allclose(
         clf.decision_function(X),
         np.mean([m.decision_function(X) for m in clf.estimators_], axis=0),
@@ -95,7 +96,7 @@ def test_balance_cascade_pools_shrink_by_the_false_positive_rate():
     np.testing.assert_allclose(clf.keep_ratios_, [f, 1.0])
     np.testing.assert_array_equal(clf.pool_sizes_[:, 0], [1000, 562, 316, 178, 100])
     np.testing.assert_array_equal(clf.pool_sizes_[:, 1], [100] * 5)
-    for member in clf.estimators_:
+    for member in fitted_members(clf):
         np.testing.assert_array_equal(np.bincount(member.y_), [100, 100])
     # the last member sees the whole final pool: the majority rows the
     # earlier members found hardest
@@ -189,7 +190,7 @@ def test_self_paced_bags_follow_the_bins_of_the_ensemble_so_far():
     position = np.searchsorted(majority, ids)
     np.testing.assert_array_equal(np.bincount(bins[position], minlength=4), expected)
     assert np.unique(ids).size == 40
-    for member in clf.estimators_:
+    for member in fitted_members(clf):
         np.testing.assert_array_equal(np.bincount(member.y_), [40, 40])
 
 
@@ -251,7 +252,7 @@ def test_weights_follow_the_rows(ensemble):
     if isinstance(clf, BalanceCascadeClassifier):
         clf.set_params(estimator=RecordingLogistic())
     clf.fit(X, y, sample_weight=weights)
-    for member in clf.estimators_:
+    for member in fitted_members(clf):
         np.testing.assert_array_equal(
             member.sample_weight_, weights[row_ids(member).astype(int)]
         )

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 from imblearn.ensemble import BalancedRandomForestClassifier as ImbBalancedRandomForest
 from scipy import sparse
+from sklearn.base import clone
 
 from skextra.resampling import BalancedRandomForestClassifier
 
@@ -122,3 +123,78 @@ def test_verbose_logs_one_line_per_tree(capsys):
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 2
     assert "36 rows (0: 12, 1: 12, 2: 12)" in lines[1]
+
+
+def test_samplers_and_pipelines_redraw_each_trees_rows():
+    X, y = imbalanced()
+    forest = BalancedRandomForestClassifier(n_estimators=4, random_state=0).fit(X, y)
+    assert len(forest.samplers_) == len(forest.pipelines_) == 4
+    for sampler, tree, pipe in zip(
+        forest.samplers_, forest.estimators_, forest.pipelines_
+    ):
+        assert list(pipe.named_steps) == [
+            "randomundersampler",
+            "decisiontreeclassifier",
+        ]
+        X_res, y_res = clone(sampler).fit_resample(X, y)
+        np.testing.assert_array_equal(np.bincount(y_res), [12, 12, 12])
+        refit = clone(tree).fit(X_res.astype(np.float32), y_res)
+        np.testing.assert_array_equal(refit.predict(X), tree.predict(X).astype(int))
+
+
+def test_oob_score_is_the_accuracy_of_the_out_of_bag_mean_probability():
+    X, y = imbalanced()
+    forest = BalancedRandomForestClassifier(
+        n_estimators=30, bootstrap=True, oob_score=True, random_state=0
+    ).fit(X, y)
+    proba = forest.oob_decision_function_
+    covered = proba.sum(axis=1) > 0
+    assert covered.all()
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert forest.oob_score_ == np.mean(proba.argmax(axis=1) == y)
+    # rows dropped by the under-sampler are out of bag: most majority rows
+    assert 0.5 < forest.oob_score_ <= 1.0
+
+
+def test_oob_on_random_labels_is_near_chance():
+    rng = np.random.RandomState(42)
+    X = np.arange(1000, dtype=float).reshape(-1, 1)
+    y = rng.binomial(1, 0.2, size=1000)
+    forest = BalancedRandomForestClassifier(
+        bootstrap=True, oob_score=True, random_state=0, sampling_strategy="not minority"
+    ).fit(X, y)
+    assert abs(forest.oob_score_ - 0.5) < 0.1
+
+
+def test_oob_needs_bootstrap():
+    X, y = imbalanced()
+    with pytest.raises(ValueError, match="only available if bootstrap=True"):
+        BalancedRandomForestClassifier(oob_score=True).fit(X, y)
+
+
+def test_warm_start_keeps_the_first_trees_and_matches_a_cold_fit():
+    X, y = imbalanced()
+    forest = BalancedRandomForestClassifier(
+        n_estimators=5, warm_start=True, random_state=3
+    ).fit(X, y)
+    first = list(forest.estimators_)
+    forest.set_params(n_estimators=10).fit(X, y)
+    assert len(forest) == 10 and all(a is b for a, b in zip(first, forest.estimators_))
+    assert len(forest.samplers_) == len(forest.pipelines_) == 10
+    cold = BalancedRandomForestClassifier(n_estimators=10, random_state=3).fit(X, y)
+    np.testing.assert_array_equal(forest.predict_proba(X), cold.predict_proba(X))
+    with pytest.warns(UserWarning, match="without increasing n_estimators"):
+        forest.fit(X, y)
+    with pytest.raises(ValueError, match="must be larger or equal to"):
+        forest.set_params(n_estimators=3).fit(X, y)
+
+
+def test_nan_and_infinity():
+    X, y = imbalanced()
+    X = X.copy()
+    X[::10, 1] = np.nan
+    forest = BalancedRandomForestClassifier(n_estimators=5, random_state=0).fit(X, y)
+    assert np.isfinite(forest.predict_proba(X)).all()
+    X[0, 1] = np.inf
+    with pytest.raises(ValueError, match="Input X contains infinity"):
+        BalancedRandomForestClassifier(n_estimators=2).fit(X, y)
