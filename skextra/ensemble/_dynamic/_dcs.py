@@ -81,6 +81,25 @@ class _BaseDCS(BaseDynamicSelection):
         self.sampler = sampler
         self.device = device
 
+    def select(self, competences):
+        """The member chosen for each row (DESlib's method).
+
+        Parameters
+        ----------
+        competences : array-like of shape (n_samples, n_members)
+
+        Returns
+        -------
+        selected : ndarray of shape (n_samples,) or (n_samples, n_members)
+            Index of the chosen member of each row; with
+            ``selection_method="all"``, a boolean mask of the most competent
+            members (as DESlib).
+        """
+        selected = super().select(competences)
+        if self.selection_method == "all":
+            return selected
+        return selected.argmax(axis=1)
+
     def _select(self, competences, batch):
         method = self.selection_method
         if method == "all":
