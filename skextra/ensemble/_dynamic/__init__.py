@@ -10,6 +10,7 @@ from ._knora import KNORAE, KNORAU
 from ._metades import METADES
 from ._probabilistic import DESKL, RRC, Exponential, Logarithmic, MinimumDifference
 from ._regression import DynamicSelectionRegressor
+from ._stacked import StackedClassifier
 from ._static import Oracle, SingleBest, StaticSelection
 
 __all__ = [
@@ -36,5 +37,6 @@ __all__ = [
     "Oracle",
     "Rank",
     "SingleBest",
+    "StackedClassifier",
     "StaticSelection",
 ]
