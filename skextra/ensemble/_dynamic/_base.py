@@ -87,6 +87,17 @@ turned into probabilities with a softmax, which keeps the class of largest
 weighted vote (DESlib divides by the sum, which flips the decision when it is
 negative).
 
+Public methods beside fit/predict
+---------------------------------
+DESlib's: ``get_competence_region``, ``estimate_competence``, ``select``,
+``classify_with_ds`` and ``predict_proba_with_ds`` (META-DES and KNOP:
+``estimate_competence_from_proba``; META-DES: ``compute_meta_features``),
+each a thin wrapper that builds a :class:`Batch` from the given arrays
+(``X=None``) and calls the method's own ``_competence``/``_select``, so no
+competence is written twice. ``explain(X)`` runs predict's steps (``_route``,
+``_competences``, ``_weights``) and returns what they computed per row. The
+static baselines (``_selects = False``) have none of them.
+
 The members are asked for their outputs once per batch (and once on DSEL in
 ``fit``, only for what the class declares it needs). Decision-tree members
 (the default pool's) share one float32 copy of the rows, which they would
