@@ -250,6 +250,7 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
     _dcs = False
     _dsel_split = True
     _selects = True
+    _competence_inputs = ("neighbors",)
 
     _parameter_constraints: dict = {
         "pool_classifiers": [None, list, tuple, HasMethods(["fit", "predict"])],
@@ -932,7 +933,7 @@ default=None
             probabilities = np.asarray(probabilities, dtype=np.float64)
             if probabilities.ndim == 2:
                 probabilities = probabilities[None]
-        return Batch(
+        batch = Batch(
             X=None,
             neighbors=rows(neighbors, np.intp),
             distances=rows(distances, np.float64),
@@ -940,6 +941,15 @@ default=None
             probabilities=probabilities,
             rng=check_random_state(copy.deepcopy(self.random_state)),
         )
+        if batch.predictions is None and probabilities is not None:
+            batch.predictions = probabilities.argmax(axis=2)
+        missing = [k for k in self._competence_inputs if getattr(batch, k) is None]
+        if missing:
+            raise ValueError(
+                f"{type(self).__name__}'s competence needs {' and '.join(missing)}; "
+                "got None."
+            )
+        return batch
 
     def _classify_given(self, batch, DFP_mask, want_proba):
         check_is_fitted(self)
@@ -949,8 +959,6 @@ default=None
                 f"{type(self).__name__} needs the members' probabilities "
                 "(probabilities=None)."
             )
-        if batch.predictions is None:
-            batch.predictions = batch.probabilities.argmax(axis=2)
         competences = np.asarray(self._competence(batch), dtype=np.float64)
         if getattr(self, "DFP", False):
             mask = self._dfp_mask(batch) if DFP_mask is None else DFP_mask

@@ -219,6 +219,8 @@ class LCA(_BaseDCS):
     (3,)
     """
 
+    _competence_inputs = ("neighbors", "predictions")
+
     def _competence(self, batch):
         nb = batch.neighbors
         same_class = self.DSEL_target_[nb][:, :, None] == batch.predictions[:, None, :]
@@ -268,6 +270,8 @@ class MLA(_BaseDCS):
     >>> clf.predict(X[200:203]).shape
     (3,)
     """
+
+    _competence_inputs = ("neighbors", "distances", "predictions")
 
     def _competence(self, batch):
         nb = batch.neighbors
@@ -367,6 +371,8 @@ class MCB(_BaseDCS):
             device=device,
         )
         self.similarity_threshold = similarity_threshold
+
+    _competence_inputs = ("neighbors", "predictions")
 
     def _competence(self, batch):
         nb = batch.neighbors
@@ -515,6 +521,8 @@ class APriori(_ProbabilisticDCS):
     (3,)
     """
 
+    _competence_inputs = ("neighbors", "distances")
+
     def _competence(self, batch):
         w = _inverse_distances(batch.distances)
         scores = self.dsel_true_proba_[batch.neighbors] * w[:, :, None]
@@ -561,6 +569,8 @@ class APosteriori(_ProbabilisticDCS):
     >>> clf.predict(X[200:203]).shape
     (3,)
     """
+
+    _competence_inputs = ("neighbors", "distances", "predictions")
 
     def _competence(self, batch):
         nb = batch.neighbors

@@ -65,6 +65,7 @@ class KNOP(_BaseKNORA):
     _fixed_mode = "weighting"
     _needs_proba = True
     _needs_dsel_proba = True
+    _competence_inputs = ("probabilities",)
 
     @property
     def _uses_region(self):

@@ -201,6 +201,7 @@ class METADES(_BaseKNORA):
     }
     _needs_proba = True
     _needs_dsel_proba = True
+    _competence_inputs = ("neighbors", "probabilities")
 
     def __init__(
         self,

@@ -384,6 +384,8 @@ class _BaseProbabilistic(BaseDynamicSelection):
             )
         return super()._dfp_mask(batch)
 
+    _competence_inputs = ("neighbors", "distances")
+
     def _competence(self, batch):
         # A region given to the public methods (no rows X) is used as given.
         if self._all_dsel() and batch.X is not None:

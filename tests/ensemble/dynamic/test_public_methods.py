@@ -349,3 +349,28 @@ def test_explain_with_random_choice_matches_predict_across_batches(data):
 def test_static_methods_have_no_selection_methods(cls):
     for name in ("explain", "classify_with_ds", "estimate_competence", "select"):
         assert not hasattr(cls(), name)
+
+
+@pytest.mark.parametrize(
+    "cls, given, missing",
+    [
+        (LCA, {"distances": None}, "predictions"),
+        (MLA, {"predictions": True}, "distances"),
+        (RRC, {}, "distances"),
+    ],
+)
+def test_estimate_competence_names_a_missing_input(data, cls, given, missing):
+    clf = _fit(cls, data, k=5)
+    _, neighbors = clf.get_competence_region(data[3])
+    preds = data[4] if given.get("predictions") else None
+    with pytest.raises(ValueError, match=f"competence needs {missing}; got None"):
+        clf.estimate_competence(neighbors, None, preds)
+
+
+def test_classify_with_ds_reads_predictions_from_probabilities(data):
+    clf = _fit(MCB, data)
+    distances, neighbors = clf.get_competence_region(data[3])
+    assert_array_equal(
+        clf.classify_with_ds(None, data[5], neighbors, distances),
+        clf.classify_with_ds(data[4], data[5], neighbors, distances),
+    )
