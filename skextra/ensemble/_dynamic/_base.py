@@ -870,9 +870,13 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
 
     @available_if(_selects_dynamically)
     def classify_with_ds(
-        self, predictions, probabilities=None, neighbors=None, distances=None,
+        self,
+        predictions,
+        probabilities=None,
+        neighbors=None,
+        distances=None,
         DFP_mask=None,
-    ):  # fmt: skip
+    ):
         """Predict rows from the members' outputs and regions (DESlib's method).
 
         Dynamic selection alone: unlike ``predict``, rows on which all
@@ -906,9 +910,13 @@ default=None
 
     @available_if(_selects_dynamically)
     def predict_proba_with_ds(
-        self, predictions, probabilities=None, neighbors=None, distances=None,
+        self,
+        predictions,
+        probabilities=None,
+        neighbors=None,
+        distances=None,
         DFP_mask=None,
-    ):  # fmt: skip
+    ):
         """Class probabilities from the members' outputs (DESlib's method).
 
         Parameters
