@@ -13,17 +13,23 @@ _RANDOM_CHOICE = (
 
 def _instances():
     from sklearn.cluster import KMeans
+    from sklearn.naive_bayes import GaussianNB
 
-    from skextra.ensemble import DESKNN, RRC, DESClustering
+    from skextra.ensemble import DESKNN, RRC, DESClustering, StackedClassifier
 
     # Besides the defaults: the k-nearest path of the probabilistic methods,
-    # the Q statistic with pruning, and a user-given clustering.
+    # the Q statistic with pruning, a user-given clustering, and stacking with
+    # the features passed through to another meta-classifier.
     return {
         "RRC": [RRC(), RRC(k=5, DFP=True, mode="hybrid")],
         "DESKNN": [DESKNN(), DESKNN(metric="Q", DFP=True)],
         "DESClustering": [
             DESClustering(),
             DESClustering(clustering=KMeans(n_clusters=3, n_init=1, random_state=0)),
+        ],
+        "StackedClassifier": [
+            StackedClassifier(),
+            StackedClassifier(meta_classifier=GaussianNB(), passthrough=True),
         ],
     }
 

@@ -57,6 +57,7 @@ from skextra.ensemble import (
     Oracle,
     Rank,
     SingleBest,
+    StackedClassifier,
     StackingClassifier,
     StackingRegressor,
     StaticSelection,
@@ -210,6 +211,7 @@ CLASSIFIERS = {
             SingleBest,
             StaticSelection,
             Oracle,
+            StackedClassifier,
         )
     },
 }

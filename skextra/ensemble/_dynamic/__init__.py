@@ -11,6 +11,7 @@ from ._metades import METADES
 from ._neighbors import ANNNeighbors, PrecomputedNeighbors
 from ._probabilistic import DESKL, RRC, Exponential, Logarithmic, MinimumDifference
 from ._regression import DynamicSelectionRegressor
+from ._stacked import StackedClassifier
 from ._static import Oracle, SingleBest, StaticSelection
 
 __all__ = [
@@ -39,5 +40,6 @@ __all__ = [
     "Oracle",
     "Rank",
     "SingleBest",
+    "StackedClassifier",
     "StaticSelection",
 ]

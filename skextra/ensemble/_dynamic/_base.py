@@ -87,6 +87,17 @@ turned into probabilities with a softmax, which keeps the class of largest
 weighted vote (DESlib divides by the sum, which flips the decision when it is
 negative).
 
+Public methods beside fit/predict
+---------------------------------
+DESlib's: ``get_competence_region``, ``estimate_competence``, ``select``,
+``classify_with_ds`` and ``predict_proba_with_ds`` (META-DES and KNOP:
+``estimate_competence_from_proba``; META-DES: ``compute_meta_features``),
+each a thin wrapper that builds a :class:`Batch` from the given arrays
+(``X=None``) and calls the method's own ``_competence``/``_select``, so no
+competence is written twice. ``explain(X)`` runs predict's steps (``_route``,
+``_competences``, ``_weights``) and returns what they computed per row. The
+static baselines (``_selects = False``) have none of them.
+
 The members are asked for their outputs once per batch (and once on DSEL in
 ``fit``, only for what the class declares it needs). Decision-tree members
 (the default pool's) share one float32 copy of the rows, which they would
@@ -113,7 +124,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context, clone
 from sklearn.ensemble import BaggingClassifier
 from sklearn.tree import BaseDecisionTree, DecisionTreeClassifier
-from sklearn.utils import _safe_indexing, check_random_state
+from sklearn.utils import Bunch, _safe_indexing, check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
@@ -155,6 +166,36 @@ class Batch:
     predictions: np.ndarray = None
     probabilities: np.ndarray = None
     rng: np.random.RandomState = None
+
+
+def _take(batch, rows):
+    """The batch restricted to ``rows`` (indices or a boolean mask)."""
+
+    def part(a):
+        return None if a is None else a[rows]
+
+    return Batch(
+        X=part(batch.X),
+        neighbors=part(batch.neighbors),
+        distances=part(batch.distances),
+        predictions=part(batch.predictions),
+        probabilities=part(batch.probabilities),
+        rng=batch.rng,
+    )
+
+
+@dataclass
+class _Route:
+    """How the rows of a batch are decided (see ``_route``): ``agree`` (bool
+    mask), ``easy`` (indices) with their neighbours' ``majority`` class and
+    class ``counts``, ``rest`` (indices) and their :class:`Batch`."""
+
+    agree: np.ndarray
+    easy: np.ndarray
+    majority: np.ndarray
+    counts: np.ndarray
+    rest: np.ndarray
+    batch: Batch
 
 
 def _default_pool(random_state, n_jobs):
@@ -208,6 +249,8 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
     _fixed_mode = "selection"
     _dcs = False
     _dsel_split = True
+    _selects = True
+    _competence_inputs = ("neighbors",)
 
     _parameter_constraints: dict = {
         "pool_classifiers": [None, list, tuple, HasMethods(["fit", "predict"])],
@@ -574,8 +617,12 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
         return next(self._batches(_MAX_BATCH_ROWS)).stop
 
     def _region(self, X):
+        return self._kneighbors(X, self.k_)
+
+    def _kneighbors(self, X, k):
+        """The ``k`` nearest DSEL rows, equally distant ones in index order."""
         distances, indices = self.roc_algorithm_.kneighbors(
-            X, n_neighbors=self.k_, return_distance=True
+            X, n_neighbors=k, return_distance=True
         )
         distances = np.atleast_2d(to_numpy(distances))
         indices = np.atleast_2d(to_numpy(indices)).astype(np.intp)
@@ -603,80 +650,84 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
         voting = self._voting(want_proba)
         need_proba = want_proba or self._needs_proba or voting == "soft"
         preds, probas = self._member_outputs(X_in, X, proba=need_proba)
-        n = X.shape[0]
-        labels = np.empty(n, dtype=np.intp)
-        proba = np.zeros((n, self.n_classes_)) if want_proba else None
-        agree = (preds == preds[:, :1]).all(axis=1)
-        labels[agree] = preds[agree, 0]
+        labels = np.empty(X.shape[0], dtype=np.intp)
+        proba = np.zeros((X.shape[0], self.n_classes_)) if want_proba else None
+        route = self._route(X, preds, probas, rng)
+        labels[route.agree] = preds[route.agree, 0]
         if want_proba:
-            proba[agree] = probas[agree].mean(axis=1)
+            proba[route.agree] = probas[route.agree].mean(axis=1)
+        labels[route.easy] = route.majority
+        if want_proba:
+            proba[route.easy] = route.counts / self.safe_k_
+        if route.rest.size:
+            competences = self._competences(route.batch)
+            lab, pro = self._combine(competences, route.batch, voting, want_proba)
+            labels[route.rest] = lab
+            if want_proba:
+                proba[route.rest] = pro
+        return labels, proba
+
+    def _route(self, X, preds, probas, rng):
+        """Which rows the members' agreement, the hardness (``with_IH``) and
+        dynamic selection decide; the :class:`Batch` of the last ones."""
+        agree = (preds == preds[:, :1]).all(axis=1)
         rest = np.flatnonzero(~agree)
-        if rest.size == 0:
-            return labels, proba
-        batch = Batch(
-            X=X[rest],
-            predictions=preds[rest],
-            probabilities=None if probas is None else probas[rest],
-            rng=rng,
+        batch = _take(
+            Batch(X=X, predictions=preds, probabilities=probas, rng=rng), rest
         )
-        if self._uses_region:
+        easy, majority = rest[:0], rest[:0]
+        counts = np.zeros((0, self.n_classes_))
+        if rest.size and self._uses_region:
             batch.distances, batch.neighbors = self._region(batch.X)
-        if getattr(self, "with_IH", False):
+        if rest.size and getattr(self, "with_IH", False):
             h, majority, counts = hardness(
                 batch.neighbors, self.DSEL_target_, self.safe_k_, self.n_classes_
             )
-            easy = h < self.IH_rate
-            if easy.any():
-                labels[rest[easy]] = majority[easy]
-                if want_proba:
-                    proba[rest[easy]] = counts[easy] / self.safe_k_
-                keep = ~easy
-                rest = rest[keep]
-                if rest.size == 0:
-                    return labels, proba
-                batch = Batch(
-                    X=batch.X[keep],
-                    neighbors=batch.neighbors[keep],
-                    distances=None
-                    if batch.distances is None
-                    else batch.distances[keep],
-                    predictions=batch.predictions[keep],
-                    probabilities=None
-                    if batch.probabilities is None
-                    else batch.probabilities[keep],
-                    rng=rng,
-                )
+            is_easy = h < self.IH_rate
+            easy, majority, counts = rest[is_easy], majority[is_easy], counts[is_easy]
+            if is_easy.any():
+                rest, batch = rest[~is_easy], _take(batch, ~is_easy)
+        return _Route(agree, easy, majority, counts, rest, batch)
+
+    def _competences(self, batch):
+        """The competences dynamic selection uses: frienemy-pruned with DFP."""
         competences = np.asarray(self._competence(batch), dtype=np.float64)
         if getattr(self, "DFP", False):
             competences = competences * self._dfp_mask(batch)
-        lab, pro = self._combine(competences, batch, voting, want_proba)
-        labels[rest] = lab
-        if want_proba:
-            proba[rest] = pro
-        return labels, proba
+        return competences
 
     def _dfp_mask(self, batch):
         """Frienemy-pruning mask of a batch; override for other regions."""
         return dfp_mask(batch.neighbors, self.DSEL_target_, self.DSEL_processed_)
 
-    def _combine(self, competences, batch, voting, want_proba):
-        """Select/weight the members and combine their outputs."""
+    def _weights(self, competences, batch):
+        """The selected members and the weight of each member's output.
+
+        Returns ``selected`` (bool, n_b x n_members) and ``weights`` (None
+        when the selected members count equally).
+        """
         mode = self._mode()
         if mode == "weighting":
             selected = np.ones(competences.shape, dtype=bool)
         else:
             selected = np.asarray(self._select(competences, batch), dtype=bool)
-        c = self.n_classes_
         if mode == "selection":
-            weights = None
-        else:
-            weights = competences * selected
-            zero = ~(weights != 0).any(axis=1)
-            if zero.any():
-                weights = weights.copy()
-                weights[zero] = selected[zero]
+            return selected, None
+        weights = competences * selected
+        zero = ~(weights != 0).any(axis=1)
+        if zero.any():
+            weights[zero] = selected[zero]
+        return selected, weights
+
+    def _combine(self, competences, batch, voting, want_proba):
+        """Select/weight the members and combine their outputs."""
+        selected, weights = self._weights(competences, batch)
+        return self._vote(selected, weights, batch, voting, want_proba)
+
+    def _vote(self, selected, weights, batch, voting, want_proba):
+        """Combine the outputs of the selected members (weighted or not)."""
         if voting == "hard":
-            support = vote_counts(batch.predictions, selected, c, weights)
+            support = vote_counts(batch.predictions, selected, self.n_classes_, weights)
             label = support.argmax(axis=1)
             return label, (normalized_support(support) if want_proba else None)
         probs = batch.probabilities
@@ -734,6 +785,313 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
         self._check_members_proba()
         _, proba = self._predict_indices(X_in, X, want_proba=True)
         return proba
+
+    # ------------------------------------------ DESlib's public methods
+
+    def _selects_dynamically(self):
+        return self._selects
+
+    def _estimates_from_regions(self):
+        return self._selects and not self._needs_proba
+
+    @available_if(_selects_dynamically)
+    def get_competence_region(self, query, k=None):
+        """The ``k`` nearest DSEL rows of each query row (DESlib's method).
+
+        Parameters
+        ----------
+        query : array-like of shape (n_samples, n_features)
+            The rows.
+        k : int, default=None
+            Number of neighbours; None means ``k_``.
+
+        Returns
+        -------
+        distances : ndarray of shape (n_samples, k)
+            Distances to the neighbours, nearest first.
+        neighbors : ndarray of shape (n_samples, k)
+            Indices of the neighbours into ``DSEL_data_``.
+        """
+        _, X = self._validated_X(query)
+        if not hasattr(self, "roc_algorithm_"):
+            raise AttributeError(
+                f"{type(self).__name__} with these parameters has no region of "
+                "competence (no roc_algorithm_)."
+            )
+        return self._kneighbors(X, self.k_ if k is None else k)
+
+    @available_if(_estimates_from_regions)
+    def estimate_competence(self, competence_region, distances=None, predictions=None):
+        """Competence of each member for each row (DESlib's method).
+
+        The same kernel ``predict`` uses, without frienemy pruning (``DFP``
+        is applied by :meth:`classify_with_ds`, as in DESlib).
+
+        Parameters
+        ----------
+        competence_region : array-like of shape (n_samples, n_neighbors)
+            Indices into ``DSEL_data_`` of each row's region of competence,
+            e.g. the second output of :meth:`get_competence_region`.
+        distances : array-like of shape (n_samples, n_neighbors), default=None
+            Distances to those rows (needed by the methods that weight the
+            neighbours by distance: MLA, A Priori, A Posteriori and the
+            probabilistic methods).
+        predictions : array-like of shape (n_samples, n_members), default=None
+            The members' predictions for the rows as class indices into
+            ``classes_`` (needed by LCA, MLA, MCB, A Posteriori).
+
+        Returns
+        -------
+        competences : ndarray of shape (n_samples, n_members)
+        """
+        check_is_fitted(self)
+        batch = self._given_batch(competence_region, distances, predictions, None)
+        return np.asarray(self._competence(batch), dtype=np.float64)
+
+    @available_if(_selects_dynamically)
+    def select(self, competences):
+        """Which members are selected given their competences (DESlib's method).
+
+        Parameters
+        ----------
+        competences : array-like of shape (n_samples, n_members)
+
+        Returns
+        -------
+        selected : ndarray of shape (n_samples, n_members)
+            True for the selected members. A random choice among equally
+            competent members draws from ``random_state`` afresh at each
+            call, as ``predict`` does.
+        """
+        check_is_fitted(self)
+        competences = np.atleast_2d(np.asarray(competences, dtype=np.float64))
+        rng = check_random_state(copy.deepcopy(self.random_state))
+        return np.asarray(self._select(competences, Batch(X=None, rng=rng)), bool)
+
+    @available_if(_selects_dynamically)
+    def classify_with_ds(
+        self,
+        predictions,
+        probabilities=None,
+        neighbors=None,
+        distances=None,
+        DFP_mask=None,
+    ):
+        """Predict rows from the members' outputs and regions (DESlib's method).
+
+        Dynamic selection alone: unlike ``predict``, rows on which all
+        members agree and (with ``with_IH``) easy rows are not treated apart.
+
+        Parameters
+        ----------
+        predictions : array-like of shape (n_samples, n_members)
+            The members' predictions as class indices into ``classes_``.
+        probabilities : array-like of shape (n_samples, n_members, n_classes), \
+default=None
+            The members' probabilities (columns follow ``classes_``); needed
+            with ``voting="soft"`` and by META-DES and KNOP.
+        neighbors : array-like of shape (n_samples, n_neighbors), default=None
+            Indices into ``DSEL_data_`` of each row's region of competence
+            (DES-Clustering: each row's cluster). DESlib's DES classes call
+            this argument ``competence_region``.
+        distances : array-like of shape (n_samples, n_neighbors), default=None
+            Distances to those rows.
+        DFP_mask : array-like of shape (n_samples, n_members), default=None
+            Frienemy-pruning mask applied when ``DFP=True``; None computes it
+            from ``neighbors``.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+            Predicted class indices into ``classes_`` (as DESlib's).
+        """
+        batch = self._given_batch(neighbors, distances, predictions, probabilities)
+        return self._classify_given(batch, DFP_mask, want_proba=False)[0]
+
+    @available_if(_selects_dynamically)
+    def predict_proba_with_ds(
+        self,
+        predictions,
+        probabilities=None,
+        neighbors=None,
+        distances=None,
+        DFP_mask=None,
+    ):
+        """Class probabilities from the members' outputs (DESlib's method).
+
+        Parameters
+        ----------
+        predictions, probabilities, neighbors, distances, DFP_mask
+            As in :meth:`classify_with_ds`.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+        """
+        batch = self._given_batch(neighbors, distances, predictions, probabilities)
+        return self._classify_given(batch, DFP_mask, want_proba=True)[1]
+
+    def _given_batch(self, neighbors, distances, predictions, probabilities):
+        """A :class:`Batch` of arrays given to the public methods."""
+
+        def rows(a, dtype):
+            return None if a is None else np.atleast_2d(np.asarray(a, dtype=dtype))
+
+        if probabilities is not None:
+            probabilities = np.asarray(probabilities, dtype=np.float64)
+            if probabilities.ndim == 2:
+                probabilities = probabilities[None]
+        batch = Batch(
+            X=None,
+            neighbors=rows(neighbors, np.intp),
+            distances=rows(distances, np.float64),
+            predictions=rows(predictions, np.intp),
+            probabilities=probabilities,
+            rng=check_random_state(copy.deepcopy(self.random_state)),
+        )
+        if batch.predictions is None and probabilities is not None:
+            batch.predictions = probabilities.argmax(axis=2)
+        missing = [k for k in self._competence_inputs if getattr(batch, k) is None]
+        if missing:
+            raise ValueError(
+                f"{type(self).__name__}'s competence needs {' and '.join(missing)}; "
+                "got None."
+            )
+        return batch
+
+    def _classify_given(self, batch, DFP_mask, want_proba):
+        check_is_fitted(self)
+        voting = self._voting(want_proba)
+        if batch.probabilities is None and (voting == "soft" or self._needs_proba):
+            raise ValueError(
+                f"{type(self).__name__} needs the members' probabilities "
+                "(probabilities=None)."
+            )
+        competences = np.asarray(self._competence(batch), dtype=np.float64)
+        if getattr(self, "DFP", False):
+            mask = self._dfp_mask(batch) if DFP_mask is None else DFP_mask
+            competences = competences * np.asarray(mask)
+        return self._combine(competences, batch, voting, want_proba)
+
+    # ------------------------------------------------- explaining a row
+
+    @available_if(_selects_dynamically)
+    def explain(self, X):
+        """For each row: the members' competences, which ones decide, and why.
+
+        Runs ``predict``'s own steps and keeps what they compute, so that the
+        selected members are exactly those behind :meth:`predict`: the
+        weighted vote ``weights`` of the members' ``predictions`` is the
+        prediction of every row decided by ``"selection"`` or
+        ``"agreement"`` (with ``voting="soft"``, the weighted mean of their
+        probabilities).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        report : :class:`~sklearn.utils.Bunch`
+            With the fields
+
+            - ``y_pred`` (n_samples,): the prediction, as :meth:`predict`.
+            - ``predictions`` (n_samples, n_members): each member's
+              predicted label.
+            - ``competences`` (n_samples, n_members): each member's
+              competence on the row (frienemy-pruned with ``DFP=True``),
+              computed for every row, also those not decided by selection.
+            - ``selected`` (n_samples, n_members) bool: the members whose
+              outputs make the prediction (all members where they agree,
+              none where ``with_IH`` lets the neighbours decide).
+            - ``weights`` (n_samples, n_members): the weight of each
+              member's output in the combination (1 for a selected member
+              in ``mode="selection"``, its competence in ``"weighting"`` and
+              ``"hybrid"``, 0 for the others).
+            - ``decided_by`` (n_samples,) str: ``"agreement"`` (all members
+              predict the same class), ``"hardness"`` (``with_IH``: the
+              majority class of the ``safe_k`` nearest DSEL rows) or
+              ``"selection"``.
+            - ``neighbors`` (n_samples, n_neighbors): indices into
+              ``DSEL_data_`` of each row's region of competence, None for a
+              method without one (e.g. KNOP, whose region lies in the space
+              of output profiles, DES-Clustering); ``distances`` likewise.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import make_classification
+        >>> from skextra.ensemble import KNORAE
+        >>> X, y = make_classification(n_samples=300, random_state=0)
+        >>> clf = KNORAE(random_state=0).fit(X[:200], y[:200])
+        >>> report = clf.explain(X[200:205])
+        >>> report.selected.shape, report.neighbors.shape
+        ((5, 10), (5, 7))
+        >>> bool((report.y_pred == clf.predict(X[200:205])).all())
+        True
+        """
+        X_in, X = self._validated_X(X)
+        parts = []
+        rng = check_random_state(copy.deepcopy(self.random_state))
+        for rows in self._batches(X.shape[0]):
+            X_b = X[rows]
+            X_b_in = X_b if X_in is X else _safe_indexing(X_in, np.arange(len(X))[rows])
+            parts.append(self._explain_batch(X_b_in, X_b, rng))
+        report = {
+            key: None
+            if parts[0][key] is None
+            else np.concatenate([p[key] for p in parts])
+            for key in parts[0]
+        }
+        report["y_pred"] = self.classes_.take(report["y_pred"])
+        report["predictions"] = self.classes_.take(report["predictions"])
+        return Bunch(**report)
+
+    def _explain_batch(self, X_in, X, rng):
+        voting = self._voting(False)
+        preds, probas = self._member_outputs(
+            X_in, X, proba=self._needs_proba or voting == "soft"
+        )
+        n, m = preds.shape
+        route = self._route(X, preds, probas, rng)
+        others = np.setdiff1d(np.arange(n), route.rest)
+        other = _take(Batch(X=X, predictions=preds, probabilities=probas), others)
+        if others.size and self._uses_region:
+            other.distances, other.neighbors = self._region(other.X)
+        out = {
+            "y_pred": np.empty(n, dtype=np.intp),
+            "predictions": preds,
+            "competences": np.empty((n, m)),
+            "selected": np.zeros((n, m), dtype=bool),
+            "weights": np.zeros((n, m)),
+            "decided_by": np.full(n, "agreement", dtype=object),
+            "neighbors": None,
+            "distances": None,
+        }
+        out["y_pred"][route.agree] = preds[route.agree, 0]
+        out["y_pred"][route.easy] = route.majority
+        out["decided_by"][route.easy] = "hardness"
+        out["decided_by"][route.rest] = "selection"
+        out["selected"][route.agree] = True
+        out["weights"][route.agree] = 1.0
+        for idx, batch in ((others, other), (route.rest, route.batch)):
+            if not idx.size:
+                continue
+            out["competences"][idx] = self._competences(batch)
+            for key in ("neighbors", "distances"):
+                values = getattr(batch, key)
+                if values is not None:
+                    if out[key] is None:
+                        out[key] = np.zeros((n, values.shape[1]), values.dtype)
+                    out[key][idx] = values
+        if route.rest.size:
+            competences = out["competences"][route.rest]
+            selected, weights = self._weights(competences, route.batch)
+            out["selected"][route.rest] = selected
+            out["weights"][route.rest] = selected if weights is None else weights
+            out["y_pred"][route.rest] = self._vote(
+                selected, weights, route.batch, voting, False
+            )[0]
+        return out
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

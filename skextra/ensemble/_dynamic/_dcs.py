@@ -81,6 +81,25 @@ class _BaseDCS(BaseDynamicSelection):
         self.sampler = sampler
         self.device = device
 
+    def select(self, competences):
+        """The member chosen for each row (DESlib's method).
+
+        Parameters
+        ----------
+        competences : array-like of shape (n_samples, n_members)
+
+        Returns
+        -------
+        selected : ndarray of shape (n_samples,) or (n_samples, n_members)
+            Index of the chosen member of each row; with
+            ``selection_method="all"``, a boolean mask of the most competent
+            members (as DESlib).
+        """
+        selected = super().select(competences)
+        if self.selection_method == "all":
+            return selected
+        return selected.argmax(axis=1)
+
     def _select(self, competences, batch):
         method = self.selection_method
         if method == "all":
@@ -200,6 +219,8 @@ class LCA(_BaseDCS):
     (3,)
     """
 
+    _competence_inputs = ("neighbors", "predictions")
+
     def _competence(self, batch):
         nb = batch.neighbors
         same_class = self.DSEL_target_[nb][:, :, None] == batch.predictions[:, None, :]
@@ -249,6 +270,8 @@ class MLA(_BaseDCS):
     >>> clf.predict(X[200:203]).shape
     (3,)
     """
+
+    _competence_inputs = ("neighbors", "distances", "predictions")
 
     def _competence(self, batch):
         nb = batch.neighbors
@@ -348,6 +371,8 @@ class MCB(_BaseDCS):
             device=device,
         )
         self.similarity_threshold = similarity_threshold
+
+    _competence_inputs = ("neighbors", "predictions")
 
     def _competence(self, batch):
         nb = batch.neighbors
@@ -496,6 +521,8 @@ class APriori(_ProbabilisticDCS):
     (3,)
     """
 
+    _competence_inputs = ("neighbors", "distances")
+
     def _competence(self, batch):
         w = _inverse_distances(batch.distances)
         scores = self.dsel_true_proba_[batch.neighbors] * w[:, :, None]
@@ -542,6 +569,8 @@ class APosteriori(_ProbabilisticDCS):
     >>> clf.predict(X[200:203]).shape
     (3,)
     """
+
+    _competence_inputs = ("neighbors", "distances", "predictions")
 
     def _competence(self, batch):
         nb = batch.neighbors

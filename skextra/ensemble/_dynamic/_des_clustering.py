@@ -227,8 +227,44 @@ class DESClustering(BaseDynamicSelection):
 
     def _competence(self, batch):
         # The region of competence is the query's cluster; _select reads it.
-        batch.cluster = np.asarray(self.clustering_.predict(batch.X), dtype=np.intp)
+        # The public methods are given the clusters as DESlib's region.
+        if batch.X is None:
+            batch.cluster = batch.neighbors.reshape(-1)
+        else:
+            batch.cluster = np.asarray(self.clustering_.predict(batch.X), np.intp)
         return self.performance_cluster_[batch.cluster]
+
+    def estimate_competence(self, competence_region, distances=None, predictions=None):
+        """Competences of the members in each row's cluster (DESlib's method).
+
+        Parameters
+        ----------
+        competence_region : array-like of shape (n_samples,)
+            Each row's cluster (``clustering_.predict``), as in DESlib.
+        distances, predictions : ignored
+            Present for DESlib's signature.
+
+        Returns
+        -------
+        competences : ndarray of shape (n_samples, n_members)
+        """
+        return self.performance_cluster_[np.asarray(competence_region, np.intp)]
+
+    def select(self, competences):
+        """The ensemble of each row's cluster (DESlib's method).
+
+        Parameters
+        ----------
+        competences : array-like of shape (n_samples,)
+            Each row's cluster, as in DESlib (the ensembles are chosen per
+            cluster in ``fit``).
+
+        Returns
+        -------
+        selected : ndarray of shape (n_samples, J_)
+            Indices of the members of each row's ensemble.
+        """
+        return self.indices_[np.asarray(competences, np.intp)]
 
     def _select(self, competences, batch):
         selected = np.zeros(competences.shape, dtype=bool)

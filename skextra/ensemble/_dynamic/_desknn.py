@@ -161,6 +161,46 @@ class DESKNN(BaseDynamicSelection):
         m = self.n_classifiers_
         return super()._row_bytes() + 8 * 6 * m * m
 
+    def estimate_competence(self, competence_region, distances=None, predictions=None):
+        """Local accuracy and diversity of each member (DESlib's method).
+
+        Parameters
+        ----------
+        competence_region : array-like of shape (n_samples, n_neighbors)
+            Indices into ``DSEL_data_`` of each row's region of competence.
+        distances, predictions : ignored
+            Present for DESlib's signature.
+
+        Returns
+        -------
+        accuracy : ndarray of shape (n_samples, n_members)
+        diversity : ndarray of shape (n_samples, n_members)
+        """
+        accuracy = super().estimate_competence(competence_region)
+        hits = self.DSEL_processed_[np.atleast_2d(competence_region)]
+        return accuracy, pairwise_diversity(hits, self.metric)
+
+    def select(self, accuracy, diversity):
+        """The most accurate, then most diverse members (DESlib's method).
+
+        Parameters
+        ----------
+        accuracy, diversity : array-like of shape (n_samples, n_members)
+            As returned by :meth:`estimate_competence`.
+
+        Returns
+        -------
+        selected : ndarray of shape (n_samples, J_)
+            Indices of the selected members of each row.
+        """
+        return accuracy_then_diversity(
+            np.atleast_2d(accuracy),
+            np.atleast_2d(diversity),
+            self.N_,
+            self.J_,
+            self.more_diverse,
+        )
+
     def _competence(self, batch):
         hits = self.DSEL_processed_[batch.neighbors]
         return hits.mean(axis=1)

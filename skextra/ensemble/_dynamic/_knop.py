@@ -1,6 +1,7 @@
 """K-nearest output profiles (KNOP)."""
 
 import numpy as np
+from sklearn.utils.validation import check_is_fitted
 
 from ._base import _DES_CONSTRAINTS, _BaseKNORA, fill_doc
 from ._kernels import output_profiles, select_above
@@ -64,6 +65,7 @@ class KNOP(_BaseKNORA):
     _fixed_mode = "weighting"
     _needs_proba = True
     _needs_dsel_proba = True
+    _competence_inputs = ("probabilities",)
 
     @property
     def _uses_region(self):
@@ -118,6 +120,26 @@ class KNOP(_BaseKNORA):
             output_profiles(self.dsel_scores_),
             self.DSEL_target_,
         )
+
+    def estimate_competence_from_proba(
+        self, probabilities, neighbors=None, distances=None
+    ):
+        """Hits on the nearest output profiles of DSEL (DESlib's method).
+
+        Parameters
+        ----------
+        probabilities : array-like of shape (n_samples, n_members, n_classes)
+            The members' probabilities for the rows.
+        neighbors, distances : ignored
+            Present for DESlib's signature (the region is found among the
+            output profiles).
+
+        Returns
+        -------
+        competences : ndarray of shape (n_samples, n_members)
+        """
+        check_is_fitted(self)
+        return self._competence(self._given_batch(None, None, None, probabilities))
 
     def _competence(self, batch):
         _, neighbors = self.op_knn_.kneighbors(

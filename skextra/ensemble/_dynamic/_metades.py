@@ -7,6 +7,7 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.naive_bayes import MultinomialNB
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
 
 from ._base import _DES_CONSTRAINTS, _BaseKNORA, fill_doc
 from ._kernels import output_profiles, select_above
@@ -200,6 +201,7 @@ class METADES(_BaseKNORA):
     }
     _needs_proba = True
     _needs_dsel_proba = True
+    _competence_inputs = ("neighbors", "probabilities")
 
     def __init__(
         self,
@@ -331,6 +333,54 @@ class METADES(_BaseKNORA):
             op_neighbors,
             max_proba,
         )
+
+    def compute_meta_features(self, scores, idx_neighbors, idx_neighbors_op):
+        """META-DES's meta-features of each (row, member) pair (DESlib's method).
+
+        Parameters
+        ----------
+        scores : array-like of shape (n_samples, n_members, n_classes)
+            The members' probabilities for the rows.
+        idx_neighbors : array-like of shape (n_samples, k_)
+            Indices into DSEL of each row's nearest neighbours.
+        idx_neighbors_op : array-like of shape (n_samples, Kp_)
+            Indices into DSEL of each row's nearest output profiles.
+
+        Returns
+        -------
+        meta_features : ndarray of shape (n_samples * n_members, n_meta_features_)
+            Row by row, member by member (not binned; ``predict`` bins them
+            for the default ``MultinomialNB``, as DESlib).
+        """
+        check_is_fitted(self)
+        scores = np.asarray(scores, dtype=np.float64)
+        return meta_features(
+            self.DSEL_processed_,
+            self.dsel_true_proba_,
+            np.atleast_2d(np.asarray(idx_neighbors, np.intp)),
+            np.atleast_2d(np.asarray(idx_neighbors_op, np.intp)),
+            scores.reshape(-1, *scores.shape[-2:]).max(axis=2),
+        )
+
+    def estimate_competence_from_proba(self, neighbors, probabilities, distances=None):
+        """Competences predicted by the meta-classifier (DESlib's method).
+
+        Parameters
+        ----------
+        neighbors : array-like of shape (n_samples, k_)
+            Indices into DSEL of each row's region of competence.
+        probabilities : array-like of shape (n_samples, n_members, n_classes)
+            The members' probabilities for the rows.
+        distances : ignored
+            Present for DESlib's signature.
+
+        Returns
+        -------
+        competences : ndarray of shape (n_samples, n_members)
+        """
+        check_is_fitted(self)
+        batch = self._given_batch(neighbors, distances, None, probabilities)
+        return self._competence(batch)
 
     def _competence(self, batch):
         _, op_neighbors = self.op_knn_.kneighbors(

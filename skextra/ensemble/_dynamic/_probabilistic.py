@@ -378,13 +378,17 @@ class _BaseProbabilistic(BaseDynamicSelection):
 
     def _dfp_mask(self, batch):
         if self._all_dsel():
+            rows = batch.predictions if batch.X is None else batch.X
             return np.broadcast_to(
-                self._dfp_all_dsel_, (batch.X.shape[0], self.n_classifiers_)
+                self._dfp_all_dsel_, (len(rows), self.n_classifiers_)
             )
         return super()._dfp_mask(batch)
 
+    _competence_inputs = ("neighbors", "distances")
+
     def _competence(self, batch):
-        if self._all_dsel():
+        # A region given to the public methods (no rows X) is used as given.
+        if self._all_dsel() and batch.X is not None:
             return all_dsel_competence(
                 self._to_distance_space(batch.X),
                 self._dsel_space_,

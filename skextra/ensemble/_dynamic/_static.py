@@ -25,6 +25,7 @@ class _BaseStatic(BaseDynamicSelection):
 
     _uses_region = False
     _dsel_split = False
+    _selects = False
     _parameter_constraints: dict = dict(_STATIC_CONSTRAINTS)
 
     @property
