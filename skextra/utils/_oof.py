@@ -113,9 +113,29 @@ def _reraise(exc, name, where):
     raise new from exc
 
 
+def _align_outputs(pred, method, fold_classes, n_classes):
+    """Predictions for a multilabel target as one array.
+
+    One array per output (``predict_proba`` of a forest) becomes an array of
+    shape ``(n_samples, n_outputs, n_classes)``, each output aligned to its
+    classes; other predictions already have one column per output.
+    """
+    if not isinstance(pred, list):
+        return np.asarray(to_host(pred))
+    if not isinstance(fold_classes, list):
+        fold_classes = [None] * len(pred)
+    return np.stack(
+        [
+            _align_to_classes(np.asarray(to_host(p)), method, classes, n)
+            for p, classes, n in zip(pred, fold_classes, n_classes)
+        ],
+        axis=1,
+    )
+
+
 def _align_to_classes(pred, method, fold_classes, n_classes):
     """Give predictions one column per class of the whole training set."""
-    if method == "predict" or fold_classes is None:
+    if method == "predict" or fold_classes is None or isinstance(n_classes, list):
         return pred
     fold_classes = to_numpy(fold_classes)
     if len(fold_classes) == n_classes:
@@ -226,17 +246,32 @@ def _fit_one(
         pred = getattr(estimator, method)(X_test)
     except Exception as exc:
         _reraise(exc, name, where)
-    pred = np.asarray(to_host(pred))
+    fold_classes = getattr(estimator, "classes_", None)
+    if isinstance(n_classes, list):
+        pred = _align_outputs(pred, method, fold_classes, n_classes)
+    else:
+        pred = np.asarray(to_host(pred))
     if n_classes is not None:
-        pred = _align_to_classes(
-            pred, method, getattr(estimator, "classes_", None), n_classes
-        )
+        pred = _align_to_classes(pred, method, fold_classes, n_classes)
     score = _score_fold(estimator, pred, X_test, y_test, method, scorer, n_classes)
     return (estimator if keep else None), pred, score, best
 
 
 def _score_from_predictions(pred, y_true, method, n_classes):
-    """Accuracy (classifiers) or R^2 (regressors) without predicting again."""
+    """Accuracy (classifiers) or R^2 (regressors) without predicting again.
+
+    For a multilabel target, the accuracy is that of
+    :func:`sklearn.metrics.accuracy_score`: the share of rows with every
+    label right.
+    """
+    if isinstance(n_classes, list):
+        if pred.ndim == 3:
+            labels = np.argmax(pred, axis=2)
+        elif method == "predict":
+            labels = pred
+        else:
+            labels = pred > (0.5 if method == "predict_proba" else 0.0)
+        return float(np.mean(np.all(labels == y_true, axis=1)))
     if n_classes is not None:
         if method == "predict":
             labels = pred
@@ -311,7 +346,10 @@ def _members_to_fit(
         names = [f"estimator_{i}" for i in range(len(estimators))]
     if fit_params is None:
         fit_params = [{} for _ in estimators]
-    n_classes = len(np.unique(y))
+    if y.ndim == 2:
+        n_classes = [len(np.unique(column)) for column in y.T]
+    else:
+        n_classes = len(np.unique(y))
     members = []
     for i, estimator in enumerate(estimators):
         if estimator is None or (isinstance(estimator, str) and estimator == "drop"):
