@@ -455,13 +455,14 @@ class _BaseMemberEnsemble(_BaseComposition):
 
         Members get a pandas ``X`` as given (a DataFrame keeps its columns
         and dtypes for member pipelines) once it has passed validation, and
-        the validated array otherwise.
+        the validated array otherwise. Missing and infinite values are left
+        for the members to handle or refuse (an imputing pipeline takes NaN).
         """
         tags = self.__sklearn_tags__()
         pandas = hasattr(X, "iloc")
         kwargs = dict(
             accept_sparse=["csr", "csc"] if tags.input_tags.sparse else False,
-            ensure_all_finite=not tags.input_tags.allow_nan,
+            ensure_all_finite=False,
             dtype=None if pandas or tags.input_tags.string else "numeric",
         )
         if isinstance(y, str) and y == "no_validation":
