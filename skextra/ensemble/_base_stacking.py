@@ -27,9 +27,9 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import Bunch, _safe_indexing, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metadata_routing import (
+    MetadataRequest,
     MetadataRouter,
     MethodMapping,
-    MetadataRequest,
     _raise_for_params,
     get_routing_for_object,
     process_routing,
@@ -457,14 +457,6 @@ class _BaseStacking(
             else:
                 groups = None
             return members, final, groups
-        if fit_params:
-            raise ValueError(
-                f"{type(self).__name__}.fit got unexpected arguments "
-                f"{sorted(fit_params)}; without metadata routing it accepts "
-                "sample_weight and groups. Call "
-                "sklearn.set_config(enable_metadata_routing=True) to route "
-                "other metadata to the members."
-            )
         members = {name: {} for name in member_names}
         final = {}
         if sample_weight is not None:
