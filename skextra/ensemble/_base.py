@@ -71,7 +71,10 @@ ENSEMBLE_DOCS = {
         When set, XGBoost and LightGBM members stop boosting on each fold's
         held-out part after this many rounds without improvement, and the
         refit on all the data uses the mean of the rounds found (rounded).
-        Other members are not affected.""",
+        So does a :class:`~sklearn.pipeline.Pipeline` member ending in one:
+        its other steps, fitted on the training part, transform the held-out
+        part it is evaluated on. Other members are fitted in full, with a
+        warning that names them.""",
     "scoring": """scoring : str or callable, default=None
         Scorer of the members' held-out predictions stored in
         ``cv_scores_`` (any name of :func:`sklearn.metrics.get_scorer_names`

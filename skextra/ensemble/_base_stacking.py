@@ -8,6 +8,7 @@ which fitted members predict.
 """
 
 import inspect
+import warnings
 from abc import ABCMeta, abstractmethod
 from numbers import Integral
 
@@ -547,6 +548,12 @@ class _BaseStacking(
 
         plan = self._oof_plan(X, y, groups)
         prefit = isinstance(plan["cv"], str) and plan["cv"] == "prefit"
+        if prefit and self.early_stopping_rounds is not None:
+            warnings.warn(
+                f"early_stopping_rounds={self.early_stopping_rounds} is not "
+                f"applied with cv='prefit': members {member_names} are not fitted.",
+                UserWarning,
+            )
         stack_method = self._stack_method_param()
         self.layers_, self.layers_stack_method_ = [], []
         self.named_estimators_ = Bunch()
