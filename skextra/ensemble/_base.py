@@ -71,7 +71,10 @@ ENSEMBLE_DOCS = {
         When set, XGBoost and LightGBM members stop boosting on each fold's
         held-out part after this many rounds without improvement, and the
         refit on all the data uses the mean of the rounds found (rounded).
-        Other members are not affected.""",
+        So does a :class:`~sklearn.pipeline.Pipeline` member ending in one:
+        its other steps, fitted on the training part, transform the held-out
+        part it is evaluated on. Other members are fitted in full, with a
+        warning that names them.""",
     "scoring": """scoring : str or callable, default=None
         Scorer of the members' held-out predictions stored in
         ``cv_scores_`` (any name of :func:`sklearn.metrics.get_scorer_names`
@@ -455,13 +458,14 @@ class _BaseMemberEnsemble(_BaseComposition):
 
         Members get a pandas ``X`` as given (a DataFrame keeps its columns
         and dtypes for member pipelines) once it has passed validation, and
-        the validated array otherwise.
+        the validated array otherwise. Missing and infinite values are left
+        for the members to handle or refuse (an imputing pipeline takes NaN).
         """
         tags = self.__sklearn_tags__()
         pandas = hasattr(X, "iloc")
         kwargs = dict(
             accept_sparse=["csr", "csc"] if tags.input_tags.sparse else False,
-            ensure_all_finite=not tags.input_tags.allow_nan,
+            ensure_all_finite=False,
             dtype=None if pandas or tags.input_tags.string else "numeric",
         )
         if isinstance(y, str) and y == "no_validation":

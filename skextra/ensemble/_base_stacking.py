@@ -8,6 +8,7 @@ which fitted members predict.
 """
 
 import inspect
+import warnings
 from abc import ABCMeta, abstractmethod
 from numbers import Integral
 
@@ -27,12 +28,15 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import Bunch, _safe_indexing, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metadata_routing import (
+    MetadataRequest,
     MetadataRouter,
     MethodMapping,
+    _raise_for_params,
+    get_routing_for_object,
     process_routing,
 )
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import (
     _check_feature_names_in,
     check_is_fitted,
@@ -262,12 +266,9 @@ class _BaseStacking(
                         f"Member {name!r} of {where} should be an estimator "
                         f"implementing 'fit' or 'drop', got {est!r}."
                     )
-                if classifier and not is_classifier(est):
-                    raise ValueError(
-                        f"Member {name!r} ({type(est).__name__}) of {where} is "
-                        f"not a classifier; every member of a "
-                        f"{type(self).__name__} must be a classifier."
-                    )
+                # As in scikit-learn, a classifier stack accepts regressors
+                # (e.g. for ordinal targets); a regressor stack does not
+                # accept classifiers.
                 if not classifier and not is_regressor(est):
                     raise ValueError(
                         f"Member {name!r} ({type(est).__name__}) of {where} is "
@@ -322,7 +323,8 @@ class _BaseStacking(
 
         Data frames go to the members unchanged (their own pipelines may need
         column names and dtypes); other inputs are converted to arrays (or
-        CSR/CSC matrices).
+        CSR/CSC matrices). Missing and infinite values are left for the
+        members to handle or refuse (an imputing pipeline takes NaN).
         """
         tags = self.__sklearn_tags__().input_tags
         classifier = is_classifier(self)
@@ -332,14 +334,16 @@ class _BaseStacking(
             y,
             accept_sparse=["csr", "csc"] if tags.sparse else False,
             dtype=None,
-            ensure_all_finite="allow-nan" if tags.allow_nan else True,
+            ensure_all_finite=False,
             y_numeric=not classifier,
             multi_output=True,
         )
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
-        elif y.ndim == 2:
-            kind = "multilabel" if classifier else "multi-output"
+        elif y.ndim == 2 and not (
+            classifier and type_of_target(y) == "multilabel-indicator"
+        ):
+            kind = "multiclass-multioutput" if classifier else "multi-output"
             raise ValueError(
                 f"{type(self).__name__} does not support {kind} targets; got y "
                 f"of shape {y.shape}. Fit one stack per target column."
@@ -356,30 +360,48 @@ class _BaseStacking(
             reset=False,
             accept_sparse=["csr", "csc"] if tags.sparse else False,
             dtype=None,
-            ensure_all_finite="allow-nan" if tags.allow_nan else True,
+            ensure_all_finite=False,
         )
         if not is_dataframe(X):
             X = X_checked
         return X
 
     def _encode_y(self, y):
-        if is_classifier(self):
-            check_classification_targets(y)
-            self._label_encoder = LabelEncoder().fit(y)
-            self.classes_ = self._label_encoder.classes_
-            return self._label_encoder.transform(y)
-        return y
+        """Label-encode a classifier's target (each column of a multilabel one)."""
+        if not is_classifier(self):
+            return y
+        check_classification_targets(y)
+        if y.ndim == 2:
+            self._label_encoder = [LabelEncoder().fit(column) for column in y.T]
+            self.classes_ = [encoder.classes_ for encoder in self._label_encoder]
+            return np.column_stack(
+                [enc.transform(col) for enc, col in zip(self._label_encoder, y.T)]
+            )
+        self._label_encoder = LabelEncoder().fit(y)
+        self.classes_ = self._label_encoder.classes_
+        return self._label_encoder.transform(y)
+
+    def _decode_y(self, y):
+        """The inverse of :meth:`_encode_y` for predicted labels."""
+        if isinstance(self._label_encoder, list):
+            return np.column_stack(
+                [
+                    encoder.inverse_transform(column)
+                    for encoder, column in zip(self._label_encoder, y.T)
+                ]
+            )
+        return self._label_encoder.inverse_transform(y)
 
     # ---------------------------------------------------------------- routing
     def get_metadata_routing(self):
         """Get the metadata routing of this object.
 
         Members of every layer receive what they request in ``fit``; the
-        final estimator receives what it requests in ``fit`` and ``predict``;
-        the cross-validation splitter receives ``groups`` in ``split`` when
-        it requests them (e.g. :class:`~sklearn.model_selection.GroupKFold`).
-        When routing is enabled and ``final_estimator=None``, the default
-        final estimator requests ``sample_weight``.
+        final estimator receives what it requests in ``predict``, and in
+        ``fit`` what it requests or leaves unset (as scikit-learn's stacking
+        gives it the metadata of ``fit``); the cross-validation splitter
+        receives ``groups`` in ``split`` when it requests them (e.g.
+        :class:`~sklearn.model_selection.GroupKFold`).
 
         Returns
         -------
@@ -403,7 +425,7 @@ class _BaseStacking(
         else:
             final = _default_final_estimator(is_classifier(self))
         router.add(
-            final_estimator_=final,
+            final_estimator_=_unset_fit_requests_accepted(final),
             method_mapping=MethodMapping()
             .add(caller="fit", callee="fit")
             .add(caller="predict", callee="predict"),
@@ -436,14 +458,6 @@ class _BaseStacking(
             else:
                 groups = None
             return members, final, groups
-        if fit_params:
-            raise ValueError(
-                f"{type(self).__name__}.fit got unexpected arguments "
-                f"{sorted(fit_params)}; without metadata routing it accepts "
-                "sample_weight and groups. Call "
-                "sklearn.set_config(enable_metadata_routing=True) to route "
-                "other metadata to the members."
-            )
         members = {name: {} for name in member_names}
         final = {}
         if sample_weight is not None:
@@ -454,13 +468,23 @@ class _BaseStacking(
 
     # ---------------------------------------------------------- meta-features
     def _meta_block(self, pred, method):
-        """One member's predictions as 2D meta-features."""
+        """One member's predictions as 2D meta-features.
+
+        The first probability column of a binary target is dropped (it is
+        collinear with the other), and so it is for each output of a
+        multilabel target whose probabilities come one array per output.
+        """
+        if isinstance(pred, list):
+            pred = np.stack([np.asarray(to_host(p)) for p in pred], axis=1)
         pred = np.asarray(to_host(pred))
         if pred.ndim == 1:
             return pred.reshape(-1, 1)
+        if pred.ndim == 3:
+            return pred[:, :, 1:].reshape(pred.shape[0], -1)
         if (
             method == "predict_proba"
             and is_classifier(self)
+            and not isinstance(self.classes_, list)
             and len(self.classes_) == 2
         ):
             return pred[:, 1:]
@@ -503,6 +527,7 @@ class _BaseStacking(
         """
 
     def _fit_stack(self, X, y, sample_weight=None, groups=None, **fit_params):
+        _raise_for_params(fit_params, self, "fit")
         layers = self._validate_layers()
         final = members_to_device([self._make_final_estimator()], self.device)[0]
         X, y = self._validate_X_y(X, y)
@@ -523,6 +548,12 @@ class _BaseStacking(
 
         plan = self._oof_plan(X, y, groups)
         prefit = isinstance(plan["cv"], str) and plan["cv"] == "prefit"
+        if prefit and self.early_stopping_rounds is not None:
+            warnings.warn(
+                f"early_stopping_rounds={self.early_stopping_rounds} is not "
+                f"applied with cv='prefit': members {member_names} are not fitted.",
+                UserWarning,
+            )
         stack_method = self._stack_method_param()
         self.layers_, self.layers_stack_method_ = [], []
         self.named_estimators_ = Bunch()
@@ -583,6 +614,8 @@ class _BaseStacking(
             for est, method, (X_in, _) in zip(estimators, methods, inputs)
         ]
         for name, pred in zip(names, preds):
+            if isinstance(pred, list):
+                pred = np.stack(pred, axis=1)
             self.oof_predictions_[name] = np.asarray(pred)
         return list(estimators), preds
 
@@ -736,6 +769,21 @@ class _BaseStacking(
         return tags
 
 
+def _unset_fit_requests_accepted(final):
+    """The final estimator's metadata request, its unset ``fit`` requests granted.
+
+    scikit-learn's stacking fits its final estimator with the metadata given
+    to ``fit``; here the metadata the final estimator explicitly refuses (or
+    aliases) is respected, and what it leaves unset reaches it as there.
+    """
+    request = get_routing_for_object(final)
+    if isinstance(request, MetadataRequest):
+        for param, alias in request.fit.requests.items():
+            if alias is None:
+                request.fit.add_request(param=param, alias=True)
+    return request
+
+
 def _accepts(estimator, param):
     if has_fit_parameter(estimator, param):
         return True
@@ -768,9 +816,7 @@ class _StackClassifierMixin:
             Predicted class labels.
         """
         check_is_fitted(self)
-        return self._label_encoder.inverse_transform(
-            self._predict_meta(X, **predict_params)
-        )
+        return self._decode_y(self._predict_meta(X, **predict_params))
 
     @available_if(_final_has("predict_proba"))
     def predict_proba(self, X):
@@ -783,11 +829,16 @@ class _StackClassifierMixin:
 
         Returns
         -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Class probabilities, columns in the order of ``classes_``.
+        proba : ndarray of shape (n_samples, n_classes) or (n_samples, n_outputs)
+            Class probabilities, columns in the order of ``classes_``. For a
+            multilabel target whose final estimator gives one array per
+            output, the first column of each (as scikit-learn's stack does).
         """
         check_is_fitted(self)
-        return self.final_estimator_.predict_proba(self.transform(X))
+        proba = self.final_estimator_.predict_proba(self.transform(X))
+        if isinstance(self._label_encoder, list) and isinstance(proba, list):
+            return np.array([output[:, 0] for output in proba]).T
+        return proba
 
     @available_if(_final_has("decision_function"))
     def decision_function(self, X):

@@ -118,8 +118,8 @@ class StackingClassifier(
 
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,)
-        Class labels.
+    classes_ : ndarray of shape (n_classes,) or list of ndarray
+        Class labels (for a multilabel target, those of each output).
 
     estimators_ : list of estimators
         The members of the first layer fitted on all the training data
@@ -174,10 +174,13 @@ class StackingClassifier(
     each member is dropped for binary targets (the two are collinear), and
     ``y`` is label-encoded before the members see it.
 
-    Unlike scikit-learn, every member (of every layer) and the final estimator
-    must be classifiers: a regressor raises a ``ValueError`` at fit that names
-    it. Encode an ordinal target yourself and use :class:`StackingRegressor`
-    for ordinal regression.
+    As in scikit-learn, members may be regressors (they predict the encoded
+    classes, e.g. of an ordinal target; encode ``y`` yourself when the order
+    matters); the final estimator must be a classifier. A multilabel
+    (indicator) target is encoded column by column; ``classes_`` is then a
+    list of arrays, and ``predict_proba`` of a final estimator that gives one
+    array per output returns the first column of each, as scikit-learn's
+    does.
 
     A :class:`~sklearn.frozen.FrozenEstimator` member is not refitted on the
     folds, so its "out-of-fold" predictions are in-sample: if it was fitted
@@ -264,9 +267,10 @@ class StackingClassifier(
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Training vectors.
 
-        y : array-like of shape (n_samples,)
-            Target values. They are label-encoded (sorted) before the members
-            see them.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target values, or a multilabel indicator matrix. They are
+            label-encoded (sorted, column by column) before the members see
+            them.
 
         sample_weight : array-like of shape (n_samples,), default=None
             Weights of the samples, given to every member (sliced per fold)

@@ -8,12 +8,15 @@ Stacking, blending, ensemble selection and the command line all call
 """
 
 import inspect
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.base import clone, is_classifier
 from sklearn.metrics import check_scoring
+from sklearn.pipeline import Pipeline
 from sklearn.utils import _safe_indexing
+from sklearn.utils.metadata_routing import _routing_enabled, process_routing
 
 from ._array_api import take_rows, to_host, to_numpy
 from ._libraries import BOOSTING_LIBRARIES, library_of
@@ -113,9 +116,29 @@ def _reraise(exc, name, where):
     raise new from exc
 
 
+def _align_outputs(pred, method, fold_classes, n_classes):
+    """Predictions for a multilabel target as one array.
+
+    One array per output (``predict_proba`` of a forest) becomes an array of
+    shape ``(n_samples, n_outputs, n_classes)``, each output aligned to its
+    classes; other predictions already have one column per output.
+    """
+    if not isinstance(pred, list):
+        return np.asarray(to_host(pred))
+    if not isinstance(fold_classes, list):
+        fold_classes = [None] * len(pred)
+    return np.stack(
+        [
+            _align_to_classes(np.asarray(to_host(p)), method, classes, n)
+            for p, classes, n in zip(pred, fold_classes, n_classes)
+        ],
+        axis=1,
+    )
+
+
 def _align_to_classes(pred, method, fold_classes, n_classes):
     """Give predictions one column per class of the whole training set."""
-    if method == "predict" or fold_classes is None:
+    if method == "predict" or fold_classes is None or isinstance(n_classes, list):
         return pred
     fold_classes = to_numpy(fold_classes)
     if len(fold_classes) == n_classes:
@@ -164,6 +187,61 @@ def _stop_early_on(estimator, library, params, X_test, y_test, rounds):
     return params
 
 
+def _boosting_step(estimator):
+    """``(library, step)``: how ``estimator`` early-stops, ``(None, None)`` if not.
+
+    An XGBoost or LightGBM model stops by itself (``step`` is ``None``); a
+    :class:`~sklearn.pipeline.Pipeline` ending in one stops through its last
+    step, named ``step``, once its other steps have transformed the held-out
+    part (a pipeline that resamples cannot: its samplers change the rows).
+    """
+    library = library_of(estimator)
+    if library in BOOSTING_LIBRARIES:
+        return library, None
+    if not isinstance(estimator, Pipeline) or not estimator.steps:
+        return None, None
+    name, last = estimator.steps[-1]
+    library = library_of(last)
+    resamples = any(hasattr(step, "fit_resample") for _, step in estimator.steps)
+    if library not in BOOSTING_LIBRARIES or resamples:
+        return None, None
+    return library, name
+
+
+def _fit_pipeline_stopping_early(
+    pipeline, library, X_train, y_train, params, X_test, y_test, rounds
+):
+    """Fit ``pipeline``, its last step early-stopping on the transformed ``X_test``.
+
+    The steps before the last are fitted on the training part (as the
+    pipeline fits them) and transform the held-out part, which becomes the
+    last step's evaluation set.
+    """
+    last_name, last = pipeline.steps[-1]
+    if _routing_enabled():
+        last_params = process_routing(pipeline, "fit", **params)[last_name]["fit"]
+    else:
+        prefix = f"{last_name}__"
+        last_params = {
+            key[len(prefix) :]: value
+            for key, value in params.items()
+            if key.startswith(prefix)
+        }
+        params = {k: v for k, v in params.items() if not k.startswith(prefix)}
+    X_fit, X_eval = X_train, X_test
+    if len(pipeline.steps) > 1:
+        head = pipeline[:-1]
+        if _routing_enabled():
+            consumed = head.get_metadata_routing().consumes("fit", params.keys())
+            params = {key: params[key] for key in consumed}
+        X_fit = head.fit_transform(X_train, y_train, **params)
+        pipeline.steps = list(head.steps) + [(last_name, last)]
+        X_eval = head.transform(X_test)
+    last_params = _stop_early_on(last, library, last_params, X_eval, y_test, rounds)
+    last.fit(X_fit, y_train, **last_params)
+    return pipeline
+
+
 def _rounds_used(estimator, library):
     """Number of boosting rounds an early-stopped member kept."""
     if library == "xgboost":
@@ -204,39 +282,69 @@ def _fit_one(
     """
     estimator = clone(estimator)
     X_train, y_train, params = _training_part(X, y, train, fit_params, sampler)
-    library = library_of(estimator)
+    library, step = _boosting_step(estimator)
     if n_estimators is not None:
-        estimator.set_params(n_estimators=n_estimators)
+        key = "n_estimators" if step is None else f"{step}__n_estimators"
+        estimator.set_params(**{key: n_estimators})
     X_test = y_test = None
     if test is not None:
         X_test, y_test = take_rows(X, test), take_rows(y, test)
-    stops = bool(early_stopping_rounds) and library in BOOSTING_LIBRARIES
+    stops = bool(early_stopping_rounds) and library is not None
     stops = stops and test is not None
     best = None
     try:
-        if stops:
+        if stops and step is not None:
+            _fit_pipeline_stopping_early(
+                estimator,
+                library,
+                X_train,
+                y_train,
+                params,
+                X_test,
+                y_test,
+                early_stopping_rounds,
+            )
+        elif stops:
             params = _stop_early_on(
                 estimator, library, params, X_test, y_test, early_stopping_rounds
             )
-        estimator.fit(X_train, y_train, **params)
+            estimator.fit(X_train, y_train, **params)
+        else:
+            estimator.fit(X_train, y_train, **params)
         if stops:
-            best = _rounds_used(estimator, library)
+            booster = estimator if step is None else estimator.steps[-1][1]
+            best = _rounds_used(booster, library)
         if test is None:
             return estimator, None, None, best
         pred = getattr(estimator, method)(X_test)
     except Exception as exc:
         _reraise(exc, name, where)
-    pred = np.asarray(to_host(pred))
+    fold_classes = getattr(estimator, "classes_", None)
+    if isinstance(n_classes, list):
+        pred = _align_outputs(pred, method, fold_classes, n_classes)
+    else:
+        pred = np.asarray(to_host(pred))
     if n_classes is not None:
-        pred = _align_to_classes(
-            pred, method, getattr(estimator, "classes_", None), n_classes
-        )
+        pred = _align_to_classes(pred, method, fold_classes, n_classes)
     score = _score_fold(estimator, pred, X_test, y_test, method, scorer, n_classes)
     return (estimator if keep else None), pred, score, best
 
 
 def _score_from_predictions(pred, y_true, method, n_classes):
-    """Accuracy (classifiers) or R^2 (regressors) without predicting again."""
+    """Accuracy (classifiers) or R^2 (regressors) without predicting again.
+
+    For a multilabel target, the accuracy is that of
+    :func:`sklearn.metrics.accuracy_score`: the share of rows with every
+    label right.
+    """
+    if isinstance(n_classes, list):
+        if pred.ndim == 3:
+            labels = np.argmax(pred, axis=2)
+        elif method == "predict":
+            labels = pred
+        else:
+            labels = pred > (0.5 if method == "predict_proba" else 0.0)
+        return float(np.mean(np.all(labels == y_true, axis=1)))
     if n_classes is not None:
         if method == "predict":
             labels = pred
@@ -311,14 +419,19 @@ def _members_to_fit(
         names = [f"estimator_{i}" for i in range(len(estimators))]
     if fit_params is None:
         fit_params = [{} for _ in estimators]
-    n_classes = len(np.unique(y))
-    members = []
+    if y.ndim == 2:
+        n_classes = [len(np.unique(column)) for column in y.T]
+    else:
+        n_classes = len(np.unique(y))
+    members, not_stopping = [], []
     for i, estimator in enumerate(estimators):
         if estimator is None or (isinstance(estimator, str) and estimator == "drop"):
             continue
         stops = bool(early_stopping_rounds) and (
-            library_of(estimator) in BOOSTING_LIBRARIES
+            _boosting_step(estimator)[0] is not None
         )
+        if early_stopping_rounds and not stops:
+            not_stopping.append(names[i])
         scorer = None if scoring is None else check_scoring(estimator, scoring=scoring)
         options = dict(
             name=names[i],
@@ -332,6 +445,14 @@ def _members_to_fit(
         )
         X_i, y_i = (X, y) if inputs is None else inputs[i]
         members.append(_Member(i, estimator, X_i, y_i, options))
+    if not_stopping:
+        warnings.warn(
+            f"early_stopping_rounds={early_stopping_rounds} is not applied to "
+            f"members {not_stopping}: only XGBoost and LightGBM models (or "
+            "pipelines ending in one, without samplers) stop early; these are "
+            "fitted in full.",
+            UserWarning,
+        )
     return members
 
 
@@ -467,7 +588,9 @@ def fit_members_oof(
     sampler : imbalanced-learn sampler, default=None
         Resamples each training part (never the held-out part).
     early_stopping_rounds : int, default=None
-        Early stopping of XGBoost and LightGBM members on each held-out fold.
+        Early stopping of XGBoost and LightGBM members (and of pipelines
+        ending in one) on each held-out fold; a warning names the members
+        that cannot stop early.
     scoring : str or callable, default=None
         Scorer for the per-fold scores; ``None`` computes accuracy (classifiers)
         or R^2 (regressors) from the out-of-fold predictions.

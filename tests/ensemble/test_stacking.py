@@ -461,7 +461,11 @@ def test_metadata_routing(binary):
 
 def test_extra_fit_params_need_routing(binary):
     X, y = binary
-    with pytest.raises(ValueError, match=r"unexpected arguments \['foo'\]"):
+    message = (
+        r"Passing extra keyword arguments to StackingClassifier.fit is only "
+        r"supported if enable_metadata_routing=True.*\{'foo'\}"
+    )
+    with pytest.raises(ValueError, match=message):
         StackingClassifier(_classifiers()).fit(X, y, foo=1)
 
 
@@ -486,21 +490,26 @@ def test_member_failing_on_one_fold_is_named():
         stack.fit(X, y)
 
 
-@pytest.mark.parametrize("where", ["estimators", "layers", "final_estimator"])
-def test_regressor_in_classifier_stack(where, binary):
+def test_regressor_members_in_classifier_stack(multiclass):
+    # As in scikit-learn (e.g. for ordinal targets): the regressor predicts
+    # the encoded classes.
+    X, y = multiclass
+    members = _classifiers()[:1] + [("ridge", Ridge())]
+    ours = StackingClassifier(members, cv=3).fit(X, y)
+    theirs = SkStackingClassifier(members, cv=3).fit(X, y)
+    assert ours.stack_method_ == ["predict_proba", "predict"]
+    np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X))
+    layered = StackingClassifier(
+        _classifiers(), layers=[[("ridge", Ridge())]], cv=3
+    ).fit(X, y)
+    assert layered.transform(X).shape == (len(y), 1)
+
+
+def test_regressor_as_final_estimator_of_classifier_stack(binary):
     X, y = binary
-    params = {"estimators": _classifiers()}
-    if where == "estimators":
-        params["estimators"] = _classifiers() + [("ridge", Ridge())]
-        match = r"Member 'ridge' \(Ridge\) of 'estimators' is not a classifier"
-    elif where == "layers":
-        params["layers"] = [[("ridge", Ridge())]]
-        match = r"Member 'ridge' \(Ridge\) of layers\[0\] is not a classifier"
-    else:
-        params["final_estimator"] = Ridge()
-        match = "'final_estimator' parameter should be a classifier"
+    match = "'final_estimator' parameter should be a classifier"
     with pytest.raises(ValueError, match=match):
-        StackingClassifier(**params).fit(X, y)
+        StackingClassifier(_classifiers(), final_estimator=Ridge()).fit(X, y)
 
 
 def test_classifier_in_regressor_stack(regression):
@@ -562,8 +571,33 @@ def test_sparse_inputs_pass_through_sparse(binary):
         StackingClassifier(_classifiers(), cv=3).fit(X_sparse, y)
 
 
-def test_multilabel_targets_are_refused(binary):
+def test_multilabel_targets_as_scikit_learn(multiclass):
+    X, labels = multiclass
+    Y = np.column_stack([labels == 0, labels == 1, labels == 2]).astype(int)
+    Y[::4, 1] = 1
+    members = [
+        ("rf", RandomForestClassifier(n_estimators=10, random_state=0)),
+        ("knn", KNeighborsClassifier()),
+    ]
+    final = KNeighborsClassifier()
+    ours = StackingClassifier(members, final, passthrough=True, cv=3).fit(X, Y)
+    theirs = SkStackingClassifier(members, final, passthrough=True, cv=3).fit(X, Y)
+    np.testing.assert_allclose(ours.transform(X), theirs.transform(X))
+    np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
+    np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X))
+    np.testing.assert_array_equal(ours.classes_, theirs.classes_)
+    assert ours.oof_predictions_["rf"].shape == (len(Y), 3, 2)
+
+
+def test_multilabel_target_reaches_the_members(binary):
     X, y = binary
     Y = np.column_stack([y, 1 - y])
-    with pytest.raises(ValueError, match="does not support multilabel targets"):
+    with pytest.raises(ValueError, match="Member 'lr' failed .*y should be a 1d"):
+        StackingClassifier(_classifiers()).fit(X, Y)
+
+
+def test_multiclass_multioutput_targets_are_refused(multiclass):
+    X, y = multiclass
+    Y = np.column_stack([y, (y + 1) % 3])
+    with pytest.raises(ValueError, match="does not support multiclass-multioutput"):
         StackingClassifier(_classifiers()).fit(X, Y)
