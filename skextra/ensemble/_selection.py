@@ -528,7 +528,7 @@ class EnsembleSelectionClassifier(ClassifierMixin, _BaseEnsembleSelection):
         The class labels.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also
@@ -662,7 +662,7 @@ class EnsembleSelectionRegressor(RegressorMixin, _BaseEnsembleSelection):
     {{selection_attributes}}
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also

@@ -115,7 +115,7 @@ _FITTED_ATTRIBUTES = """classes_ : ndarray of shape (n_classes,)
         The class labels.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column
         names."""
 

@@ -182,7 +182,7 @@ class BalancedRandomForestClassifier(BaseResampledEnsemble):
         (zeros for a row every tree was grown on); only with
         ``oob_score=True``.
     {{fitted_attributes}}
-    feature_importances_ : ndarray of shape (n_features_in_,)
+    feature_importances_ : ndarray of shape (`n_features_in_`,)
         Mean impurity-based importance over the trees.
 
     See Also

@@ -1298,7 +1298,7 @@ default=None
     roc_algorithm_ : object
         The fitted neighbour search.
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Defined only when ``X`` has string feature names.""",
 }
 

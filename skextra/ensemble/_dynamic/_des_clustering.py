@@ -81,7 +81,7 @@ class DESClustering(BaseDynamicSelection):
         Each member's performance on each cluster.
     diversity_cluster_ : ndarray of shape (n_clusters, n_members)
         Each member's summed pairwise diversity on each cluster.
-    indices_ : ndarray of shape (n_clusters, J_)
+    indices_ : ndarray of shape (n_clusters, `J_`)
         The members of each cluster's ensemble.
     N_ : int
     J_ : int
@@ -261,7 +261,7 @@ class DESClustering(BaseDynamicSelection):
 
         Returns
         -------
-        selected : ndarray of shape (n_samples, J_)
+        selected : ndarray of shape (n_samples, `J_`)
             Indices of the members of each row's ensemble.
         """
         return self.indices_[np.asarray(competences, np.intp)]

@@ -190,7 +190,7 @@ class DESKNN(BaseDynamicSelection):
 
         Returns
         -------
-        selected : ndarray of shape (n_samples, J_)
+        selected : ndarray of shape (n_samples, `J_`)
             Indices of the selected members of each row.
         """
         return accuracy_then_diversity(

@@ -341,14 +341,14 @@ class METADES(_BaseKNORA):
         ----------
         scores : array-like of shape (n_samples, n_members, n_classes)
             The members' probabilities for the rows.
-        idx_neighbors : array-like of shape (n_samples, k_)
+        idx_neighbors : array-like of shape (n_samples, `k_`)
             Indices into DSEL of each row's nearest neighbours.
-        idx_neighbors_op : array-like of shape (n_samples, Kp_)
+        idx_neighbors_op : array-like of shape (n_samples, `Kp_`)
             Indices into DSEL of each row's nearest output profiles.
 
         Returns
         -------
-        meta_features : ndarray of shape (n_samples * n_members, n_meta_features_)
+        meta_features : ndarray of shape (n_samples * n_members, `n_meta_features_`)
             Row by row, member by member (not binned; ``predict`` bins them
             for the default ``MultinomialNB``, as DESlib).
         """
@@ -367,7 +367,7 @@ class METADES(_BaseKNORA):
 
         Parameters
         ----------
-        neighbors : array-like of shape (n_samples, k_)
+        neighbors : array-like of shape (n_samples, `k_`)
             Indices into DSEL of each row's region of competence.
         probabilities : array-like of shape (n_samples, n_members, n_classes)
             The members' probabilities for the rows.

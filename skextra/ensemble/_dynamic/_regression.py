@@ -152,7 +152,7 @@ class DynamicSelectionRegressor(RegressorMixin, BaseEstimator):
     roc_algorithm_ : object
         The fitted neighbour search.
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
 
     Examples
     --------

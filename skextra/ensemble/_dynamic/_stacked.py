@@ -59,7 +59,7 @@ class StackedClassifier(BaseDynamicSelection):
     DSEL_target_ : ndarray of shape (n_dsel,)
         DSEL labels as indices into ``classes_``.
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Defined only when ``X`` has string feature names.
 
     See Also
