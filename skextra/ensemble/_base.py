@@ -25,7 +25,6 @@ from sklearn.base import (
     is_classifier,
     is_regressor,
 )
-from sklearn.frozen import FrozenEstimator
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import Bunch, get_tags
 from sklearn.utils.metaestimators import _BaseComposition
@@ -45,6 +44,7 @@ from ..utils._array_api import (
     to_host,
     to_numpy,
 )
+from ..utils._members import is_frozen
 from ..utils._oof import _reraise, fit_members_oof
 
 ENSEMBLE_DOCS = {
@@ -334,10 +334,6 @@ def combine_votes(labels, n_classes, *, weights=None):
 # --------------------------------------------------------------------------
 
 
-def _is_frozen(estimator):
-    return isinstance(estimator, FrozenEstimator)
-
-
 def _fit_member(estimator, X, y, fit_params, name):
     """Fit a clone of one member (a job for :func:`run_longest_first`)."""
     estimator = clone(estimator)
@@ -349,7 +345,7 @@ def _fit_member(estimator, X, y, fit_params, name):
 
 
 def _member_fit_params(name, estimator, sample_weight):
-    if sample_weight is None or _is_frozen(estimator):
+    if sample_weight is None or is_frozen(estimator):
         return {}
     if not has_fit_parameter(estimator, "sample_weight"):
         raise TypeError(
@@ -359,14 +355,8 @@ def _member_fit_params(name, estimator, sample_weight):
     return {"sample_weight": sample_weight}
 
 
-class _BaseMemberEnsemble(_BaseComposition):
-    """What ensembles over a list of named ``(name, estimator)`` members share."""
-
-    _required_parameters = ["estimators"]
-
-    @abstractmethod
-    def __init__(self, estimators):
-        self.estimators = estimators
+class _NamedMembers(_BaseComposition):
+    """``get_params``/``set_params`` over a list of ``(name, estimator)`` members."""
 
     def get_params(self, deep=True):
         """Get the parameters of the ensemble and, if deep, of its members.
@@ -403,6 +393,16 @@ class _BaseMemberEnsemble(_BaseComposition):
     def named_estimators(self):
         """The members by name (a :class:`~sklearn.utils.Bunch`)."""
         return Bunch(**dict(self.estimators))
+
+
+class _BaseMemberEnsemble(_NamedMembers):
+    """What ensembles over a list of named ``(name, estimator)`` members share."""
+
+    _required_parameters = ["estimators"]
+
+    @abstractmethod
+    def __init__(self, estimators):
+        self.estimators = estimators
 
     def _live_members(self):
         """Validate ``estimators``; return (names, members) without "drop"."""
@@ -501,7 +501,7 @@ class _BaseMemberEnsemble(_BaseComposition):
         maps = []
         for name, member in zip(self._names, self.estimators_):
             member_classes = np.asarray(member.classes_)
-            if _is_frozen(member):
+            if is_frozen(member):
                 known = np.isin(member_classes, self.classes_)
                 if not known.all():
                     raise ValueError(

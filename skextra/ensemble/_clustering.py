@@ -29,7 +29,7 @@ from sklearn.base import (
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.utils import Bunch
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.metaestimators import _BaseComposition, available_if
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils._chunking import row_batches
@@ -38,6 +38,7 @@ from ..utils._members import is_frozen, live_members, member_weights
 from ..utils._oof import _reraise
 from ..utils._parallel import estimate_cost, run_longest_first
 from ..utils._validation import is_dataframe
+from ._base import _NamedMembers
 
 CONSENSUS = ("alignment", "coassociation")
 
@@ -216,7 +217,7 @@ def coassociation_matrix(codes, n_clusters, *, weights=None):
 
 
 @fill_doc()
-class ClusteringEnsemble(ClusterMixin, _BaseComposition):
+class ClusteringEnsemble(ClusterMixin, _NamedMembers):
     """Consensus of several clusterers: one partition they agree on.
 
     The members' partitions of the training rows are merged by label
@@ -358,37 +359,6 @@ class ClusteringEnsemble(ClusterMixin, _BaseComposition):
         self.max_coassociation_samples = max_coassociation_samples
         self.n_jobs = n_jobs
         self.verbose = verbose
-
-    def get_params(self, deep=True):
-        """Get the parameters of the ensemble and, if deep, of its members.
-
-        Parameters
-        ----------
-        deep : bool, default=True
-            Also return the members and their parameters
-            (``<member name>__<parameter>``).
-
-        Returns
-        -------
-        params : dict
-        """
-        return self._get_params("estimators", deep=deep)
-
-    def set_params(self, **params):
-        """Set parameters, including a member (by name) or a member's parameter.
-
-        Parameters
-        ----------
-        **params : keyword arguments
-            ``<member name>=estimator`` replaces a member;
-            ``<member name>__<parameter>=value`` sets a member's parameter.
-
-        Returns
-        -------
-        self : object
-        """
-        self._set_params("estimators", **params)
-        return self
 
     def _check_input_size(self, n_samples):
         if self.n_clusters is not None and self.n_clusters > n_samples:

@@ -26,11 +26,11 @@ from ._base import (
     SOFT_RULES,
     _BaseMemberEnsemble,
     _fit_member,
-    _is_frozen,
     _member_fit_params,
     combine_proba,
     combine_values,
     combine_votes,
+    is_frozen,
 )
 
 
@@ -78,7 +78,7 @@ class _BaseCombination(_BaseMemberEnsemble):
         jobs, costs, todo = [], [], []
         inputs = member_inputs(members, X, y)
         for k, (name, member) in enumerate(zip(names, members)):
-            if _is_frozen(member):
+            if is_frozen(member):
                 continue
             params = _member_fit_params(name, member, sample_weight)
             jobs.append((_fit_member, (member, *inputs[k], params, name), {}))

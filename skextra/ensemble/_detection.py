@@ -15,7 +15,6 @@ import numpy as np
 from sklearn.base import OutlierMixin, _fit_context, clone, is_outlier_detector
 from sklearn.utils import Bunch, check_random_state, get_tags
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.metaestimators import _BaseComposition
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils._docstring import fill_doc
@@ -23,6 +22,7 @@ from ..utils._members import final_step, is_frozen, live_members, member_weights
 from ..utils._oof import _reraise
 from ..utils._parallel import estimate_cost, run_longest_first
 from ..utils._validation import is_dataframe
+from ._base import _NamedMembers
 
 SCORE_RULES = ("average", "max", "median", "aom", "moa")
 RULES = SCORE_RULES + ("vote",)
@@ -156,7 +156,7 @@ def combine_scores(scores, rule, *, weights=None, buckets=None):
 
 
 @fill_doc()
-class DetectorCombination(OutlierMixin, _BaseComposition):
+class DetectorCombination(OutlierMixin, _NamedMembers):
     """Combine the scores of several outlier detectors with a fixed rule.
 
     Each member's score is turned into an outlyingness (higher = more
@@ -309,37 +309,6 @@ class DetectorCombination(OutlierMixin, _BaseComposition):
         self.random_state = random_state
         self.n_jobs = n_jobs
         self.verbose = verbose
-
-    def get_params(self, deep=True):
-        """Get the parameters of the ensemble and, if deep, of its members.
-
-        Parameters
-        ----------
-        deep : bool, default=True
-            Also return the members and their parameters
-            (``<member name>__<parameter>``).
-
-        Returns
-        -------
-        params : dict
-        """
-        return self._get_params("estimators", deep=deep)
-
-    def set_params(self, **params):
-        """Set parameters, including a member (by name) or a member's parameter.
-
-        Parameters
-        ----------
-        **params : keyword arguments
-            ``<member name>=estimator`` replaces a member;
-            ``<member name>__<parameter>=value`` sets a member's parameter.
-
-        Returns
-        -------
-        self : object
-        """
-        self._set_params("estimators", **params)
-        return self
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -34,11 +34,11 @@ from ..utils._validation import DEVICE_CONSTRAINT
 from ._base import (
     ENSEMBLE_DOCS,
     _BaseMemberEnsemble,
-    _is_frozen,
     _member_fit_params,
     combine_proba,
     combine_values,
     fit_members_oof_device_aware,
+    is_frozen,
 )
 
 # Chunks of candidate ensembles are scored together; a chunk holds at most
@@ -388,7 +388,7 @@ class _BaseEnsembleSelection(_BaseMemberEnsemble):
         """Out-of-fold outputs of unfitted members, in-sample ones of frozen ones."""
         classifier = isinstance(self, ClassifierMixin)
         method = "predict_proba" if classifier else "predict"
-        to_fit = [k for k, m in enumerate(members) if not _is_frozen(m)]
+        to_fit = [k for k, m in enumerate(members) if not is_frozen(m)]
         fitted = list(members)
         outputs = [None] * len(members)
         if to_fit:
@@ -415,7 +415,7 @@ class _BaseEnsembleSelection(_BaseMemberEnsemble):
                 outputs[k] = pred
         self._finish_members(names, fitted)
         for k, member in enumerate(members):
-            if _is_frozen(member):
+            if is_frozen(member):
                 outputs[k] = (
                     to_numpy(self._member_proba(k, X))
                     if classifier
