@@ -46,6 +46,7 @@ from ..gpu._resident import member_inputs
 from ..utils import to_host
 from ..utils._oof import _slice_params
 from ..utils._validation import DEVICE_CONSTRAINT, is_dataframe
+from ._bagged import _FoldAverage
 from ._base import fit_members_oof_device_aware
 
 _AUTO_METHODS = ("predict_proba", "decision_function", "predict")
@@ -601,6 +602,11 @@ class _BaseStacking(
         rows = plan["rows"]
         if plan["refit"]:
             fitted = list(result.estimators)
+        elif plan.get("bagged", False):
+            n_classes = len(self.classes_) if is_classifier(self) else None
+            fitted = [
+                _FoldAverage(folds, n_classes) for folds in result.fold_estimators
+            ]
         else:
             fitted = [folds[0] for folds in result.fold_estimators]
         preds = []
