@@ -12,9 +12,21 @@ the simplex) or greedily (Caruana's ensemble selection with replacement).
 from numbers import Integral
 
 import numpy as np
+import scipy.sparse as sparse
 from scipy.optimize import minimize
-from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_context
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    MetaEstimatorMixin,
+    RegressorMixin,
+    _fit_context,
+    clone,
+    is_classifier,
+)
+from sklearn.metrics import accuracy_score, log_loss, mean_squared_error
+from sklearn.model_selection import cross_val_predict
 from sklearn.preprocessing import LabelEncoder
+from sklearn.utils import get_tags
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
@@ -338,6 +350,27 @@ class ConvexWeightsClassifier(ClassifierMixin, BaseEstimator):
         X = validate_data(self, X, reset=False, dtype=np.float64)
         return np.tensordot(self.weights_, self._blocks(X), axes=1)
 
+    def decision_function(self, X):
+        """Log-odds (binary) or log probabilities of the mixed probabilities.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The members' probabilities.
+
+        Returns
+        -------
+        decisions : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            ``log(p / (1 - p))`` of the second class for a binary target,
+            ``log(p)`` of each class otherwise; ordered as
+            :meth:`predict_proba`.
+        """
+        eps = np.finfo(float).eps
+        proba = np.clip(self.predict_proba(X), eps, 1.0)
+        if proba.shape[1] == 2:
+            return np.log(proba[:, 1]) - np.log(proba[:, 0])
+        return np.log(proba)
+
     def predict(self, X):
         """Class with the highest weighted mean probability.
 
@@ -353,3 +386,112 @@ class ConvexWeightsClassifier(ClassifierMixin, BaseEstimator):
         """
         proba = self.predict_proba(X)
         return self.classes_[np.argmax(proba, axis=1)]
+
+
+class _OnColumns(MetaEstimatorMixin, BaseEstimator):
+    """``estimator`` fitted on, and predicting from, some columns of X only."""
+
+    def __init__(self, estimator, columns):
+        self.estimator = estimator
+        self.columns = columns
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        inner = get_tags(self.estimator)
+        tags.estimator_type = inner.estimator_type
+        tags.classifier_tags = inner.classifier_tags
+        tags.regressor_tags = inner.regressor_tags
+        return tags
+
+    def _part(self, X):
+        X = X[:, list(self.columns)]
+        return X.toarray() if sparse.issparse(X) else X
+
+    def fit(self, X, y, **fit_params):
+        self.estimator_ = clone(self.estimator).fit(self._part(X), y, **fit_params)
+        if hasattr(self.estimator_, "classes_"):
+            self.classes_ = self.estimator_.classes_
+        return self
+
+    def predict(self, X):
+        return self.estimator_.predict(self._part(X))
+
+    def predict_proba(self, X):
+        return self.estimator_.predict_proba(self._part(X))
+
+    def decision_function(self, X):
+        return self.estimator_.decision_function(self._part(X))
+
+
+def _last_layer(columns, final):
+    """``final`` on the given columns of the stack's meta-features only."""
+    return _OnColumns(final, tuple(columns))
+
+
+def _candidates(final, columns, classifier, probabilities):
+    """The final layers to choose from, by name."""
+    candidates = {"final_estimator": final}
+    if classifier and not probabilities:
+        return candidates
+    weights = ConvexWeightsClassifier if classifier else ConvexWeightsRegressor
+    candidates["weighted_ensemble"] = _last_layer(
+        columns, weights(method="greedy", ensemble_size=25)
+    )
+    candidates["best_member"] = _last_layer(
+        columns, weights(method="greedy", ensemble_size=1)
+    )
+    return candidates
+
+
+def _out_of_fold_score(candidate, X, y, splits, fit_params, use_proba):
+    """Score of ``candidate`` fitted on the training part of each split."""
+    method = "predict_proba" if use_proba else "predict"
+    pred = cross_val_predict(
+        candidate, X, y, cv=splits, method=method, params=fit_params or None
+    )
+    weight = (fit_params or {}).get("sample_weight")
+    weight = None if weight is None else np.asarray(weight)
+    if use_proba:
+        return -log_loss(y, pred, sample_weight=weight, labels=np.unique(y))
+    if is_classifier(candidate):
+        return accuracy_score(y, pred, sample_weight=weight)
+    return -mean_squared_error(y, pred, sample_weight=weight)
+
+
+def select_final_estimator(
+    final, X_meta, y, *, columns, splits, probabilities, fit_params=None
+):
+    """Choose among the final estimator, a weighted ensemble and the best member.
+
+    Each candidate is scored out of fold on the meta-features (a second
+    cross-validation on ``splits``): ``final`` itself; Caruana's weighted
+    ensemble of the last layer's outputs (``columns``); the best single
+    member of the last layer (the same selection stopped after its first
+    pick). Classifiers are scored by log loss when every candidate gives
+    probabilities (accuracy otherwise), regressors by squared error.
+
+    Returns
+    -------
+    name : str
+        The chosen candidate: ``"final_estimator"``, ``"weighted_ensemble"``
+        or ``"best_member"``.
+    chosen : estimator
+        The unfitted candidate with the best score (the first on ties, in
+        the order above).
+    scores : dict of str to float
+        Each candidate's out-of-fold score; greater is better
+        (``-log_loss``, accuracy or ``-mean_squared_error``).
+    """
+    classifier = is_classifier(final)
+    candidates = _candidates(final, columns, classifier, probabilities)
+    use_proba = classifier and all(
+        hasattr(candidate, "predict_proba") for candidate in candidates.values()
+    )
+    scores = {
+        name: _out_of_fold_score(
+            clone(candidate), X_meta, y, splits, fit_params, use_proba
+        )
+        for name, candidate in candidates.items()
+    }
+    best = max(scores, key=scores.get)
+    return best, candidates[best], scores

@@ -24,6 +24,7 @@ _STACKING_CONSTRAINTS = {
     "refit": ["boolean"],
     "n_repeats": [Interval(Integral, 1, None, closed="left")],
     "random_state": ["random_state"],
+    "select_final": ["boolean"],
 }
 
 
@@ -50,6 +51,29 @@ _STACKING_DOCS = {
         :class:`~sklearn.model_selection.StratifiedKFold`, ...); an iterable
         of splits or ``"prefit"`` raises a ``ValueError``. 1 keeps ``cv`` as
         given.""",
+    "select_final": """select_final : bool, default=False
+        Choose the final layer out of fold among three candidates: the
+        ``final_estimator``; Caruana's weighted ensemble of the last layer's
+        outputs (:class:`ConvexWeightsClassifier` / ``Regressor`` with
+        ``method="greedy"``: with replacement, first pick = best single
+        member, best prefix of 25 picks kept); and the best single member of
+        the last layer (the same selection stopped after one pick). Each is
+        scored by a second cross-validation over the meta-features on the
+        stack's folds (the first repeat's), by log loss (classifiers, when
+        all give probabilities; accuracy otherwise) or squared error
+        (regressors); the best is refitted on all the meta-features and
+        becomes ``final_estimator_`` (see ``final_choice_`` and
+        ``final_scores_``). The best-member candidate's score is the best
+        member's own out-of-fold score whenever the same member is the best
+        on every training part, so the chosen final layer does not score
+        below the best member out of fold. The weighted candidates need the
+        last layer's probabilities (``predict_proba`` and, with more than two
+        classes, ``drop_proba_col=None``); otherwise only the final
+        estimator is left. Leakage: a meta-feature of a row used to fit a
+        candidate was made by a member model that saw the rows the
+        candidate is scored on; this second-order leak is the same for all
+        candidates and small next to the first-order one that out-of-fold
+        meta-features remove.""",
     "random_state": """random_state : int, RandomState instance or None, default=None
         Seeds the shuffles of the repeated folds (``n_repeats > 1``); the
         same seed gives the same stack for any ``n_jobs`` and joblib
@@ -206,6 +230,14 @@ class StackingClassifier(
 
     {{random_state}}
 
+    {{select_final}}
+
+    drop_proba_col : {"first", "last"} or None, default=None
+        With more than two classes, drop the first or the last probability
+        column of each member stacked on ``predict_proba`` (the columns sum
+        to one, so one is redundant), as mlxtend's stacking does. ``None``
+        keeps them all. Binary targets always give one column per member.
+
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
@@ -214,7 +246,8 @@ class StackingClassifier(
     estimators_ : list of estimators
         The members of the first layer fitted on all the training data
         (``"drop"`` members left out). With ``cv="prefit"``, the given
-        members.
+        members. With ``refit=False``, each member bagged over its fold
+        models (kept in its ``estimators_``).
 
     named_estimators_ : :class:`~sklearn.utils.Bunch`
         Every fitted member of every layer, by name (``"drop"`` for dropped
@@ -230,7 +263,16 @@ class StackingClassifier(
         The method used by each member of each layer.
 
     final_estimator_ : estimator
-        The classifier trained on the out-of-fold predictions.
+        The classifier trained on the out-of-fold predictions (with
+        ``select_final=True``, the candidate chosen).
+
+    final_choice_ : str
+        With ``select_final=True``: ``"final_estimator"``,
+        ``"weighted_ensemble"`` or ``"best_member"``.
+
+    final_scores_ : dict of str to float
+        With ``select_final=True``: each candidate's out-of-fold score
+        (``-log_loss``, or accuracy), greater is better.
 
     oof_predictions_ : dict of str to ndarray of shape (n_samples, ...)
         Each member's out-of-fold predictions (what its stack method returned
@@ -238,8 +280,9 @@ class StackingClassifier(
         ``cv="prefit"``, in-sample predictions.
 
     cv_scores_ : dict of str to ndarray of shape (n_splits,)
-        Each member's score on each held-out fold (see ``scoring``). Empty
-        with ``cv="prefit"``.
+        Each member's score on each held-out fold (see ``scoring``), of
+        every repeat (``n_splits * n_repeats`` scores). Empty with
+        ``cv="prefit"``.
 
     best_iterations_ : dict of str to list of int
         Boosting rounds found by early stopping on each fold, for the members
@@ -311,6 +354,7 @@ class StackingClassifier(
         "stack_method": [
             StrOptions({"auto", "predict_proba", "decision_function", "predict"})
         ],
+        "drop_proba_col": [None, StrOptions({"first", "last"})],
     }
 
     def __init__(
@@ -331,6 +375,8 @@ class StackingClassifier(
         refit=True,
         n_repeats=1,
         random_state=None,
+        select_final=False,
+        drop_proba_col=None,
     ):
         self.estimators = estimators
         self.final_estimator = final_estimator
@@ -347,6 +393,8 @@ class StackingClassifier(
         self.refit = refit
         self.n_repeats = n_repeats
         self.random_state = random_state
+        self.select_final = select_final
+        self.drop_proba_col = drop_proba_col
 
     def _stack_method_param(self):
         return self.stack_method
@@ -448,11 +496,14 @@ class StackingRegressor(
 
     {{random_state}}
 
+    {{select_final}}
+
     Attributes
     ----------
     estimators_ : list of estimators
         The members of the first layer fitted on all the training data
-        (``"drop"`` members left out).
+        (``"drop"`` members left out). With ``refit=False``, each member
+        bagged over its fold models (kept in its ``estimators_``).
 
     named_estimators_ : :class:`~sklearn.utils.Bunch`
         Every fitted member of every layer, by name.
@@ -467,7 +518,16 @@ class StackingRegressor(
         The method used by each member of each layer.
 
     final_estimator_ : estimator
-        The regressor trained on the out-of-fold predictions.
+        The regressor trained on the out-of-fold predictions (with
+        ``select_final=True``, the candidate chosen).
+
+    final_choice_ : str
+        With ``select_final=True``: ``"final_estimator"``,
+        ``"weighted_ensemble"`` or ``"best_member"``.
+
+    final_scores_ : dict of str to float
+        With ``select_final=True``: each candidate's out-of-fold score
+        (``-mean_squared_error``), greater is better.
 
     oof_predictions_ : dict of str to ndarray of shape (n_samples,)
         Each member's out-of-fold predictions, rows in the order of ``X``.
@@ -539,6 +599,7 @@ class StackingRegressor(
         refit=True,
         n_repeats=1,
         random_state=None,
+        select_final=False,
     ):
         self.estimators = estimators
         self.final_estimator = final_estimator
@@ -554,6 +615,7 @@ class StackingRegressor(
         self.refit = refit
         self.n_repeats = n_repeats
         self.random_state = random_state
+        self.select_final = select_final
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, *, sample_weight=None, groups=None, **fit_params):

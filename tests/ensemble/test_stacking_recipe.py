@@ -5,7 +5,8 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy.optimize import minimize_scalar
 from sklearn.base import clone
-from sklearn.datasets import load_diabetes, load_iris
+from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris
+from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.ensemble import StackingClassifier as SkStackingClassifier
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import log_loss
@@ -16,6 +17,8 @@ from sklearn.model_selection import (
     StratifiedKFold,
     cross_val_predict,
 )
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from skextra.ensemble import (
@@ -254,3 +257,77 @@ def test_stacks_with_convex_final_layers(iris, diabetes):
     ).fit(X, y)
     members = np.column_stack([est.predict(X_new) for est in stack.estimators_])
     assert_allclose(stack.predict(X_new), members @ stack.final_estimator_.weights_)
+
+
+# ------------------------------------------------------------ selected final
+@pytest.fixture(scope="module")
+def one_member_far_better():
+    X, y = load_breast_cancer(return_X_y=True)
+    members = [
+        ("lr", make_pipeline(StandardScaler(), LogisticRegression())),
+        ("stump", DecisionTreeClassifier(max_depth=1, random_state=0)),
+        ("prior", DummyClassifier()),
+    ]
+    return X, y, members
+
+
+def test_selected_final_never_scores_below_the_best_member(one_member_far_better):
+    X, y, members = one_member_far_better
+    cv = StratifiedKFold(5, shuffle=True, random_state=0)
+    stack = StackingClassifier(members, cv=cv, select_final=True).fit(X, y)
+    member_scores = {
+        name: -log_loss(y, stack.oof_predictions_[name]) for name, _ in members
+    }
+    best = max(member_scores.values())
+    assert stack.final_scores_[stack.final_choice_] >= best
+    assert_allclose(stack.final_scores_["best_member"], best)
+    meta = np.column_stack([stack.oof_predictions_[n][:, 1] for n, _ in members])
+    nested = cross_val_predict(
+        LogisticRegression(), meta, y, cv=cv, method="predict_proba"
+    )
+    assert_allclose(stack.final_scores_["final_estimator"], -log_loss(y, nested))
+    assert stack.final_choice_ == max(stack.final_scores_, key=stack.final_scores_.get)
+
+
+def test_selected_final_regressor_and_the_chosen_layer_predicts(diabetes):
+    X, y, X_new = diabetes
+    members = [("ridge", Ridge(alpha=0.01)), ("prior", DummyRegressor())]
+    stack = StackingRegressor(
+        members, final_estimator=DecisionTreeRegressor(max_depth=1), cv=4
+    )
+    stack.set_params(select_final=True).fit(X, y)
+    best = max(-np.mean((y - stack.oof_predictions_[n]) ** 2) for n, _ in members)
+    assert stack.final_scores_[stack.final_choice_] >= best
+    weights = stack.final_estimator_.estimator_.weights_
+    members_new = np.column_stack([est.predict(X_new) for est in stack.estimators_])
+    assert_allclose(stack.predict(X_new), members_new @ weights)
+
+
+def test_selected_final_needs_folds(iris):
+    X, y, _ = iris
+    members = [(name, clone(m).fit(X, y)) for name, m in _classifiers()]
+    with pytest.raises(ValueError, match="select_final=True .* cv='prefit'"):
+        StackingClassifier(members, cv="prefit", select_final=True).fit(X, y)
+
+
+# ----------------------------------------------------------- drop_proba_col
+@pytest.mark.parametrize(
+    "drop, kept",
+    [(None, slice(None)), ("first", slice(1, None)), ("last", slice(None, -1))],
+)
+def test_drop_proba_col_drops_one_column_per_member(iris, drop, kept):
+    X, y, X_new = iris
+    stack = StackingClassifier(_classifiers(), cv=3, drop_proba_col=drop).fit(X, y)
+    expected = np.hstack(
+        [est.predict_proba(X_new)[:, kept] for est in stack.estimators_]
+    )
+    assert stack.transform(X_new).shape == (len(X_new), 6 if drop is None else 4)
+    assert_allclose(stack.transform(X_new), expected)
+    assert len(stack.get_feature_names_out()) == expected.shape[1]
+
+
+def test_drop_proba_col_leaves_binary_targets_one_column(iris):
+    X, y, X_new = iris
+    binary = y == 2
+    stack = StackingClassifier(_classifiers(), cv=3, drop_proba_col="last")
+    assert stack.fit(X, binary).transform(X_new).shape == (len(X_new), 2)
