@@ -64,6 +64,7 @@ EXPECTED_FAILED_CHECKS = {
             "check_classifier_data_not_an_array",
             "check_classifiers_classes",
             "check_classifiers_train",
+            "check_decision_proba_consistency",
             "check_dict_unchanged",
             "check_dont_overwrite_parameters",
             "check_dtype_object",

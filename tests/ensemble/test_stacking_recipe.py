@@ -331,3 +331,12 @@ def test_drop_proba_col_leaves_binary_targets_one_column(iris):
     binary = y == 2
     stack = StackingClassifier(_classifiers(), cv=3, drop_proba_col="last")
     assert stack.fit(X, binary).transform(X_new).shape == (len(X_new), 2)
+
+
+def test_classifier_decision_function_is_the_log_odds():
+    X = np.array([[0.2, 0.6], [0.9, 0.7], [0.4, 0.1], [0.8, 0.95]])
+    y = np.array([0, 1, 0, 1])
+    clf = ConvexWeightsClassifier().fit(X, y)
+    p = clf.predict_proba(X)[:, 1]
+    assert_allclose(clf.decision_function(X), np.log(p / (1 - p)))
+    assert_array_equal(clf.predict(X), (clf.decision_function(X) > 0).astype(int))
