@@ -12,7 +12,9 @@ classification):
   scored on the test part;
 * **ensemble selection** (:class:`skextra.ensemble.EnsembleSelectionClassifier`
   / ``Regressor`` with default parameters), skextra's **stacking** (default
-  final estimator: LogisticRegression / RidgeCV) and the **mean** combination
+  final estimator: LogisticRegression / RidgeCV), **stacking select** (the
+  same with ``select_final=True``), **stacking bagged** (``refit=False,
+  n_repeats=2, select_final=True``: AutoGluon's recipe) and the **mean** combination
   (:class:`skextra.ensemble.CombinationClassifier` / ``Regressor``,
   ``rule="mean"``) are fitted on the training part and scored on the test
   part. Ensemble selection and stacking use the same 5 shuffled folds as the
@@ -130,6 +132,10 @@ def members(task, n_estimators, seed):
     ]
 
 
+# AutoGluon's recipe: bagged fold models, repeated folds, a selected final layer.
+_BAGGED_SELECTED = dict(refit=False, n_repeats=2, select_final=True)
+
+
 def ensembles(task, base, cv, n_jobs, seed):
     if task == "clf":
         return {
@@ -137,6 +143,12 @@ def ensembles(task, base, cv, n_jobs, seed):
                 base, cv=cv, n_jobs=n_jobs, random_state=seed
             ),
             "stacking": StackingClassifier(base, cv=cv, n_jobs=n_jobs),
+            "stacking select": StackingClassifier(
+                base, cv=cv, n_jobs=n_jobs, select_final=True
+            ),
+            "stacking bagged": StackingClassifier(
+                base, cv=cv, n_jobs=n_jobs, **_BAGGED_SELECTED, random_state=seed
+            ),
             "mean": CombinationClassifier(base, rule="mean", n_jobs=n_jobs),
         }
     return {
@@ -144,6 +156,12 @@ def ensembles(task, base, cv, n_jobs, seed):
             base, cv=cv, n_jobs=n_jobs, random_state=seed
         ),
         "stacking": StackingRegressor(base, cv=cv, n_jobs=n_jobs),
+        "stacking select": StackingRegressor(
+            base, cv=cv, n_jobs=n_jobs, select_final=True
+        ),
+        "stacking bagged": StackingRegressor(
+            base, cv=cv, n_jobs=n_jobs, **_BAGGED_SELECTED, random_state=seed
+        ),
         "mean": CombinationRegressor(base, rule="mean", n_jobs=n_jobs),
     }
 
@@ -233,7 +251,7 @@ def main(argv=None):
     chosen = datasets()
     if args.only:
         chosen = {k: v for k, v in chosen.items() if k in args.only.split(",")}
-    methods = ("selection", "stacking", "mean")
+    methods = ("selection", "stacking", "stacking select", "stacking bagged", "mean")
     rows = {}
     total_times = {}
     for name, (task, X, y) in chosen.items():
@@ -276,12 +294,11 @@ def main(argv=None):
             f"split(s); delta = ensemble - best member, wins = splits better than it)"
         )
         print()
-        header = (
-            "| dataset | n x d | best member (by CV) | best | selection (delta, wins) "
-            "| stacking (delta, wins) | mean (delta, wins) |"
+        header = "| dataset | n x d | best member (by CV) | best | " + " | ".join(
+            f"{m} (delta, wins)" for m in methods
         )
-        print(header)
-        print("|" + "---|" * 7)
+        print(header + " |")
+        print("|" + "---|" * (4 + len(methods)))
         for name, shape, best_names, best_mean, cells, _ in metric_rows:
             names = ",".join(sorted(set(best_names), key=best_names.index))
             parts = [
@@ -306,7 +323,7 @@ def main(argv=None):
     print()
     print("### mean fit time per split (s)")
     print()
-    keys = ["members (CV + refit)", "selection", "stacking", "mean"]
+    keys = ["members (CV + refit)", *methods]
     print("| dataset | " + " | ".join(keys) + " |")
     print("|" + "---|" * (len(keys) + 1))
     for name, t in total_times.items():

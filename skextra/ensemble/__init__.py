@@ -7,6 +7,7 @@ from ._combination import CombinationClassifier, CombinationRegressor
 from ._detection import DetectorCombination
 from ._dynamic import *  # noqa: F403 - the dynamic-selection classifiers
 from ._dynamic import __all__ as _dynamic_all
+from ._final import ConvexWeightsClassifier, ConvexWeightsRegressor
 from ._selection import EnsembleSelectionClassifier, EnsembleSelectionRegressor
 from ._stacking import StackingClassifier, StackingRegressor
 
@@ -16,6 +17,8 @@ __all__ = [
     "ClusteringEnsemble",
     "CombinationClassifier",
     "CombinationRegressor",
+    "ConvexWeightsClassifier",
+    "ConvexWeightsRegressor",
     "DetectorCombination",
     "EnsembleSelectionClassifier",
     "EnsembleSelectionRegressor",

@@ -50,7 +50,9 @@ from ..gpu._resident import member_inputs
 from ..utils import to_host
 from ..utils._oof import _slice_params
 from ..utils._validation import DEVICE_CONSTRAINT, is_dataframe
+from ._bagged import _FoldAverage
 from ._base import fit_members_oof_device_aware
+from ._final import select_final_estimator
 
 _AUTO_METHODS = ("predict_proba", "decision_function", "predict")
 
@@ -488,6 +490,11 @@ class _BaseStacking(
             and len(self.classes_) == 2
         ):
             return pred[:, 1:]
+        drop = getattr(self, "drop_proba_col", None)
+        if method == "predict_proba" and drop == "first":
+            return pred[:, 1:]
+        if method == "predict_proba" and drop == "last":
+            return pred[:, :-1]
         return pred
 
     def _next_input(self, X, layer_outputs):
@@ -601,9 +608,39 @@ class _BaseStacking(
             layer_input = _safe_indexing(layer_input, rows)
             final_params = _slice_params(final_params, rows, len(y))
             y = y[rows]
+        if getattr(self, "select_final", False):
+            final = self._select_final(final, layer_input, y, final_params, plan)
         self.final_estimator_ = final
         final.fit(layer_input, y, **final_params)
         return self
+
+    def _select_final(self, final, X_meta, y, final_params, plan):
+        """The best-scoring final layer out of fold (see ``select_final``)."""
+        if isinstance(plan["cv"], str):
+            raise ValueError(
+                "select_final=True scores the final layers out of fold, but "
+                "cv='prefit' has no folds. Use select_final=False."
+            )
+        keep_layers, _ = self._passthrough_mode()
+        widths = [sum(layer) for layer in self._n_feature_outs]
+        start = sum(widths[:-1]) if keep_layers else 0
+        methods = self.layers_stack_method_[-1]
+        full_blocks = len(getattr(self, "classes_", ())) == 2 or not getattr(
+            self, "drop_proba_col", None
+        )
+        probabilities = full_blocks and all(m == "predict_proba" for m in methods)
+        splits = list(plan["cv"].split(X_meta, y))
+        splits = splits[: len(splits) // getattr(self, "n_repeats", 1)]
+        self.final_choice_, chosen, self.final_scores_ = select_final_estimator(
+            final,
+            X_meta,
+            y,
+            columns=range(start, start + widths[-1]),
+            splits=splits,
+            probabilities=probabilities,
+            fit_params=final_params,
+        )
+        return chosen
 
     def _predict_prefit(self, names, estimators, methods, X):
         for est in estimators:
@@ -640,6 +677,11 @@ class _BaseStacking(
         rows = plan["rows"]
         if plan["refit"]:
             fitted = list(result.estimators)
+        elif plan.get("bagged", False):
+            n_classes = len(self.classes_) if is_classifier(self) else None
+            fitted = [
+                _FoldAverage(folds, n_classes) for folds in result.fold_estimators
+            ]
         else:
             fitted = [folds[0] for folds in result.fold_estimators]
         preds = []

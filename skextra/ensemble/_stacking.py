@@ -1,11 +1,13 @@
 """Stacking classifier and regressor: scikit-learn's, with layers and more."""
 
 from copy import deepcopy
+from numbers import Integral
 
 import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context, is_classifier
 from sklearn.model_selection import check_cv
-from sklearn.utils._param_validation import StrOptions
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..utils._docstring import fill_doc
 from ._base import ENSEMBLE_DOCS
@@ -19,7 +21,92 @@ _STACKING_CONSTRAINTS = {
     **_BaseStacking._parameter_constraints,
     "layers": [None, list],
     "cv": ["cv_object", StrOptions({"prefit"})],
+    "refit": ["boolean"],
+    "n_repeats": [Interval(Integral, 1, None, closed="left")],
+    "random_state": ["random_state"],
+    "select_final": ["boolean"],
 }
+
+
+_STACKING_DOCS = {
+    "refit": """refit : bool, default=True
+        Refit each member on all the training rows after the folds, and
+        predict with that refit (scikit-learn's behaviour). ``False`` bags
+        the members instead (as AutoGluon does): the models fitted on the
+        training folds are kept and predict new rows with the mean of their
+        outputs (probabilities, decision values or predictions; for a
+        classifier stacked on ``predict``, their majority vote). The
+        out-of-fold predictions and the predictions for new rows then come
+        from the same models, and the refit is saved.""",
+    "n_repeats": """n_repeats : int, default=1
+        Number of differently shuffled partitions by ``cv``; each row's
+        out-of-fold prediction is the mean over the repeats (less noisy
+        meta-features). Repeat ``r`` is ``cv`` with ``shuffle=True`` and the
+        random state drawn from ``random_state``, as in
+        :class:`~sklearn.model_selection.RepeatedStratifiedKFold`, so the
+        splits are the same for any ``n_jobs``. With ``refit=False`` the
+        fold models of every repeat are averaged. Values above 1 need a
+        splitter with ``shuffle`` and ``random_state`` (an int ``cv``,
+        :class:`~sklearn.model_selection.KFold`,
+        :class:`~sklearn.model_selection.StratifiedKFold`, ...); an iterable
+        of splits or ``"prefit"`` raises a ``ValueError``. 1 keeps ``cv`` as
+        given.""",
+    "select_final": """select_final : bool, default=False
+        Choose the final layer out of fold among three candidates: the
+        ``final_estimator``; Caruana's weighted ensemble of the last layer's
+        outputs (:class:`ConvexWeightsClassifier` / ``Regressor`` with
+        ``method="greedy"``: with replacement, first pick = best single
+        member, best prefix of 25 picks kept); and the best single member of
+        the last layer (the same selection stopped after one pick). Each is
+        scored by a second cross-validation over the meta-features on the
+        stack's folds (the first repeat's), by log loss (classifiers, when
+        all give probabilities; accuracy otherwise) or squared error
+        (regressors); the best is refitted on all the meta-features and
+        becomes ``final_estimator_`` (see ``final_choice_`` and
+        ``final_scores_``). The best-member candidate's score is the best
+        member's own out-of-fold score whenever the same member is the best
+        on every training part, so the chosen final layer does not score
+        below the best member out of fold. The weighted candidates need the
+        last layer's probabilities (``predict_proba`` and, with more than two
+        classes, ``drop_proba_col=None``); otherwise only the final
+        estimator is left. Leakage: a meta-feature of a row used to fit a
+        candidate was made by a member model that saw the rows the
+        candidate is scored on; this second-order leak is the same for all
+        candidates and small next to the first-order one that out-of-fold
+        meta-features remove.""",
+    "random_state": """random_state : int, RandomState instance or None, default=None
+        Seeds the shuffles of the repeated folds (``n_repeats > 1``); the
+        same seed gives the same stack for any ``n_jobs`` and joblib
+        backend. Unused with ``n_repeats=1``.""",
+}
+
+
+def _repeated_splits(cv, n_repeats, random_state, X, y, groups):
+    """``n_repeats`` partitions by ``cv``, each reshuffled (as ``RepeatedKFold``)."""
+    if not (hasattr(cv, "shuffle") and hasattr(cv, "random_state")):
+        raise ValueError(
+            f"n_repeats={n_repeats} needs a cv splitter that can be reshuffled "
+            "(one with shuffle and random_state, such as KFold or "
+            f"StratifiedKFold); got {type(cv).__name__}. Use n_repeats=1 "
+            "with this cv."
+        )
+    rng = check_random_state(random_state)
+    splits = []
+    for _ in range(n_repeats):
+        repeat = deepcopy(cv)
+        repeat.shuffle, repeat.random_state = True, rng
+        part = [
+            (np.asarray(tr), np.asarray(te)) for tr, te in repeat.split(X, y, groups)
+        ]
+        counts = np.bincount(np.concatenate([te for _, te in part]), minlength=len(y))
+        if not np.all(counts == 1):
+            raise ValueError(
+                "cv must put every sample in exactly one test fold (a "
+                "partition), as for cross_val_predict; got a splitter that "
+                "does not."
+            )
+        splits.extend(part)
+    return splits
 
 
 class _StackingCV:
@@ -32,20 +119,41 @@ class _StackingCV:
 
     def _oof_plan(self, X, y, groups):
         if isinstance(self.cv, str) and self.cv == "prefit":
+            if self.n_repeats > 1:
+                raise ValueError(
+                    f"n_repeats={self.n_repeats} cannot repeat cv='prefit': "
+                    "the members are not fitted again. Use n_repeats=1."
+                )
+            if not self.refit:
+                raise ValueError(
+                    "refit=False keeps the fold models, but cv='prefit' fits "
+                    "no fold models. Use refit=True."
+                )
             return dict(cv="prefit", require_partition=True, refit=True, rows=None)
         cv = check_cv(self.cv, y=y, classifier=is_classifier(self))
-        if hasattr(cv, "random_state") and cv.random_state is None:
-            # Every layer must see the same folds.
-            cv = deepcopy(cv)
-            cv.random_state = np.random.RandomState()
-        splits = [
-            (np.asarray(train), np.asarray(test))
-            for train, test in cv.split(X, y, groups)
-        ]
-        return dict(cv=check_cv(splits), require_partition=True, refit=True, rows=None)
+        if self.n_repeats > 1:
+            splits = _repeated_splits(
+                cv, self.n_repeats, self.random_state, X, y, groups
+            )
+        else:
+            if hasattr(cv, "random_state") and cv.random_state is None:
+                # Every layer must see the same folds.
+                cv = deepcopy(cv)
+                cv.random_state = np.random.RandomState()
+            splits = [
+                (np.asarray(train), np.asarray(test))
+                for train, test in cv.split(X, y, groups)
+            ]
+        return dict(
+            cv=check_cv(splits),
+            require_partition=self.n_repeats == 1,
+            refit=self.refit,
+            bagged=not self.refit,
+            rows=None,
+        )
 
 
-@fill_doc(ENSEMBLE_DOCS)
+@fill_doc(ENSEMBLE_DOCS, _STACKING_DOCS)
 class StackingClassifier(
     _StackingCV, _StackClassifierMixin, ClassifierMixin, _BaseStacking
 ):
@@ -116,6 +224,20 @@ class StackingClassifier(
 
     {{device}}
 
+    {{refit}}
+
+    {{n_repeats}}
+
+    {{random_state}}
+
+    {{select_final}}
+
+    drop_proba_col : {"first", "last"} or None, default=None
+        With more than two classes, drop the first or the last probability
+        column of each member stacked on ``predict_proba`` (the columns sum
+        to one, so one is redundant), as mlxtend's stacking does. ``None``
+        keeps them all. Binary targets always give one column per member.
+
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,) or list of ndarray
@@ -124,7 +246,8 @@ class StackingClassifier(
     estimators_ : list of estimators
         The members of the first layer fitted on all the training data
         (``"drop"`` members left out). With ``cv="prefit"``, the given
-        members.
+        members. With ``refit=False``, each member bagged over its fold
+        models (kept in its ``estimators_``).
 
     named_estimators_ : :class:`~sklearn.utils.Bunch`
         Every fitted member of every layer, by name (``"drop"`` for dropped
@@ -140,7 +263,16 @@ class StackingClassifier(
         The method used by each member of each layer.
 
     final_estimator_ : estimator
-        The classifier trained on the out-of-fold predictions.
+        The classifier trained on the out-of-fold predictions (with
+        ``select_final=True``, the candidate chosen).
+
+    final_choice_ : str
+        With ``select_final=True``: ``"final_estimator"``,
+        ``"weighted_ensemble"`` or ``"best_member"``.
+
+    final_scores_ : dict of str to float
+        With ``select_final=True``: each candidate's out-of-fold score
+        (``-log_loss``, or accuracy), greater is better.
 
     oof_predictions_ : dict of str to ndarray of shape (n_samples, ...)
         Each member's out-of-fold predictions (what its stack method returned
@@ -148,8 +280,9 @@ class StackingClassifier(
         ``cv="prefit"``, in-sample predictions.
 
     cv_scores_ : dict of str to ndarray of shape (n_splits,)
-        Each member's score on each held-out fold (see ``scoring``). Empty
-        with ``cv="prefit"``.
+        Each member's score on each held-out fold (see ``scoring``), of
+        every repeat (``n_splits * n_repeats`` scores). Empty with
+        ``cv="prefit"``.
 
     best_iterations_ : dict of str to list of int
         Boosting rounds found by early stopping on each fold, for the members
@@ -224,6 +357,7 @@ class StackingClassifier(
         "stack_method": [
             StrOptions({"auto", "predict_proba", "decision_function", "predict"})
         ],
+        "drop_proba_col": [None, StrOptions({"first", "last"})],
     }
 
     def __init__(
@@ -241,6 +375,11 @@ class StackingClassifier(
         early_stopping_rounds=None,
         scoring=None,
         device=None,
+        refit=True,
+        n_repeats=1,
+        random_state=None,
+        select_final=False,
+        drop_proba_col=None,
     ):
         self.estimators = estimators
         self.final_estimator = final_estimator
@@ -254,6 +393,11 @@ class StackingClassifier(
         self.early_stopping_rounds = early_stopping_rounds
         self.scoring = scoring
         self.device = device
+        self.refit = refit
+        self.n_repeats = n_repeats
+        self.random_state = random_state
+        self.select_final = select_final
+        self.drop_proba_col = drop_proba_col
 
     def _stack_method_param(self):
         return self.stack_method
@@ -295,7 +439,7 @@ class StackingClassifier(
         )
 
 
-@fill_doc(ENSEMBLE_DOCS)
+@fill_doc(ENSEMBLE_DOCS, _STACKING_DOCS)
 class StackingRegressor(
     _StackingCV, _StackRegressorMixin, RegressorMixin, _BaseStacking
 ):
@@ -350,11 +494,20 @@ class StackingRegressor(
 
     {{device}}
 
+    {{refit}}
+
+    {{n_repeats}}
+
+    {{random_state}}
+
+    {{select_final}}
+
     Attributes
     ----------
     estimators_ : list of estimators
         The members of the first layer fitted on all the training data
-        (``"drop"`` members left out).
+        (``"drop"`` members left out). With ``refit=False``, each member
+        bagged over its fold models (kept in its ``estimators_``).
 
     named_estimators_ : :class:`~sklearn.utils.Bunch`
         Every fitted member of every layer, by name.
@@ -369,7 +522,16 @@ class StackingRegressor(
         The method used by each member of each layer.
 
     final_estimator_ : estimator
-        The regressor trained on the out-of-fold predictions.
+        The regressor trained on the out-of-fold predictions (with
+        ``select_final=True``, the candidate chosen).
+
+    final_choice_ : str
+        With ``select_final=True``: ``"final_estimator"``,
+        ``"weighted_ensemble"`` or ``"best_member"``.
+
+    final_scores_ : dict of str to float
+        With ``select_final=True``: each candidate's out-of-fold score
+        (``-mean_squared_error``), greater is better.
 
     oof_predictions_ : dict of str to ndarray of shape (n_samples,)
         Each member's out-of-fold predictions, rows in the order of ``X``.
@@ -438,6 +600,10 @@ class StackingRegressor(
         early_stopping_rounds=None,
         scoring=None,
         device=None,
+        refit=True,
+        n_repeats=1,
+        random_state=None,
+        select_final=False,
     ):
         self.estimators = estimators
         self.final_estimator = final_estimator
@@ -450,6 +616,10 @@ class StackingRegressor(
         self.early_stopping_rounds = early_stopping_rounds
         self.scoring = scoring
         self.device = device
+        self.refit = refit
+        self.n_repeats = n_repeats
+        self.random_state = random_state
+        self.select_final = select_final
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, *, sample_weight=None, groups=None, **fit_params):

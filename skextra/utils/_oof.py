@@ -494,23 +494,36 @@ def _empty_result(members, n_members, splits, predicted, keep_fold_estimators):
 
 
 def _collect(keys, results, result):
-    """Put each job's result (fold ``k``, or the refit) in its place of ``result``."""
+    """Put each job's result (fold ``k``, or the refit) in its place of ``result``.
+
+    A row held out by several splits (repeated folds) gets the mean of its
+    predictions; a row held out by none stays NaN.
+    """
+    times = np.zeros(result.predicted.shape[0])
+    for _, test in result.splits:
+        times[test] += 1
     for (i, k), (est, pred, score, best) in zip(keys, results):
         if k is None:
             result.estimators[i] = est
             continue
         if result.predictions[i] is None:
-            result.predictions[i] = np.full(
+            result.predictions[i] = np.zeros(
                 (result.predicted.shape[0],) + pred.shape[1:],
-                np.nan,
                 dtype=np.result_type(pred.dtype, float),
             )
-        result.predictions[i][result.splits[k][1]] = pred
+        result.predictions[i][result.splits[k][1]] += pred
         result.fold_scores[i, k] = score
         if result.best_iterations[i] is not None:
             result.best_iterations[i][k] = best
         if result.fold_estimators is not None:
             result.fold_estimators[i][k] = est
+    shape = (-1,) + (1,) * 8
+    for pred in result.predictions:
+        if pred is not None:
+            scale = times.reshape(shape[: pred.ndim])
+            with np.errstate(invalid="ignore", divide="ignore"):
+                pred /= scale
+            pred[times == 0] = np.nan
     return result
 
 

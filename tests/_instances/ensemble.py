@@ -38,6 +38,12 @@ INSTANCES = {
             passthrough="all",
             cv=3,
         ),
+        StackingClassifier(
+            estimators=_classifiers(),
+            cv=3,
+            refit=False,
+            select_final=True,
+        ),
     ],
     "StackingRegressor": [
         StackingRegressor(estimators=_regressors(), cv=3),
@@ -46,6 +52,12 @@ INSTANCES = {
             layers=[[("top", Ridge())]],
             passthrough="layers",
             cv=3,
+        ),
+        StackingRegressor(
+            estimators=_regressors(),
+            cv=3,
+            refit=False,
+            select_final=True,
         ),
     ],
     "BlendingClassifier": [
