@@ -49,6 +49,16 @@ ENSEMBLES = (
         ("cv", "n_jobs"),
     ),
     EnsembleSpec(
+        "stacking-bagged",
+        "stacking with bagged fold members, two repeats of the folds, and the "
+        "final layer chosen out of fold (final model, convex weights or the "
+        "best member)",
+        "StackingClassifier",
+        "StackingRegressor",
+        ("cv", "n_jobs", "random_state"),
+        {"refit": False, "n_repeats": 2, "select_final": True},
+    ),
+    EnsembleSpec(
         "selection",
         "Caruana ensemble selection: greedy weighted average",
         "EnsembleSelectionClassifier",

@@ -26,12 +26,14 @@ from skextra.ensemble import (
 CLASSES = {
     "classification": {
         "stacking": StackingClassifier,
+        "stacking-bagged": StackingClassifier,
         "selection": EnsembleSelectionClassifier,
         "mean": CombinationClassifier,
         "blending": BlendingClassifier,
     },
     "regression": {
         "stacking": StackingRegressor,
+        "stacking-bagged": StackingRegressor,
         "selection": EnsembleSelectionRegressor,
         "mean": CombinationRegressor,
         "blending": BlendingRegressor,
@@ -40,6 +42,14 @@ CLASSES = {
 # What each ensemble takes from the command's --cv, --n-jobs, --random-state.
 SETTINGS = {
     "stacking": {"cv": 4, "n_jobs": 2},
+    "stacking-bagged": {
+        "cv": 4,
+        "n_jobs": 2,
+        "random_state": 7,
+        "refit": False,
+        "n_repeats": 2,
+        "select_final": True,
+    },
     "selection": {"cv": 4, "n_jobs": 2, "random_state": 7},
     "mean": {"n_jobs": 2, "rule": "mean"},
     "blending": {"n_jobs": 2, "random_state": 7},
