@@ -66,9 +66,9 @@ def pools():
 
 
 def score_fold(X, y, train, test, pool, k, dsel, seed):
-    reg = DynamicSelectionRegressor(
-        pool(), k=k, DSEL_perc=dsel, random_state=seed
-    ).fit(X[train], y[train])
+    reg = DynamicSelectionRegressor(pool(), k=k, DSEL_perc=dsel, random_state=seed).fit(
+        X[train], y[train]
+    )
     out = {}
     for rule in ("best", "within", "weighted"):
         reg.set_params(selection=rule)
