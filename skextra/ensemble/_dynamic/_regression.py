@@ -1,5 +1,7 @@
 """Dynamic selection for regression: members chosen by their local error."""
 
+import functools
+import math
 from numbers import Integral, Real
 
 import numpy as np
@@ -24,11 +26,13 @@ from ._neighbors import fit_searcher, make_searcher
 from ._pool import check_member_features, check_pool_size, feature_subsets, resolve_pool
 
 
-def _default_pool(rng):
+def _default_pool(rng, n_train):
     """Four regressors of different kinds (seeded from ``rng`` when fitted)."""
     return [
         make_pipeline(StandardScaler(), RidgeCV()),
-        make_pipeline(StandardScaler(), KNeighborsRegressor(n_neighbors=10)),
+        make_pipeline(
+            StandardScaler(), KNeighborsRegressor(n_neighbors=min(10, n_train))
+        ),
         DecisionTreeRegressor(max_depth=6),
         BaggingRegressor(DecisionTreeRegressor()),
     ]
@@ -255,7 +259,10 @@ class DynamicSelectionRegressor(RegressorMixin, BaseEstimator):
             check_random_state(self.random_state),
             name="pool_regressors",
             kind="regressor",
-            default=_default_pool,
+            default=functools.partial(
+                _default_pool,
+                n_train=max(1, len(y) - math.ceil(self.DSEL_perc * len(y))),
+            ),
             device=device,
             n_jobs=self.n_jobs,
             dsel_perc=self.DSEL_perc,
