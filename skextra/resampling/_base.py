@@ -215,6 +215,9 @@ RESAMPLING_DOCS = {
     n_discarded_ : int
         Number of members fitted and discarded because their error was at
         chance level (see Notes).
+    balanced_from_ : int or None
+        The round from which the initial weights are class-balanced (see
+        Notes), or None if they stayed the given ones.
     n_classes_ : int
         Number of classes.
     """
@@ -237,11 +240,18 @@ RESAMPLING_DOCS = {
     new resample, up to ``max_retries`` times; if every try fails, the sample
     weights are reset to their initial values and the round is tried again, up
     to ``max_retries + 1`` times (a restart, as in Bauer & Kohavi 1999 and
-    Webb's MultiBoost), recorded in ``restarts_``. Only if the round also fails
-    with the initial weights does boosting stop, with a ``ChanceErrorWarning``
-    that names the round; if this happens in the first round, ``fit`` raises a
-    ``ValueError``. A member with zero error ends boosting with weight 1, as in
-    scikit-learn.""",
+    Webb's MultiBoost), recorded in ``restarts_``. If it also fails with the
+    initial weights, these are made class-balanced once (each class weighs
+    ``1 / n_classes``, the given weights kept in proportion within a class;
+    ``balanced_from_`` says from which round) and the round is tried as often
+    again: where every split that keeps a small class keeps most rows, a stump
+    fitted on balanced data errs on more than half of the uniform weight from
+    the first round on (KEEL ``car_good``), and imbalanced-learn's
+    ``RUSBoostClassifier`` refuses the data. Only if the round also fails with
+    the class-balanced weights does boosting stop, with a
+    ``ChanceErrorWarning`` that names the round; if this happens in the first
+    round, ``fit`` raises a ``ValueError``. A member with zero error ends
+    boosting with weight 1, as in scikit-learn.""",
 }
 
 

@@ -90,7 +90,8 @@ class _WeightChain:
     ``at_initial``: the weights are the initial ones (no member has moved
     them since the start or the last reset). ``restarts`` lists the rounds
     at which they were reset; ``n_discarded`` counts the members discarded
-    at chance level.
+    at chance level; ``balanced_from`` is the round from which the initial
+    weights are class-balanced (None while they are the given ones).
     """
 
     initial: np.ndarray
@@ -98,6 +99,7 @@ class _WeightChain:
     at_initial: bool = True
     restarts: list = field(default_factory=list)
     n_discarded: int = 0
+    balanced_from: int = None
 
     def __post_init__(self):
         self.weights = self.initial.copy()
@@ -106,6 +108,17 @@ class _WeightChain:
         self.weights = self.initial.copy()
         self.at_initial = True
         self.restarts.append(iboost)
+
+    def rebalance(self, y_encoded, iboost):
+        """Make each class weigh the same; ``False`` if it already does."""
+        totals = np.bincount(y_encoded, weights=self.initial)
+        if self.balanced_from is not None or np.allclose(totals, totals[0]):
+            return False
+        self.initial = self.initial / (totals.size * totals[y_encoded])
+        self.weights = self.initial.copy()
+        self.at_initial = True
+        self.balanced_from = iboost
+        return True
 
     def boost(self, alpha, incorrect):
         """SAMME update; ``False`` (weights left as they were) on overflow."""
@@ -202,9 +215,11 @@ class _BaseResampledBoost(ClassifierMixin, BaseEstimator):
         get the same seeds whatever ``max_retries`` is.
         """
         rng = check_random_state(self.random_state)
+        n_tries = self._n_tries()
         first = draw_seeds(rng, (self.n_estimators, 2))
-        retries = draw_seeds(rng, (self.n_estimators, 2 * self._n_tries() - 1, 2))
-        return np.concatenate([first[:, np.newaxis], retries], axis=1)
+        retries = draw_seeds(rng, (self.n_estimators, 2 * n_tries - 1, 2))
+        balanced = draw_seeds(rng, (self.n_estimators, n_tries, 2))
+        return np.concatenate([first[:, np.newaxis], retries, balanced], axis=1)
 
     def _n_tries(self):
         """Tries of a round at one set of weights."""
@@ -248,22 +263,23 @@ class _BaseResampledBoost(ClassifierMixin, BaseEstimator):
         error = float(np.average(incorrect, weights=sample_weight))
         return (member, sampler), incorrect, error
 
-    def _boost_round(self, fit_try, iboost, chain, seeds):
+    def _boost_round(self, fit_try, iboost, chain, seeds, y_encoded):
         """Fit round ``iboost``, on new resamples until a member beats chance.
 
         After ``max_retries + 1`` tries at chance level the weights are reset
         to their initial values (unless they are there already) and the round
-        is tried as often again. Returns ``(member, incorrect, error)`` of
-        the member kept, or ``member=None`` and the last error when every
-        try failed, also with the initial weights.
+        is tried as often again; then, once, as often with class-balanced
+        initial weights. Returns ``(member, incorrect, error)`` of the member
+        kept, or ``member=None`` and the last error when every try failed.
         """
         chain.weights = np.clip(chain.weights, _EPSILON, None)
         n_tries, chance = self._n_tries(), self._chance_error()
-        # A round ends within 2 * n_tries tries: at the initial weights the
-        # n_tries-th failure gives up.
-        for attempt in range(2 * n_tries):
+        # A round ends within 3 * n_tries tries: boosted, initial and
+        # class-balanced weights, n_tries each.
+        for attempt in range(3 * n_tries):
             member, incorrect, error = fit_try(seeds[attempt], chain.weights)
-            if error < chance:
+            # Rounding of the weights must not let a chance-level member pass.
+            if error < chance - 1e-9:
                 return member, incorrect, error
             chain.n_discarded += 1
             self._log(
@@ -273,7 +289,10 @@ class _BaseResampledBoost(ClassifierMixin, BaseEstimator):
             if (attempt + 1) % n_tries:
                 continue
             if chain.at_initial:
-                break
+                if not chain.rebalance(y_encoded, iboost):
+                    break
+                self._log(f"round {iboost + 1}: class-balanced sample weights")
+                continue
             self._log(f"round {iboost + 1}: sample weights reset")
             chain.reset(iboost)
         return None, None, error
@@ -294,7 +313,8 @@ class _BaseResampledBoost(ClassifierMixin, BaseEstimator):
             raise ValueError(
                 f"{name}: every one of the {n_tries} resamples of the first round "
                 f"gave a member no better than chance (weighted error {error:.4f} "
-                f">= {chance:.4f}) on the original training rows: trained on "
+                f">= {chance:.4f}) on the original training rows, also with "
+                "class-balanced sample weights: trained on "
                 "resampled data, it misclassifies too many rows of the large "
                 "classes. Use a stronger estimator (e.g. "
                 "DecisionTreeClassifier(max_depth=3)) or a milder "
@@ -303,8 +323,8 @@ class _BaseResampledBoost(ClassifierMixin, BaseEstimator):
         warnings.warn(
             f"{name}: round {iboost + 1} reached chance-level error ({error:.4f} "
             f">= {chance:.4f}) in {n_tries} resamples, also with the initial "
-            f"sample weights; boosting stopped with {n_members} of "
-            f"{self.n_estimators} members.",
+            "and the class-balanced sample weights; boosting stopped with "
+            f"{n_members} of {self.n_estimators} members.",
             ChanceErrorWarning,
         )
 
@@ -348,7 +368,7 @@ class _BaseResampledBoost(ClassifierMixin, BaseEstimator):
         members, samplers, alphas, errors = [], [], [], []
         for iboost in range(self.n_estimators):
             fitted, incorrect, error = self._boost_round(
-                fit_try, iboost, chain, seeds[iboost]
+                fit_try, iboost, chain, seeds[iboost], y_encoded
             )
             if fitted is None:
                 self._stop_at_chance(iboost, error, len(members))
@@ -372,6 +392,7 @@ class _BaseResampledBoost(ClassifierMixin, BaseEstimator):
         self.estimator_errors_ = np.asarray(errors, dtype=np.float64)
         self.restarts_ = np.asarray(chain.restarts, dtype=np.intp)
         self.n_discarded_ = chain.n_discarded
+        self.balanced_from_ = chain.balanced_from
         return self
 
     def _warn_algorithm(self):

@@ -268,7 +268,8 @@ RESIDENT_SCRIPT = textwrap.dedent(
     def regressors(d):
         pool = [Ridge(solver="svd"), Ridge(alpha=30.0, solver="svd"),
                 DecisionTreeRegressor(max_depth=3, random_state=0)]
-        return DynamicSelectionRegressor(pool, random_state=0, device=d)
+        return DynamicSelectionRegressor(pool, DSEL_perc=0.5, random_state=0,
+                                         device=d)
 
     expected = regressors("cpu").fit(X_reg, y_reg).predict(X_reg)
     assert not copies

@@ -399,3 +399,39 @@ def test_rusboost_algorithm_is_deprecated_and_always_samme(algorithm):
     )
     with pytest.raises(InvalidParameterError, match="algorithm"):
         RUSBoostClassifier(algorithm="real").fit(X, y)
+
+
+# -- first round at chance with the given weights: class-balanced weights ------
+
+
+def _minority_inside_a_large_region():
+    # Every split that keeps the minority keeps most rows: a stump fitted on
+    # balanced data misclassifies more than half of the (uniform) weight.
+    rng = np.random.RandomState(0)
+    X = rng.uniform(size=(2000, 3))
+    y = (X[:, 0] > 0.3) & (X[:, 1] > 0.3) & (np.abs(X[:, 2] - 0.5) < 0.1)
+    return train_test_split(X, y.astype(int), stratify=y, random_state=0)
+
+
+@pytest.mark.parametrize("Boost", [RUSBoostClassifier, SMOTEBoostClassifier])
+def test_default_run_completes_with_class_balanced_weights(Boost):
+    X_train, X_test, y_train, y_test = _minority_inside_a_large_region()
+    with pytest.raises(ValueError, match="worse than random"):
+        ImbRUSBoost(random_state=0).fit(X_train, y_train)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ChanceErrorWarning)
+        clf = Boost(random_state=0).fit(X_train, y_train)
+    assert clf.balanced_from_ == 0
+    assert len(clf.estimators_) == 50
+    # The first error is measured with each class weighing one half.
+    counts = np.bincount(y_train)
+    weights = 1.0 / (2 * counts[y_train])
+    wrong = clf.estimators_[0].predict(X_train) != y_train
+    assert clf.estimator_errors_[0] == pytest.approx(np.average(wrong, weights=weights))
+    assert balanced_accuracy_score(y_test, clf.predict(X_test)) > 0.6
+
+
+def test_given_weights_are_kept_when_the_first_round_beats_chance():
+    X_train, _, y_train, _ = _one_round_problem()
+    clf = RUSBoostClassifier(n_estimators=5, random_state=0).fit(X_train, y_train)
+    assert clf.balanced_from_ is None

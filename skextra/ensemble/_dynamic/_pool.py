@@ -200,12 +200,18 @@ def _split_rows(n_samples, dsel_perc, rng, split):
 
 
 def _fit_pool(pool, default, X, y, rng, device, n_jobs):
-    """Fit a clone of the pool (an ensemble, or each member of a list)."""
+    """Fit a clone of the pool (an ensemble, or each member of a list).
+
+    ``default(rng)`` may give a fitted-here ensemble or a list of members.
+    """
+    if pool is None:
+        pool = default(rng)
+        if not isinstance(pool, (list, tuple)):
+            return _pool_to_device(pool, device).fit(X, y)
     if isinstance(pool, (list, tuple)):
         members = [_seed_estimator(clone(unfreeze(m)), rng) for m in pool]
         return _fit_members(_pool_to_device(members, device), X, y, n_jobs)
-    estimator = default(rng) if pool is None else _seed_estimator(clone(pool), rng)
-    return _pool_to_device(estimator, device).fit(X, y)
+    return _pool_to_device(_seed_estimator(clone(pool), rng), device).fit(X, y)
 
 
 def _fit_members(members, X, y, n_jobs):

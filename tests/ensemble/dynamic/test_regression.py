@@ -5,11 +5,13 @@ import pandas as pd
 import pytest
 from joblib import parallel_config
 from numpy.testing import assert_allclose, assert_array_equal
-from sklearn.datasets import make_regression
+from sklearn.datasets import load_diabetes, make_regression
 from sklearn.ensemble import BaggingRegressor
 from sklearn.linear_model import LinearRegression, Ridge
+from sklearn.metrics import r2_score
 from sklearn.model_selection import train_test_split
 from sklearn.neighbors import KNeighborsRegressor, NearestNeighbors
+from sklearn.pipeline import Pipeline
 from sklearn.tree import DecisionTreeRegressor
 
 from skextra.ensemble import DynamicSelectionRegressor
@@ -100,8 +102,9 @@ def test_default_pool_split_and_determinism():
         np.arange(len(y)), test_size=0.4, random_state=np.random.RandomState(0)
     )
     assert_array_equal(reg.DSEL_data_, X[dsel])
-    assert isinstance(reg.pool_regressors_, BaggingRegressor)
-    assert reg.n_regressors_ == 10
+    kinds = [type(m) for m in reg.pool_regressors_]
+    assert kinds == [Pipeline, Pipeline, DecisionTreeRegressor, BaggingRegressor]
+    assert reg.n_regressors_ == 4
     with parallel_config(backend="threading"):
         again = DynamicSelectionRegressor(random_state=0, DSEL_perc=0.4, n_jobs=2).fit(
             X, y
@@ -118,7 +121,7 @@ def test_selection_beats_the_pool_mean_on_a_piecewise_problem():
         LinearRegression().fit(X[left], y[left]),
         LinearRegression().fit(X[right], y[right]),
     ]
-    reg = DynamicSelectionRegressor(pool).fit(X[:400], y[:400])
+    reg = DynamicSelectionRegressor(pool, selection="best").fit(X[:400], y[:400])
     err_ds = np.abs(reg.predict(X[400:]) - y[400:]).mean()
     err_mean = np.abs(
         np.mean([m.predict(X[400:]) for m in pool], axis=0) - y[400:]
@@ -149,3 +152,24 @@ def test_bad_pools():
         ).fit(X, y)
     with pytest.raises(ValueError, match="mixes fitted and unfitted"):
         DynamicSelectionRegressor([LinearRegression(), Ridge().fit(X, y)]).fit(X, y)
+
+
+def test_defaults():
+    reg = DynamicSelectionRegressor()
+    assert (reg.selection, reg.k, reg.DSEL_perc) == ("weighted", 15, 0.2)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        make_regression(600, 10, noise=10, random_state=0),
+        load_diabetes(return_X_y=True),
+    ],
+    ids=["make_regression", "diabetes"],
+)
+def test_defaults_beat_the_mean_of_their_members(data):
+    X, y = data
+    X, X_test, y, y_test = train_test_split(X, y, random_state=0)
+    reg = DynamicSelectionRegressor(random_state=0).fit(X, y)
+    members = np.mean([m.predict(X_test) for m in reg.members_], axis=0)
+    assert r2_score(y_test, reg.predict(X_test)) > r2_score(y_test, members)
