@@ -38,7 +38,7 @@ from sklearn.metrics import balanced_accuracy_score  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_imbalanced as B  # noqa: E402
 
-PROBLEMS = ("gen-ir10", "gen-ir30-noisy", "digits-10class-ir13")
+PROBLEMS = ("gen-ir10", "gen-ir30-noisy", "moons-ir20")
 
 
 def imbens_maker(n_estimators, k_neighbors):
@@ -80,7 +80,7 @@ def run_imbens(python, X, y, folds, n_estimators, k_neighbors):
         np.savez(path, X=X, y=y, **{f"fold_{j}": f for j, f in enumerate(folds)})
         args = [python, __file__, "--worker", str(path)]
         args += ["--n-estimators", str(n_estimators), "--k-neighbors", str(k_neighbors)]
-        done = subprocess.run(args, check=True, capture_output=True, text=True)
+        done = subprocess.run(args, check=True, stdout=subprocess.PIPE, text=True)
     out = json.loads(done.stdout.strip().splitlines()[-1])
     return out["seconds"], out["ba"]
 
