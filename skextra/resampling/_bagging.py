@@ -502,6 +502,11 @@ class SMOTEBaggingClassifier(BaseResampledEnsemble):
     ``sample_weight`` follows the rows: bootstrapped rows keep their weight,
     synthetic rows get the mean weight of their class.
 
+    With the default SMOTE (or a plain ``SMOTE`` as ``sampler``), each
+    over-sampled class's neighbour graph is computed once per fit and every
+    bag draws its synthetic rows from it: the bags are those SMOTE run in
+    every bag would make, without a neighbour search per bag.
+
     References
     ----------
     .. [1] S. Wang and X. Yao, "Diversity analysis on imbalanced data sets by
