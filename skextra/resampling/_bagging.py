@@ -13,6 +13,7 @@ from numbers import Integral, Real
 import numpy as np
 from imblearn.over_sampling import SMOTE, RandomOverSampler
 from imblearn.under_sampling import RandomUnderSampler
+from imblearn.utils import check_neighbors_object
 from scipy import sparse
 from sklearn.base import clone
 from sklearn.utils._param_validation import HasMethods, Interval
@@ -352,13 +353,61 @@ class OverBaggingClassifier(BaseSamplerBagging):
 # ---------------------------------------------------------------------------
 
 
-class SMOTEBag:
-    """A SMOTEBagging bag: bootstrap ``rate`` of each grown class, SMOTE the rest."""
+def class_neighbor_graphs(sampler, X, y, labels):
+    """Each class's rows and their nearest neighbours within the class.
 
-    def __init__(self, sampler, target, rates):
+    ``labels -> (positions, neighbours)``: ``positions`` are the rows of the
+    class in ``X`` and ``neighbours[i]`` the positions (within the class) of
+    the ``k_neighbors`` nearest other rows of row ``positions[i]``, found by
+    the neighbour search SMOTE would fit on the class.
+    """
+    search = check_neighbors_object(
+        "k_neighbors", sampler.k_neighbors, additional_neighbor=1
+    )
+    graphs = {}
+    for label in labels:
+        positions = np.flatnonzero(y == label)
+        X_class = take_rows(X, positions)
+        nn = clone(search).fit(X_class)
+        graphs[label] = positions, nn.kneighbors(X_class, return_distance=False)[:, 1:]
+    return graphs
+
+
+def interpolate(X, graph, n_new, seed):
+    """``n_new`` SMOTE rows from a class graph (see :func:`class_neighbor_graphs`).
+
+    Each new row lies on the segment from a row of the class towards one of
+    its neighbours, drawn as imbalanced-learn's ``SMOTE(random_state=seed)``
+    draws them, so the rows are the ones it would make.
+    """
+    positions, neighbours = graph
+    rng = np.random.RandomState(seed)
+    picks = rng.randint(low=0, high=neighbours.size, size=n_new)
+    steps = rng.uniform(size=n_new)[:, np.newaxis]
+    rows, cols = np.divmod(picks, neighbours.shape[1])
+    X_class = take_rows(X, positions)
+    base = X_class[rows]
+    diffs = X_class[neighbours[rows, cols]] - base
+    if sparse.issparse(X_class):
+        new = base + getattr(sparse, type(X_class).__name__)(steps).multiply(diffs)
+    else:
+        new = base + steps * diffs
+    return new.astype(X_class.dtype)
+
+
+class SMOTEBag:
+    """A SMOTEBagging bag: bootstrap ``rate`` of each grown class, SMOTE the rest.
+
+    With ``graphs`` (plain SMOTE) the synthetic rows come from each class's
+    neighbour graph, computed once per fit; otherwise ``sampler`` runs on the
+    data in every bag.
+    """
+
+    def __init__(self, sampler, target, rates, graphs=None):
         self.sampler = sampler
         self.target = target
         self.rates = rates
+        self.graphs = graphs
 
     def __call__(self, X, y, sample_weight, rng, index):
         rate = self.rates[index % len(self.rates)]
@@ -371,14 +420,23 @@ class SMOTEBag:
             if self.target.get(label, 0) > 0:
                 n_drawn = int(round(rate * total))
                 if total - n_drawn > 0:
-                    synthetic[label] = counts[label] + total - n_drawn
+                    synthetic[label] = total - n_drawn
             rows.append(members[rng.randint(0, members.size, size=n_drawn)])
         rows = np.sort(np.concatenate(rows))
         X_parts, y_parts = [take_rows(X, rows)], [y[rows]]
         w_parts = None if sample_weight is None else [sample_weight[rows]]
         sampler = seed_estimator(clone(self.sampler), rng)
-        if synthetic:
-            sampler.set_params(sampling_strategy=synthetic)
+        if synthetic and self.graphs is not None:
+            for label, n_new in synthetic.items():
+                graph = self.graphs[label]
+                X_parts.append(interpolate(X, graph, n_new, sampler.random_state))
+                y_parts.append(np.full(n_new, label, dtype=y.dtype))
+                if w_parts is not None:
+                    mean = float(np.mean(sample_weight[graph[0]]))
+                    w_parts.append(np.full(n_new, mean))
+        elif synthetic:
+            strategy = {label: counts[label] + n for label, n in synthetic.items()}
+            sampler.set_params(sampling_strategy=strategy)
             X_res, y_res, w_res = fit_resample_weighted(sampler, X, y, sample_weight)
             n = len(y)
             X_parts.append(take_rows(X_res, np.arange(n, len(y_res))))
@@ -443,6 +501,11 @@ class SMOTEBaggingClassifier(BaseResampledEnsemble):
     -----
     ``sample_weight`` follows the rows: bootstrapped rows keep their weight,
     synthetic rows get the mean weight of their class.
+
+    With the default SMOTE (or a plain ``SMOTE`` as ``sampler``), each
+    over-sampled class's neighbour graph is computed once per fit and every
+    bag draws its synthetic rows from it: the bags are those SMOTE run in
+    every bag would make, without a neighbour search per bag.
 
     References
     ----------
@@ -534,7 +597,12 @@ class SMOTEBaggingClassifier(BaseResampledEnsemble):
                 param="sampler" if self.sampler is not None else None,
                 sampling_strategy=self.sampling_strategy,
             )
-        return SMOTEBag(sampler, self._encode_target(target), rates)
+        target = self._encode_target(target)
+        graphs = None
+        if type(sampler) is SMOTE and np.any(used < 1.0):
+            grown = [label for label, n in target.items() if n > 0]
+            graphs = class_neighbor_graphs(sampler, X, y_encoded, grown)
+        return SMOTEBag(sampler, target, rates, graphs)
 
 
 # ---------------------------------------------------------------------------

@@ -9,12 +9,13 @@ from imblearn.over_sampling import SMOTE
 from imblearn.pipeline import Pipeline
 from imblearn.under_sampling import RandomUnderSampler
 from joblib import parallel_config
+from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import balanced_accuracy_score
 from sklearn.model_selection import train_test_split
-from sklearn.neighbors import KNeighborsClassifier
+from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils import check_random_state
@@ -36,6 +37,7 @@ class Recorder(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def fit(self, X, y, sample_weight=None):
+        X = X.toarray() if sparse.issparse(X) else X
         self.X_ = np.asarray(X, dtype=float)
         self.y_ = np.asarray(y)
         self.sample_weight_ = (
@@ -184,6 +186,76 @@ def test_smote_bagging_custom_rates_need_no_neighbours_when_all_bootstrapped():
     for member in fitted_members(clf):
         assert is_original(member, X, y).all()
         np.testing.assert_array_equal(np.bincount(member.y_), [50, 50])
+
+
+class CountingNeighbors(NearestNeighbors):
+    """NearestNeighbors that records the size of every set it is fitted on."""
+
+    fitted_sizes = []
+
+    def fit(self, X, y=None):
+        CountingNeighbors.fitted_sizes.append(X.shape[0])
+        return super().fit(X, y)
+
+
+class PerBagSMOTE(SMOTE):
+    """Plain SMOTE under another type: SMOTEBagging runs it in every bag."""
+
+
+def test_smote_bagging_fits_each_class_neighbour_graph_once():
+    X, y = imbalanced()
+    CountingNeighbors.fitted_sizes.clear()
+    sampler = SMOTE(k_neighbors=CountingNeighbors(n_neighbors=4))
+    SMOTEBaggingClassifier(
+        Recorder(), n_estimators=10, sampler=sampler, random_state=0
+    ).fit(X, y)
+    # One fit per over-sampled class (40 and 12 rows), not one per bag.
+    assert sorted(CountingNeighbors.fitted_sizes) == [12, 40]
+
+
+def test_smote_bagging_synthetic_rows_lie_between_a_row_and_its_neighbour():
+    X, y = imbalanced()
+    k = 3
+    clf = SMOTEBaggingClassifier(Recorder(), n_estimators=5, k_neighbors=k)
+    clf.fit(X, y)
+    for member in fitted_members(clf):
+        original = is_original(member, X, y)
+        assert not original.all()
+        for label in (1, 2):
+            X_class = X[y == label]
+            graph = NearestNeighbors(n_neighbors=k + 1).fit(X_class)
+            neighbours = graph.kneighbors(X_class, return_distance=False)[:, 1:]
+            start = np.repeat(X_class, k, axis=0)
+            segment = X_class[neighbours.ravel()] - start
+            for row in member.X_[~original & (member.y_ == label)]:
+                t = np.einsum("ij,ij->i", row - start, segment) / np.einsum(
+                    "ij,ij->i", segment, segment
+                )
+                gap = np.linalg.norm(start + t[:, None] * segment - row, axis=1)
+                best = np.argmin(gap)
+                assert gap[best] < 1e-9
+                assert -1e-12 <= t[best] <= 1 + 1e-12
+
+
+@pytest.mark.parametrize("as_sparse", [False, True])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_smote_bagging_shared_graphs_make_the_bags_smote_makes_per_bag(
+    as_sparse, weighted
+):
+    X, y = imbalanced()
+    X = sparse.csr_matrix(X) if as_sparse else X
+    weights = np.random.RandomState(2).uniform(0.5, 2.0, y.size) if weighted else None
+    shared, per_bag = (
+        SMOTEBaggingClassifier(
+            Recorder(), n_estimators=6, sampler=sampler, random_state=0
+        ).fit(X, y, sample_weight=weights)
+        for sampler in (SMOTE(k_neighbors=3), PerBagSMOTE(k_neighbors=3))
+    )
+    for a, b in zip(shared.estimators_, per_bag.estimators_):
+        np.testing.assert_array_equal(a.X_, b.X_)
+        np.testing.assert_array_equal(a.y_, b.y_)
+        if weighted:
+            np.testing.assert_array_equal(a.sample_weight_, b.sample_weight_)
 
 
 def test_roughly_balanced_bag_sizes_are_the_seeded_negative_binomial_draws():
