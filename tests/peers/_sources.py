@@ -46,15 +46,16 @@ REPLACED = {
         set(
             "KNORAE KNORAU OLA LCA MCB MLA Rank APriori APosteriori KNOP DESP "
             "METADES RRC DESKL Exponential Logarithmic MinimumDifference DESKNN "
-            "DESClustering DESMI SingleBest StaticSelection Oracle".split()
+            "DESClustering DESMI SingleBest StaticSelection Oracle "
+            "StackedClassifier".split()
         ),
     ),
 }
 
 # Test files whose class under test skextra offers, by peer, relative to the
 # peer package's directory. DESlib's files left out test what skextra does not
-# offer: its base classes (des/test_base.py, dcs/test_base.py, test_base.py),
-# StackedClassifier (static/test_stacked.py) and its utilities (util/,
+# offer: its base classes (des/test_base.py, dcs/test_base.py, test_base.py)
+# and its utilities (util/,
 # test_metric.py); des/test_meta_des.py does not collect under pytest >= 8
 # (a bare value where ``parametrize`` wants a sequence), whichever METADES it
 # imports.
@@ -84,6 +85,7 @@ PEER_FILES = {
         "tests/des/test_probabilistic.py",
         "tests/static/test_oracle.py",
         "tests/static/test_single_best.py",
+        "tests/static/test_stacked.py",
         "tests/static/test_static_selection.py",
         "tests/test_des_integration.py",
         "tests/test_des_integration_multiclass.py",

@@ -36,14 +36,10 @@ _COMPETENCE_API = (
 )
 _MOCK_POOL = (
     PEER,
-    "fits on the ``MagicMock`` pool of DESlib's conftest; scikit-learn's "
-    "``get_tags``, which skextra applies to every member, raises "
-    "``AttributeError: __sklearn_tags__`` on a mock",
-)
-_SOFT_NO_PROBA = (
-    MISSING,
-    "``voting='soft'`` with members lacking ``predict_proba`` is not rejected "
-    "in ``fit`` (``predict`` then raises ``AttributeError``)",
+    "fits on the ``MagicMock`` pool of DESlib's conftest, whose members' "
+    "``classes_`` is a mock, not an array; skextra reads each member's "
+    "``classes_`` to map its labels (and probability columns) onto the "
+    "ensemble's ``classes_``, DESlib only encodes what ``predict`` returns",
 )
 _NO_NPY = (
     PEER,
@@ -61,11 +57,6 @@ _SCORE = (
     "the score differs from the one DESlib recorded, which DESlib itself "
     "reaches on scikit-learn 1.5.2; cause not yet isolated (skextra matches "
     "DESlib's predictions on the reference pool of ``tests/ensemble/dynamic``)",
-)
-_STACKED = (
-    PEER,
-    "tests DESlib's own ``StackedClassifier`` (skextra has no class of that name), "
-    "which fails on ``_validate_data`` (removed in scikit-learn 1.6)",
 )
 _BASE_PROBABILISTIC = (
     PEER,
@@ -117,13 +108,6 @@ KNOWN_FAILURES = {
         ),
         "test_diversity_metric_DF": (PEER, "reads DESlib's ``diversity_func_``"),
         "test_diversity_metric_ratio": (PEER, "reads DESlib's ``diversity_func_``"),
-        "test_not_clustering_algorithm": (
-            MISSING,
-            "a ``clustering`` that is not a clusterer (``Perceptron``) fails in "
-            "its own ``fit`` with ``TypeError`` instead of a ``ValueError`` from "
-            "skextra",
-        ),
-        "test_soft_voting_no_proba": _SOFT_NO_PROBA,
     },
     "deslib/tests/des/test_des_knn.py": {
         "test_estimate_competence": _MOCK_POOL,
@@ -132,7 +116,6 @@ KNOWN_FAILURES = {
         "test_estimate_competence_Q_batch": _MOCK_POOL,
         "test_estimate_competence_ratio": _MOCK_POOL,
         "test_estimate_competence_ratio_batch": _MOCK_POOL,
-        "test_soft_voting_no_proba": _SOFT_NO_PROBA,
     },
     "deslib/tests/des/test_des_mi.py": {
         "test_check_alpha_type[1]": (
@@ -145,7 +128,6 @@ KNOWN_FAILURES = {
         "test_classify_with_ds_batch_samples": _COMPETENCE_API,
         "test_predict_proba_with_ds_soft": _COMPETENCE_API,
         "test_predict_proba_with_ds_hard": _COMPETENCE_API,
-        "test_soft_voting_no_proba": _SOFT_NO_PROBA,
     },
     "deslib/tests/des/test_desp.py": {
         "test_estimate_competence_batch": _MOCK_POOL,
@@ -185,6 +167,14 @@ KNOWN_FAILURES = {
         "test_predict_proba": _MOCK_POOL,
         "test_not_predict_proba": _MOCK_POOL,
     },
+    "deslib/tests/static/test_stacked.py": {
+        "test_not_predict_proba_meta": _MOCK_POOL,
+        "test_one_class_meta_dataset": (
+            DESIGN,
+            "when DSEL holds a single class skextra replaces the meta-classifier "
+            "by that class and warns; DESlib's ``LogisticRegression`` raises",
+        ),
+    },
     "deslib/tests/static/test_static_selection.py": {
         name: (
             DESIGN,
@@ -209,8 +199,6 @@ KNOWN_FAILURES = {
             _ADABOOST_POOL
         ),
         "test_meta_no_pool_of_classifiers": _SCORE,
-        "test_stacked_subspaces": _STACKED,
-        "test_stacked_subspaces_proba": _STACKED,
     },
     "deslib/tests/test_des_integration_multiclass.py": {
         name: _ADABOOST_POOL

@@ -307,8 +307,9 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
             X_dsel_in = X_dsel if X_in is X else _safe_indexing(X_in, dsel_rows)
         self._set_dsel(X_dsel, y_dsel)
         self._check_members_features(X.shape[1])
-        if self._needs_dsel_proba:
+        if self._needs_dsel_proba or self._voting(False) == "soft":
             self._check_members_proba()
+        if self._needs_dsel_proba:
             _, self.dsel_scores_ = self._member_outputs(X_dsel_in, X_dsel, proba=True)
         if self._needs_dsel_predictions:
             self.BKS_DSEL_, _ = self._member_outputs(X_dsel_in, X_dsel, proba=False)
@@ -434,8 +435,11 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
     def _check_members_proba(self):
         for i, member in enumerate(self.members_):
             if not hasattr(member, "predict_proba"):
+                needs = type(self).__name__
+                if not self._needs_dsel_proba:
+                    needs += " with voting='soft'"
                 raise ValueError(
-                    f"{type(self).__name__} needs probability estimates, but pool "
+                    f"{needs} needs probability estimates, but pool "
                     f"member {i} ({type(member).__name__}) has no predict_proba."
                 )
 

@@ -9,7 +9,7 @@ from sklearn.base import clone
 from sklearn.cluster import KMeans
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
-from ...utils._validation import DEVICE_CONSTRAINT
+from ...utils._validation import DEVICE_CONSTRAINT, member_tags
 from ._base import BaseDynamicSelection, fill_doc
 from ._diversity import DIVERSITY_METRICS, pairwise_diversity
 from ._kernels import accuracy_diversity_sizes, accuracy_then_diversity
@@ -187,6 +187,11 @@ class DESClustering(BaseDynamicSelection):
                 n_clusters = self.n_samples_
             self.clustering_ = KMeans(
                 n_clusters=n_clusters, random_state=self.random_state
+            )
+        elif member_tags(self.clustering).estimator_type != "clusterer":
+            raise ValueError(
+                "clustering must be a clustering estimator (such as KMeans), got "
+                f"{type(self.clustering).__name__}."
             )
         else:
             self.clustering_ = clone(self.clustering)

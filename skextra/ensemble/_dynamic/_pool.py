@@ -15,15 +15,14 @@ from dataclasses import dataclass
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import train_test_split
 from sklearn.utils import _safe_indexing
-from sklearn.utils.validation import check_is_fitted
 
 from ...gpu._dispatch import members_to_device
 from ...gpu._resident import member_inputs
 from ...utils._parallel import estimate_cost, run_longest_first
 from ...utils._random import draw_seeds
+from ...utils._validation import is_fitted
 
 __all__ = [
     "Pool",
@@ -152,25 +151,15 @@ def check_member_features(members, subsets, n_features):
             )
 
 
-def _is_fitted(estimator):
-    try:
-        check_is_fitted(estimator)
-    except NotFittedError:
-        return False
-    except TypeError:
-        return hasattr(estimator, "classes_")
-    return True
-
-
 def _is_fitted_pool(pool, name, kind):
     """Whether the pool is used as given; a list is all fitted or all not."""
     if pool is None:
         return False
     if not isinstance(pool, (list, tuple)):
-        return _is_fitted(pool)
+        return is_fitted(pool)
     if len(pool) == 0:
         raise ValueError(f"{name} is an empty list.")
-    states = [_is_fitted(unfreeze(m)) for m in pool]
+    states = [is_fitted(unfreeze(m)) for m in pool]
     if all(states) or not any(states):
         return all(states)
     raise ValueError(

@@ -570,3 +570,39 @@ def test_skops_round_trip():
     dumped = sio.dumps(est)
     loaded = sio.loads(dumped, trusted=sio.get_untrusted_types(data=dumped))
     assert_array_equal(loaded.predict_proba(X_test), est.predict_proba(X_test))
+
+
+@pytest.mark.parametrize("estimator", [KNORAE, DESP, KNORAU])
+def test_soft_voting_needs_members_with_predict_proba(estimator):
+    X, y = make_classification(n_samples=60, random_state=0)
+    pool = [Perceptron(random_state=i).fit(X, y) for i in range(3)]
+    estimator(pool_classifiers=pool, voting="hard").fit(X, y)
+    with pytest.raises(ValueError, match="voting='soft' needs probability"):
+        estimator(pool_classifiers=pool, voting="soft").fit(X, y)
+
+
+class _DuckClassifier:
+    """A fitted classifier that is not a BaseEstimator (no scikit-learn tags)."""
+
+    def __init__(self, model):
+        self.model = model
+        self.classes_ = model.classes_
+
+    def fit(self, X, y):
+        return self
+
+    def predict(self, X):
+        return self.model.predict(X)
+
+    def predict_proba(self, X):
+        return self.model.predict_proba(X)
+
+
+def test_fitted_members_without_scikit_learn_tags_are_used_as_given():
+    X, y = make_classification(n_samples=80, random_state=0)
+    pool = [
+        DecisionTreeClassifier(max_depth=2, random_state=i).fit(X, y) for i in range(3)
+    ]
+    reference = KNORAU(pool_classifiers=pool).fit(X, y)
+    duck = KNORAU(pool_classifiers=[_DuckClassifier(m) for m in pool]).fit(X, y)
+    assert_array_equal(duck.predict(X), reference.predict(X))

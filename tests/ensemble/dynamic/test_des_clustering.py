@@ -5,6 +5,7 @@ import pytest
 from numpy.testing import assert_array_equal
 from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.cluster import KMeans
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import balanced_accuracy_score
 
 from skextra.ensemble import DESClustering
@@ -90,3 +91,9 @@ def test_more_clusters_than_dsel_rows_warns():
         est = DESClustering(pool_classifiers=pool, n_clusters=20, random_state=0)
         est.fit(X[:12], y[:12])
     assert est.n_clusters_ == 12
+
+
+def test_clustering_that_is_not_a_clusterer_is_refused():
+    X, y, _, pool = _data()
+    with pytest.raises(ValueError, match="clustering must be a clustering estimator"):
+        DESClustering(pool_classifiers=pool, clustering=LogisticRegression()).fit(X, y)
