@@ -46,6 +46,7 @@ from ..utils._array_api import (
 )
 from ..utils._members import is_frozen
 from ..utils._oof import _reraise, fit_members_oof
+from ..utils._parallel import estimate_cost, run_longest_first
 
 ENSEMBLE_DOCS = {
     "passthrough": """passthrough : bool or {"inputs", "layers", "all"}, default=False
@@ -342,6 +343,22 @@ def _fit_member(estimator, X, y, fit_params, name):
     except Exception as exc:
         _reraise(exc, name, "to fit")
     return estimator
+
+
+def fit_unfrozen(members, job_of, n_samples, *, n_jobs, verbose):
+    """Run ``job_of(k, member)`` for every member not frozen, longest first.
+
+    Returns a list with each job's result at its member's position and
+    ``None`` at the frozen members'.
+    """
+    todo = [k for k, member in enumerate(members) if not is_frozen(member)]
+    jobs = [job_of(k, members[k]) for k in todo]
+    costs = [estimate_cost(members[k], n_samples) for k in todo]
+    results = [None] * len(members)
+    ran = run_longest_first(jobs, costs, n_jobs=n_jobs, verbose=verbose)
+    for k, result in zip(todo, ran):
+        results[k] = result
+    return results
 
 
 def _member_fit_params(name, estimator, sample_weight):

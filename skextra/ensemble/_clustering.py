@@ -36,9 +36,8 @@ from ..utils._chunking import row_batches
 from ..utils._docstring import fill_doc
 from ..utils._members import is_frozen, live_members, member_weights
 from ..utils._oof import _reraise
-from ..utils._parallel import estimate_cost, run_longest_first
 from ..utils._validation import is_dataframe
-from ._base import _NamedMembers
+from ._base import _NamedMembers, fit_unfrozen
 
 CONSENSUS = ("alignment", "coassociation")
 
@@ -378,22 +377,22 @@ class ClusteringEnsemble(ClusterMixin, _NamedMembers):
             )
 
     def _member_labels(self, names, members, X):
-        fitted, labels = list(members), [None] * len(members)
-        jobs, costs, todo = [], [], []
-        for k, (name, member) in enumerate(zip(names, members)):
-            if is_frozen(member):
-                labels[k] = _frozen_labels(name, member, X)
-                continue
-            n_clusters = self.n_clusters if self.consensus == "alignment" else None
+        frozen = {
+            k: _frozen_labels(name, member, X)
+            for k, (name, member) in enumerate(zip(names, members))
+            if is_frozen(member)
+        }
+        n_clusters = self.n_clusters if self.consensus == "alignment" else None
+
+        def job_of(k, member):
             member = _with_n_clusters(member, n_clusters)
-            jobs.append((_fit_member, (member, X, name), {}))
-            costs.append(estimate_cost(member, X.shape[0]))
-            todo.append(k)
-        results = run_longest_first(
-            jobs, costs, n_jobs=self.n_jobs, verbose=self.verbose
+            return _fit_member, (member, X, names[k]), {}
+
+        results = fit_unfrozen(
+            members, job_of, X.shape[0], n_jobs=self.n_jobs, verbose=self.verbose
         )
-        for k, (member, member_labels) in zip(todo, results):
-            fitted[k], labels[k] = member, member_labels
+        fitted = [m if r is None else r[0] for m, r in zip(members, results)]
+        labels = [frozen[k] if r is None else r[1] for k, r in enumerate(results)]
         return fitted, np.stack(labels)
 
     @_fit_context(prefer_skip_nested_validation=False)

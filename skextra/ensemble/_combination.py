@@ -16,7 +16,7 @@ from ..gpu._dispatch import members_to_device
 from ..gpu._resident import member_inputs
 from ..utils._array_api import get_namespace, to_numpy
 from ..utils._docstring import fill_doc
-from ..utils._parallel import estimate_cost, run_longest_first
+from ..utils._members import member_weights
 from ..utils._validation import DEVICE_CONSTRAINT
 from ._base import (
     _WEIGHTED_RULES,
@@ -30,7 +30,7 @@ from ._base import (
     combine_proba,
     combine_values,
     combine_votes,
-    is_frozen,
+    fit_unfrozen,
 )
 
 
@@ -46,24 +46,11 @@ class _BaseCombination(_BaseMemberEnsemble):
     def _live_weights(self):
         if self.weights is None:
             return None
-        weights = np.asarray(self.weights, dtype=float)
-        if weights.ndim != 1 or len(weights) != len(self.estimators):
-            raise ValueError(
-                f"weights must have one value per estimator: got "
-                f"{weights.size} weights for {len(self.estimators)} estimators."
-            )
+        weights = member_weights(self.weights, self.estimators)
         if self.rule not in _WEIGHTED_RULES:
             raise ValueError(
                 f"weights apply to rules {_WEIGHTED_RULES}, got rule={self.rule!r}."
             )
-        live = np.array(
-            [m is not None and m != "drop" for _, m in self.estimators], dtype=bool
-        )
-        weights = weights[live]
-        if not np.all(np.isfinite(weights)) or np.any(weights < 0):
-            raise ValueError("weights must be finite and non-negative.")
-        if weights.sum() <= 0:
-            raise ValueError("weights of the estimators that are kept sum to zero.")
         return weights
 
     def _fit(self, X, y, sample_weight):
@@ -74,21 +61,16 @@ class _BaseCombination(_BaseMemberEnsemble):
             sample_weight = _check_sample_weight(sample_weight, X)
         weights = self._live_weights()
         members = members_to_device(members, self.device)
-        fitted = list(members)
-        jobs, costs, todo = [], [], []
         inputs = member_inputs(members, X, y)
-        for k, (name, member) in enumerate(zip(names, members)):
-            if is_frozen(member):
-                continue
-            params = _member_fit_params(name, member, sample_weight)
-            jobs.append((_fit_member, (member, *inputs[k], params, name), {}))
-            costs.append(estimate_cost(member, len(y)))
-            todo.append(k)
-        results = run_longest_first(
-            jobs, costs, n_jobs=self.n_jobs, verbose=self.verbose
+
+        def job_of(k, member):
+            params = _member_fit_params(names[k], member, sample_weight)
+            return _fit_member, (member, *inputs[k], params, names[k]), {}
+
+        results = fit_unfrozen(
+            members, job_of, len(y), n_jobs=self.n_jobs, verbose=self.verbose
         )
-        for k, est in zip(todo, results):
-            fitted[k] = est
+        fitted = [m if r is None else r for m, r in zip(members, results)]
         self._finish_members(names, fitted)
         self.weights_ = weights
         return self

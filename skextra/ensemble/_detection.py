@@ -12,7 +12,7 @@ protocol again: ``score_samples`` is the negated combined outlyingness and
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import OutlierMixin, _fit_context, clone, is_outlier_detector
+from sklearn.base import OutlierMixin, _fit_context, is_outlier_detector
 from sklearn.utils import Bunch, check_random_state, get_tags
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -20,9 +20,8 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ..utils._docstring import fill_doc
 from ..utils._members import final_step, is_frozen, live_members, member_weights
 from ..utils._oof import _reraise
-from ..utils._parallel import estimate_cost, run_longest_first
 from ..utils._validation import is_dataframe
-from ._base import _NamedMembers
+from ._base import _fit_member, _NamedMembers, fit_unfrozen
 
 SCORE_RULES = ("average", "max", "median", "aom", "moa")
 RULES = SCORE_RULES + ("vote",)
@@ -55,16 +54,6 @@ def _check_n_features(name, member, n_features):
             f"Member {name!r} was fitted on {seen} features, but X has "
             f"{n_features} features."
         )
-
-
-def _fit_member(member, X, name):
-    """Fit a clone of one member (a job for :func:`run_longest_first`)."""
-    member = clone(member)
-    try:
-        member.fit(X)
-    except Exception as exc:
-        _reraise(exc, name, "to fit")
-    return member
 
 
 def _outlyingness(member, X, name):
@@ -339,21 +328,17 @@ class DetectorCombination(OutlierMixin, _NamedMembers):
         return np.array_split(order, self.n_buckets)
 
     def _fit_members(self, names, members, X):
-        fitted = list(members)
-        jobs, costs, todo = [], [], []
-        for k, (name, member) in enumerate(zip(names, members)):
+        for name, member in zip(names, members):
             if is_frozen(member):
                 _check_n_features(name, member, X.shape[1])
-                continue
-            jobs.append((_fit_member, (member, X, name), {}))
-            costs.append(estimate_cost(member, X.shape[0]))
-            todo.append(k)
-        results = run_longest_first(
-            jobs, costs, n_jobs=self.n_jobs, verbose=self.verbose
+
+        def job_of(k, member):
+            return _fit_member, (member, X, None, {}, names[k]), {}
+
+        results = fit_unfrozen(
+            members, job_of, X.shape[0], n_jobs=self.n_jobs, verbose=self.verbose
         )
-        for k, member in zip(todo, results):
-            fitted[k] = member
-        return fitted
+        return [m if r is None else r for m, r in zip(members, results)]
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y=None):
