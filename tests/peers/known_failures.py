@@ -28,11 +28,15 @@ KINDS = {
 
 _COMPETENCE_API = (
     PEER,
-    "drives DESlib's step methods on an estimator it set up by hand (DESlib's "
-    "private fitted attributes such as ``dsel_true_proba_``, an unfitted "
-    "instance, or DESlib's ``source_competence``); skextra offers "
-    "``estimate_competence``, ``select``, ``classify_with_ds`` and "
-    "``predict_proba_with_ds`` on fitted estimators, with its own attributes",
+    "calls DESlib's ``select`` on an unfitted instance; skextra's step methods "
+    "need a fitted estimator, or one whose fitted attributes (DESlib's names) "
+    "are set by hand",
+)
+_DESLIB_DIVERSITY = (
+    PEER,
+    "asserts that ``diversity_func_`` is DESlib's own function object "
+    "(``deslib.util.diversity``); skextra does not import DESlib and applies "
+    "``metric_diversity`` through its vectorised pairwise kernel",
 )
 _MOCK_POOL = (
     PEER,
@@ -83,16 +87,9 @@ KNOWN_FAILURES = {
         ),
     },
     "deslib/tests/dcs/test_a_posteriori.py": {
-        "test_estimate_competence_all_ones": _COMPETENCE_API,
-        "test_estimate_competence_kuncheva_ex": _COMPETENCE_API,
-        "test_estimate_competence_kuncheva_ex_batch": _COMPETENCE_API,
-        "test_estimate_competence_diff_target": _COMPETENCE_API,
         "test_fit": _MOCK_POOL,
     },
     "deslib/tests/dcs/test_a_priori.py": {
-        "test_estimate_competence_all_ones": _COMPETENCE_API,
-        "test_estimate_competence_kuncheva_ex": _COMPETENCE_API,
-        "test_estimate_competence_batch": _COMPETENCE_API,
         "test_fit": _MOCK_POOL,
     },
     "deslib/tests/des/test_des_clustering.py": {
@@ -100,14 +97,9 @@ KNOWN_FAILURES = {
         "test_fit_heterogeneous_clusters": _MOCK_POOL,
         "test_estimate_competence": _MOCK_POOL,
         "test_fit_clusters_less_diverse": _MOCK_POOL,
-        "test_classify_instance": _COMPETENCE_API,
-        "test_diversity_metric_Q": (
-            PEER,
-            "reads DESlib's private ``diversity_func_``; skextra resolves "
-            "``metric_diversity`` inside ``fit``",
-        ),
-        "test_diversity_metric_DF": (PEER, "reads DESlib's ``diversity_func_``"),
-        "test_diversity_metric_ratio": (PEER, "reads DESlib's ``diversity_func_``"),
+        "test_diversity_metric_Q": _DESLIB_DIVERSITY,
+        "test_diversity_metric_DF": _DESLIB_DIVERSITY,
+        "test_diversity_metric_ratio": _DESLIB_DIVERSITY,
     },
     "deslib/tests/des/test_des_knn.py": {
         "test_estimate_competence": _MOCK_POOL,
@@ -123,11 +115,6 @@ KNOWN_FAILURES = {
             "an integer ``alpha=1`` is accepted (a real-valued interval, as in "
             "scikit-learn's constraints); DESlib demands a float",
         ),
-        "test_select_single_sample": _COMPETENCE_API,
-        "test_select_batch_samples": _COMPETENCE_API,
-        "test_classify_with_ds_batch_samples": _COMPETENCE_API,
-        "test_predict_proba_with_ds_soft": _COMPETENCE_API,
-        "test_predict_proba_with_ds_hard": _COMPETENCE_API,
     },
     "deslib/tests/des/test_desp.py": {
         "test_estimate_competence_batch": _MOCK_POOL,
@@ -151,11 +138,6 @@ KNOWN_FAILURES = {
     "deslib/tests/des/test_probabilistic.py": {
         "test_not_predict_proba": _BASE_PROBABILISTIC,
         "test_knne_not_allowed": _BASE_PROBABILISTIC,
-        "test_source_competence_rrc": _COMPETENCE_API,
-        "test_source_competence_kl": _COMPETENCE_API,
-        "test_source_competence_minimum_difference": _COMPETENCE_API,
-        "test_source_competence_logarithmic": _COMPETENCE_API,
-        "test_source_competence_exponential": _COMPETENCE_API,
     },
     "deslib/tests/static/test_oracle.py": {
         "test_predict": _MOCK_POOL,

@@ -935,8 +935,11 @@ default=None
         batch = self._given_batch(neighbors, distances, predictions, probabilities)
         return self._classify_given(batch, DFP_mask, want_proba=True)[1]
 
-    def _given_batch(self, neighbors, distances, predictions, probabilities):
-        """A :class:`Batch` of arrays given to the public methods."""
+    def _given_batch(
+        self, neighbors, distances, predictions, probabilities, needs=None
+    ):
+        """A :class:`Batch` of arrays given to the public methods; ``needs``
+        (default: ``_competence_inputs``) are the fields that may not be None."""
 
         def rows(a, dtype):
             return None if a is None else np.atleast_2d(np.asarray(a, dtype=dtype))
@@ -955,7 +958,8 @@ default=None
         )
         if batch.predictions is None and probabilities is not None:
             batch.predictions = probabilities.argmax(axis=2)
-        missing = [k for k in self._competence_inputs if getattr(batch, k) is None]
+        needs = self._competence_inputs if needs is None else needs
+        missing = [k for k in needs if getattr(batch, k) is None]
         if missing:
             raise ValueError(
                 f"{type(self).__name__}'s competence needs {' and '.join(missing)}; "
@@ -976,6 +980,22 @@ default=None
             mask = self._dfp_mask(batch) if DFP_mask is None else DFP_mask
             competences = competences * np.asarray(mask)
         return self._combine(competences, batch, voting, want_proba)
+
+    def _vote_members(self, members, batch, want_proba):
+        """Combine the outputs of the members given by index, as DESlib's
+        ``select`` of DES-MI and DES-Clustering returns them: (n_b,
+        n_selected), or one row for all rows."""
+        voting = self._voting(want_proba)
+        if batch.probabilities is None and voting == "soft":
+            raise ValueError(
+                f"{type(self).__name__} with voting='soft' needs the members' "
+                "probabilities (probabilities=None)."
+            )
+        members = np.atleast_2d(np.asarray(members, dtype=np.intp))
+        members = np.broadcast_to(members, (len(batch.predictions), members.shape[1]))
+        selected = np.zeros(batch.predictions.shape, dtype=bool)
+        np.put_along_axis(selected, members, True, axis=1)
+        return self._vote(selected, None, batch, voting, want_proba)
 
     # ------------------------------------------------- explaining a row
 

@@ -474,10 +474,10 @@ class _ProbabilisticDCS(_BaseDCS):
             device=device,
         )
 
-    def _fit_selection(self):
-        rows = np.arange(self.n_samples_)
-        # Each member's probability of the true class of each DSEL row.
-        self.dsel_true_proba_ = self.dsel_scores_[rows, :, self.DSEL_target_]
+    def _true_class_proba(self, neighbors):
+        """Each member's probability of the true class of each neighbour,
+        shape (n_b, k, n_members), read from ``dsel_scores_``."""
+        return self.dsel_scores_[neighbors, :, self.DSEL_target_[neighbors]]
 
 
 @fill_doc
@@ -525,7 +525,7 @@ class APriori(_ProbabilisticDCS):
 
     def _competence(self, batch):
         w = _inverse_distances(batch.distances)
-        scores = self.dsel_true_proba_[batch.neighbors] * w[:, :, None]
+        scores = self._true_class_proba(batch.neighbors) * w[:, :, None]
         return scores.sum(axis=1) / w.sum(axis=1, keepdims=True)
 
 
@@ -576,4 +576,4 @@ class APosteriori(_ProbabilisticDCS):
         nb = batch.neighbors
         w = _inverse_distances(batch.distances)[:, :, None]
         same_class = self.DSEL_target_[nb][:, :, None] == batch.predictions[:, None, :]
-        return _masked_mean(self.dsel_true_proba_[nb], same_class, w)
+        return _masked_mean(self._true_class_proba(nb), same_class, w)

@@ -8,6 +8,7 @@ from sklearn import metrics
 from sklearn.base import clone
 from sklearn.cluster import KMeans
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
 
 from ...utils._validation import DEVICE_CONSTRAINT, member_tags
 from ._base import BaseDynamicSelection, fill_doc
@@ -270,6 +271,64 @@ class DESClustering(BaseDynamicSelection):
             Indices of the members of each row's ensemble.
         """
         return self.indices_[np.asarray(competences, np.intp)]
+
+    def classify_with_ds(
+        self,
+        predictions,
+        probabilities=None,
+        neighbors=None,
+        distances=None,
+        DFP_mask=None,
+    ):
+        """Predict rows from the members' outputs and clusters (DESlib's method).
+
+        As in DESlib, the members are those :meth:`select` returns for the
+        rows' clusters.
+
+        Parameters
+        ----------
+        predictions : array-like of shape (n_samples, n_members)
+            The members' predictions as class indices into ``classes_``.
+        probabilities : array-like of shape (n_samples, n_members, n_classes), \
+default=None
+            The members' probabilities; needed with ``voting="soft"``.
+        neighbors : array-like of shape (n_samples,), default=None
+            Each row's cluster (``clustering_.predict``; DESlib's
+            ``competence_region``).
+        distances, DFP_mask : ignored
+            Present for DESlib's signature.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+            Predicted class indices into ``classes_``.
+        """
+        return self._cluster_vote(predictions, probabilities, neighbors, False)[0]
+
+    def predict_proba_with_ds(
+        self,
+        predictions,
+        probabilities=None,
+        neighbors=None,
+        distances=None,
+        DFP_mask=None,
+    ):
+        """Class probabilities from the members' outputs (DESlib's method).
+
+        Arguments as in :meth:`classify_with_ds`.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+        """
+        return self._cluster_vote(predictions, probabilities, neighbors, True)[1]
+
+    def _cluster_vote(self, predictions, probabilities, clusters, want_proba):
+        check_is_fitted(self)
+        batch = self._given_batch(
+            None, None, predictions, probabilities, needs=("predictions",)
+        )
+        return self._vote_members(self.select(clusters), batch, want_proba)
 
     def _select(self, competences, batch):
         selected = np.zeros(competences.shape, dtype=bool)

@@ -4,10 +4,11 @@ from numbers import Real
 
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
 
 from ...utils._validation import DEVICE_CONSTRAINT
 from ._base import BaseDynamicSelection, fill_doc
-from ._kernels import select_top
+from ._kernels import select_top, top_members
 
 __all__ = ["DESMI", "class_weights"]
 
@@ -198,9 +199,108 @@ class DESMI(BaseDynamicSelection):
             )
         self.class_counts_ = np.bincount(self.DSEL_target_, minlength=self.n_classes_)
 
+    def select(self, competences):
+        """The `N_` most competent members of each row (DESlib's method).
+
+        Parameters
+        ----------
+        competences : array-like of shape (n_samples, n_members)
+
+        Returns
+        -------
+        selected : ndarray of shape (n_samples, `N_`)
+            Indices of the selected members of each row, most competent
+            first (among equal competences the later member first, as
+            DESlib).
+        """
+        check_is_fitted(self)
+        competences = np.atleast_2d(np.asarray(competences, dtype=np.float64))
+        return top_members(competences, self.N_, ties="last")
+
+    def classify_with_ds(
+        self,
+        predictions,
+        probabilities=None,
+        neighbors=None,
+        distances=None,
+        DFP_mask=None,
+    ):
+        """Predict rows from the members' outputs and regions (DESlib's method).
+
+        As in DESlib, the competences come from :meth:`estimate_competence`
+        and the members from :meth:`select`, so a subclass that overrides
+        either changes the prediction.
+
+        Parameters
+        ----------
+        predictions : array-like of shape (n_samples, n_members)
+            The members' predictions as class indices into ``classes_``.
+        probabilities : array-like of shape (n_samples, n_members, n_classes), \
+default=None
+            The members' probabilities; needed with ``voting="soft"``.
+        neighbors : array-like of shape (n_samples, n_neighbors), default=None
+            Indices into ``DSEL_data_`` of each row's region of competence.
+        distances : array-like of shape (n_samples, n_neighbors), default=None
+            Distances to those rows.
+        DFP_mask : array-like of shape (n_samples, n_members), default=None
+            Frienemy-pruning mask applied when ``DFP=True``; None computes it
+            from ``neighbors``.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+            Predicted class indices into ``classes_``.
+        """
+        args = (predictions, probabilities, neighbors, distances, DFP_mask)
+        return self._vote_of_selected(*args, want_proba=False)[0]
+
+    def predict_proba_with_ds(
+        self,
+        predictions,
+        probabilities=None,
+        neighbors=None,
+        distances=None,
+        DFP_mask=None,
+    ):
+        """Class probabilities from the members' outputs (DESlib's method).
+
+        Computed as :meth:`classify_with_ds`.
+
+        Parameters
+        ----------
+        predictions, probabilities, neighbors, distances, DFP_mask
+            As in :meth:`classify_with_ds`.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+        """
+        args = (predictions, probabilities, neighbors, distances, DFP_mask)
+        return self._vote_of_selected(*args, want_proba=True)[1]
+
+    def _vote_of_selected(
+        self, predictions, probabilities, neighbors, distances, DFP_mask, want_proba
+    ):
+        check_is_fitted(self)
+        batch = self._given_batch(
+            neighbors, distances, predictions, probabilities, needs=("predictions",)
+        )
+        competences = self.estimate_competence(
+            batch.neighbors, batch.distances, batch.predictions
+        )
+        competences = np.atleast_2d(np.asarray(competences, dtype=np.float64))
+        if self.DFP:
+            if DFP_mask is None:
+                if batch.neighbors is None:
+                    raise ValueError("DFP=True needs neighbors or a DFP_mask.")
+                DFP_mask = self._dfp_mask(batch)
+            competences = competences * np.asarray(DFP_mask)
+        return self._vote_members(self.select(competences), batch, want_proba)
+
     def _competence(self, batch):
         y_nb = self.DSEL_target_[batch.neighbors]
-        weights = class_weights(y_nb, self.class_counts_, self.alpha)
+        counts = np.bincount(self.DSEL_target_, minlength=self.n_classes_)
+        weights = class_weights(y_nb, counts, self.alpha)
         hits = self.DSEL_processed_[batch.neighbors]
         # Correct neighbours of each class, weighted class by class: members
         # right on the same classes of neighbours get bitwise-equal competences.

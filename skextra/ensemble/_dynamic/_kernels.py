@@ -21,6 +21,7 @@ __all__ = [
     "select_max",
     "select_top",
     "softmax",
+    "top_members",
     "vote_counts",
 ]
 
@@ -67,13 +68,28 @@ def select_top(competences, n_selected, *, ties="last"):
     >>> select_top(np.array([[0.5, 0.9, 0.5]]), 2).tolist()
     [[False, True, True]]
     """
+    selected = np.zeros(competences.shape, dtype=bool)
+    members = top_members(competences, n_selected, ties=ties)
+    np.put_along_axis(selected, members, True, axis=1)
+    return selected
+
+
+def top_members(competences, n_selected, *, ties="last"):
+    """Indices of the ``n_selected`` most competent members of each row, most
+    competent first (ties as :func:`select_top`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skextra.ensemble._dynamic._kernels import top_members
+    >>> top_members(np.array([[0.5, 0.9, 0.5]]), 2).tolist()
+    [[1, 2]]
+    """
     if ties == "last":
         order = np.argsort(competences, axis=1, kind="stable")[:, ::-1]
     else:
         order = np.argsort(-competences, axis=1, kind="stable")
-    selected = np.zeros(competences.shape, dtype=bool)
-    np.put_along_axis(selected, order[:, :n_selected], True, axis=1)
-    return selected
+    return order[:, :n_selected]
 
 
 def softmax(w):

@@ -33,6 +33,7 @@ from scipy.special import betainc
 from scipy.stats import entropy
 from sklearn.utils import gen_batches
 from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
 
 from ...utils._array_api import to_numpy
 from ...utils._chunking import row_batches
@@ -151,8 +152,8 @@ def source_competence(kind, scores, y, hits=None):
     kind : {"rrc", "kl", "exponential", "logarithmic", "min_difference"}
     scores : ndarray of shape (n_dsel, n_members, n_classes)
         The members' probabilities on DSEL.
-    y : ndarray of shape (n_dsel,)
-        DSEL class indices.
+    y : ndarray of shape (n_dsel,) or None
+        DSEL class indices (DES-KL reads them only when ``hits`` is None).
     hits : ndarray of shape (n_dsel, n_members), default=None
         Whether each member's prediction is right (DES-KL only); by default
         whether the class of largest probability is ``y``.
@@ -172,7 +173,7 @@ def source_competence(kind, scores, y, hits=None):
     array([[ 0.8, -0.2]])
     """
     scores = np.asarray(scores, dtype=np.float64)
-    y = np.asarray(y, dtype=np.intp)
+    y = None if y is None else np.asarray(y, dtype=np.intp)
     if kind == "rrc":
         return rrc_source_competence(scores, y)
     if kind == "kl":
@@ -345,9 +346,7 @@ class _BaseProbabilistic(BaseDynamicSelection):
                 f"{type(self).__name__} needs at least 2 classes; got "
                 f"{self.n_classes_} class."
             )
-        self.C_src_ = source_competence(
-            self._source, self.dsel_scores_, self.DSEL_target_, self.DSEL_processed_
-        )
+        self.C_src_ = self.source_competence()
         # Mahalanobis distances are Euclidean ones after whitening.
         self._whitening_ = getattr(self.roc_algorithm_, "whitening_", None)
         self._dsel_space_ = self._to_distance_space(self.DSEL_data_)
@@ -355,6 +354,23 @@ class _BaseProbabilistic(BaseDynamicSelection):
             "ij,ij->i", self._dsel_space_, self._dsel_space_
         )
         self._dfp_all_dsel_ = _crossing_members(self.DSEL_target_, self.DSEL_processed_)
+
+    def source_competence(self):
+        """Source competence of each member on each DSEL row (DESlib's method).
+
+        Computed from ``dsel_scores_`` and ``DSEL_target_`` (DES-KL:
+        ``dsel_scores_`` and ``DSEL_processed_``); ``fit`` stores it as
+        ``C_src_``.
+
+        Returns
+        -------
+        C_src : ndarray of shape (n_dsel, n_members)
+        """
+        check_is_fitted(self)
+        if self._source == "kl":
+            hits = np.asarray(self.DSEL_processed_, dtype=bool)
+            return source_competence("kl", self.dsel_scores_, None, hits)
+        return source_competence(self._source, self.dsel_scores_, self.DSEL_target_)
 
     def _to_distance_space(self, X):
         return X if self._whitening_ is None else X @ self._whitening_
@@ -388,7 +404,7 @@ class _BaseProbabilistic(BaseDynamicSelection):
 
     def _competence(self, batch):
         # A region given to the public methods (no rows X) is used as given.
-        if self._all_dsel() and batch.X is not None:
+        if batch.X is not None and self._all_dsel():
             return all_dsel_competence(
                 self._to_distance_space(batch.X),
                 self._dsel_space_,

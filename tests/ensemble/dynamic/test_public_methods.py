@@ -10,6 +10,7 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.tree import DecisionTreeClassifier
 
 from skextra.ensemble import (
+    DESKL,
     DESKNN,
     DESMI,
     DESP,
@@ -23,6 +24,7 @@ from skextra.ensemble import (
     OLA,
     RRC,
     APosteriori,
+    APriori,
     DESClustering,
     Oracle,
     SingleBest,
@@ -374,3 +376,63 @@ def test_classify_with_ds_reads_predictions_from_probabilities(data):
         clf.classify_with_ds(None, data[5], neighbors, distances),
         clf.classify_with_ds(data[4], data[5], neighbors, distances),
     )
+
+
+# The fitted attributes under DESlib's names that a step method reads.
+HAND_SET = [
+    (APriori, {}, ("dsel_scores_", "DSEL_target_")),
+    (APosteriori, {}, ("dsel_scores_", "DSEL_target_")),
+    (DESMI, {}, ("DSEL_processed_", "DSEL_target_", "n_classes_", "N_")),
+    (RRC, {"k": 7}, ("dsel_scores_", "DSEL_target_", "n_classes_")),
+    (DESKL, {"k": 7}, ("dsel_scores_", "DSEL_processed_", "n_classes_")),
+]
+
+
+@pytest.mark.parametrize(
+    "cls, params, names", HAND_SET, ids=[c.__name__ for c, _, _ in HAND_SET]
+)
+def test_an_instance_set_up_by_hand_estimates_what_the_fitted_one_does(
+    data, cls, params, names
+):
+    clf = _fit(cls, data, **params)
+    hand = cls(**params)
+    hand.n_classifiers_ = clf.n_classifiers_
+    for name in names:
+        setattr(hand, name, getattr(clf, name))
+    if hasattr(clf, "C_src_"):
+        hand.C_src_ = hand.source_competence()
+        assert_array_equal(hand.C_src_, clf.C_src_)
+    distances, neighbors = clf.get_competence_region(data[3])
+    assert_array_equal(
+        hand.estimate_competence(neighbors, distances, data[4]),
+        clf.estimate_competence(neighbors, distances, data[4]),
+    )
+
+
+def test_desmi_select_gives_the_members_predict_uses(data):
+    clf = _fit(DESMI, data)
+    X_test = data[3]
+    distances, neighbors = clf.get_competence_region(X_test)
+    chosen = clf.select(clf.estimate_competence(neighbors, distances))
+    assert chosen.shape == (len(X_test), clf.N_)
+    report = clf.explain(X_test)
+    rows = report.decided_by == "selection"
+    selected = np.zeros_like(report.selected)
+    np.put_along_axis(selected, chosen, True, axis=1)
+    assert_array_equal(selected[rows], report.selected[rows])
+
+
+def test_desmi_classify_with_ds_goes_through_its_public_steps(data):
+    # As in DESlib: a subclass's estimate_competence decides the members.
+    class LastMembers(DESMI):
+        def estimate_competence(
+            self, competence_region, distances=None, predictions=None
+        ):
+            return np.tile(
+                np.arange(self.n_classifiers_, dtype=float), (len(competence_region), 1)
+            )
+
+    clf = _fit(LastMembers, data, pct_accuracy=0.1)
+    distances, neighbors = clf.get_competence_region(data[3])
+    labels = clf.classify_with_ds(data[4], None, neighbors, distances)
+    assert_array_equal(labels, data[4][:, -1])
