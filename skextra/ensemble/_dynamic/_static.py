@@ -48,7 +48,7 @@ class _BaseStatic(BaseDynamicSelection):
 
     def _member_labels(self, i):
         """DSEL labels written in member ``i``'s own labels."""
-        member_classes = np.asarray(self.members_[i].classes_)
+        member_classes = self._own_classes(self.members_[i])
         lookup = np.full(self.n_classes_, -1, dtype=np.intp)
         lookup[self._member_index_[i]] = np.arange(member_classes.size)
         pos = lookup[self.DSEL_target_]
