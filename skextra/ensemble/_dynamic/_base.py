@@ -70,6 +70,9 @@ Optional hooks and declarations:
     as a property true only with ``DFP`` or ``with_IH``).
 ``_fixed_mode`` (default "selection"): the combination when the class has
     no ``mode`` parameter. With a ``mode`` parameter, its value is used.
+``_select_reads_fit`` (default True): False when ``_select`` reads the
+    competences only, so that the public ``select`` works before ``fit``
+    (as DESlib's does for KNORA-E, KNORA-U and KNOP).
 
 How the selected members are combined (``mode`` x ``voting``, as DESlib)
 -----------------------------------------------------------------------
@@ -266,6 +269,7 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
     _dsel_split = True
     _selects = True
     _competence_inputs = ("neighbors",)
+    _select_reads_fit = True
 
     _parameter_constraints: dict = {
         "pool_classifiers": [None, list, tuple, HasMethods(["fit", "predict"])],
@@ -891,7 +895,8 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
             competent members draws from ``random_state`` afresh at each
             call, as ``predict`` does.
         """
-        check_is_fitted(self)
+        if self._select_reads_fit:
+            check_is_fitted(self)
         competences = np.atleast_2d(np.asarray(competences, dtype=np.float64))
         rng = check_random_state(copy.deepcopy(self.random_state))
         return np.asarray(self._select(competences, Batch(X=None, rng=rng)), bool)

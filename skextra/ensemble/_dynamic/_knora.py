@@ -71,6 +71,8 @@ class KNORAE(_BaseKNORA):
     True
     """
 
+    _select_reads_fit = False
+
     def _competence(self, batch):
         return consecutive_hits(batch.neighbors, self.DSEL_processed_)
 
@@ -131,6 +133,7 @@ class KNORAU(_BaseKNORA):
     """
 
     _fixed_mode = "weighting"
+    _select_reads_fit = False
 
     def _competence(self, batch):
         return self.DSEL_processed_[batch.neighbors].sum(axis=1, dtype=np.float64)
