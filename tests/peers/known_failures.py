@@ -87,19 +87,13 @@ KNOWN_FAILURES = {
         "test_estimate_competence_kuncheva_ex": _COMPETENCE_API,
         "test_estimate_competence_kuncheva_ex_batch": _COMPETENCE_API,
         "test_estimate_competence_diff_target": _COMPETENCE_API,
-        "test_fit": _MOCK_POOL,
     },
     "deslib/tests/dcs/test_a_priori.py": {
         "test_estimate_competence_all_ones": _COMPETENCE_API,
         "test_estimate_competence_kuncheva_ex": _COMPETENCE_API,
         "test_estimate_competence_batch": _COMPETENCE_API,
-        "test_fit": _MOCK_POOL,
     },
     "deslib/tests/des/test_des_clustering.py": {
-        "test_fit_homogeneous_clusters": _MOCK_POOL,
-        "test_fit_heterogeneous_clusters": _MOCK_POOL,
-        "test_estimate_competence": _MOCK_POOL,
-        "test_fit_clusters_less_diverse": _MOCK_POOL,
         "test_classify_instance": _COMPETENCE_API,
         "test_diversity_metric_Q": (
             PEER,
@@ -108,14 +102,6 @@ KNOWN_FAILURES = {
         ),
         "test_diversity_metric_DF": (PEER, "reads DESlib's ``diversity_func_``"),
         "test_diversity_metric_ratio": (PEER, "reads DESlib's ``diversity_func_``"),
-    },
-    "deslib/tests/des/test_des_knn.py": {
-        "test_estimate_competence": _MOCK_POOL,
-        "test_estimate_competence_batch": _MOCK_POOL,
-        "test_estimate_competence_Q": _MOCK_POOL,
-        "test_estimate_competence_Q_batch": _MOCK_POOL,
-        "test_estimate_competence_ratio": _MOCK_POOL,
-        "test_estimate_competence_ratio_batch": _MOCK_POOL,
     },
     "deslib/tests/des/test_des_mi.py": {
         "test_check_alpha_type[1]": (
@@ -129,25 +115,6 @@ KNOWN_FAILURES = {
         "test_predict_proba_with_ds_soft": _COMPETENCE_API,
         "test_predict_proba_with_ds_hard": _COMPETENCE_API,
     },
-    "deslib/tests/des/test_desp.py": {
-        "test_estimate_competence_batch": _MOCK_POOL,
-    },
-    "deslib/tests/des/test_knop.py": {
-        "test_estimate_competence_batch": _MOCK_POOL,
-        "test_weights_zero": _COMPETENCE_API,
-        "test_fit": _MOCK_POOL,
-        "test_select": _COMPETENCE_API,
-    },
-    "deslib/tests/des/test_knorae.py": {
-        "test_estimate_competence_batch": _MOCK_POOL,
-        "test_select": _MOCK_POOL,
-        "test_select_none_competent": _COMPETENCE_API,
-    },
-    "deslib/tests/des/test_knorau.py": {
-        "test_estimate_competence_batch": _MOCK_POOL,
-        "test_weights_zero": _COMPETENCE_API,
-        "test_select": _COMPETENCE_API,
-    },
     "deslib/tests/des/test_probabilistic.py": {
         "test_not_predict_proba": _BASE_PROBABILISTIC,
         "test_knne_not_allowed": _BASE_PROBABILISTIC,
@@ -157,33 +124,20 @@ KNOWN_FAILURES = {
         "test_source_competence_logarithmic": _COMPETENCE_API,
         "test_source_competence_exponential": _COMPETENCE_API,
     },
-    "deslib/tests/static/test_oracle.py": {
-        "test_predict": _MOCK_POOL,
-        "test_predict_all_same": _MOCK_POOL,
-    },
-    "deslib/tests/static/test_single_best.py": {
-        "test_fit": _MOCK_POOL,
-        "test_predict": _MOCK_POOL,
-        "test_predict_proba": _MOCK_POOL,
-        "test_not_predict_proba": _MOCK_POOL,
-    },
     "deslib/tests/static/test_stacked.py": {
-        "test_not_predict_proba_meta": _MOCK_POOL,
+        "test_not_predict_proba_meta": (
+            DESIGN,
+            "without a meta-classifier that has ``predict_proba`` the estimator "
+            "has none (``AttributeError``, scikit-learn's ``available_if``, as "
+            "its ``StackingClassifier``); DESlib has the method and raises "
+            "``ValueError`` when it is called",
+        ),
         "test_one_class_meta_dataset": (
             DESIGN,
             "when DSEL holds a single class skextra replaces the meta-classifier "
             "by that class and warns; DESlib's ``LogisticRegression`` raises",
         ),
     },
-    "deslib/tests/static/test_static_selection.py": {
-        name: (
-            DESIGN,
-            "parameters after ``pool_classifiers`` are keyword-only (scikit-learn's "
-            "convention); the test passes ``pct_classifiers`` by position",
-        )
-        for name in ("test_fit", "test_predict", "test_predict_diff")
-    }
-    | {"test_predict_proba": _MOCK_POOL},
     "deslib/tests/test_des_integration.py": {
         **{
             f"test_{name}[{search}]": _NO_NPY

@@ -1148,7 +1148,6 @@ class _BaseKNORA(BaseDynamicSelection):
     def __init__(
         self,
         pool_classifiers=None,
-        *,
         k=7,
         DFP=False,
         with_IH=False,
@@ -1161,6 +1160,7 @@ class _BaseKNORA(BaseDynamicSelection):
         DSEL_perc=0.5,
         n_jobs=None,
         voting="hard",
+        *,
         sampler=None,
         device=None,
     ):

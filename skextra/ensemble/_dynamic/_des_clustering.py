@@ -141,7 +141,6 @@ class DESClustering(BaseDynamicSelection):
     def __init__(
         self,
         pool_classifiers=None,
-        *,
         clustering=None,
         pct_accuracy=0.5,
         voting="hard",
@@ -153,6 +152,7 @@ class DESClustering(BaseDynamicSelection):
         random_state=None,
         DSEL_perc=0.5,
         n_jobs=None,
+        *,
         sampler=None,
         device=None,
     ):

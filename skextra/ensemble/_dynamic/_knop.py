@@ -76,7 +76,6 @@ class KNOP(_BaseKNORA):
     def __init__(
         self,
         pool_classifiers=None,
-        *,
         k=7,
         DFP=False,
         with_IH=False,
@@ -88,6 +87,7 @@ class KNOP(_BaseKNORA):
         DSEL_perc=0.5,
         n_jobs=None,
         voting="hard",
+        *,
         sampler=None,
         device=None,
     ):
