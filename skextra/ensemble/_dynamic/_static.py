@@ -22,8 +22,13 @@ _STATIC_CONSTRAINTS = {
 
 
 def _scores_accuracy(member):
-    """Whether ``member.score`` is scikit-learn's classifier accuracy."""
-    return getattr(type(member), "score", None) is ClassifierMixin.score
+    """Whether the member is scored by accuracy: its ``score`` is
+    scikit-learn's classifier accuracy, or it has no ``score``."""
+    own = getattr(member, "score", None)
+    return (
+        not callable(own)
+        or getattr(type(member), "score", None) is ClassifierMixin.score
+    )
 
 
 class _BaseStatic(BaseDynamicSelection):
@@ -41,8 +46,9 @@ class _BaseStatic(BaseDynamicSelection):
 
     def _member_scores(self, scoring):
         """Each member's score on the fit data: ``scoring``, or with None
-        the member's own ``score`` (as DESlib). Accuracy, the ``score`` of
-        scikit-learn's classifiers, is read from ``DSEL_processed_``."""
+        the member's own ``score`` (as DESlib) and accuracy for a member
+        without one. Accuracy, the ``score`` of scikit-learn's classifiers,
+        is read from ``DSEL_processed_``."""
         accuracy = self.DSEL_processed_.mean(axis=0) if scoring is None else None
         X_in, X = self._dsel_input, self.DSEL_data_
         scores = np.empty(self.n_classifiers_)
