@@ -70,6 +70,9 @@ Optional hooks and declarations:
     as a property true only with ``DFP`` or ``with_IH``).
 ``_fixed_mode`` (default "selection"): the combination when the class has
     no ``mode`` parameter. With a ``mode`` parameter, its value is used.
+``_select_reads_fit`` (default True): False when ``_select`` reads the
+    competences only, so that the public ``select`` works before ``fit``
+    (as DESlib's does for KNORA-E, KNORA-U and KNOP).
 
 How the selected members are combined (``mode`` x ``voting``, as DESlib)
 -----------------------------------------------------------------------
@@ -205,21 +208,36 @@ def _default_pool(random_state, n_jobs):
     )
 
 
+def _member_classes(member):
+    """A member's ``classes_`` as a 1-d NumPy array, or None when it has none
+    usable (missing, not an array, empty or not 1-d, as a mock's).
+
+    A member without usable ``classes_`` is taken as DESlib takes every
+    member: its predictions are labels of the estimator's ``classes_`` and
+    its probability columns follow ``classes_``.
+    """
+    classes = getattr(member, "classes_", None)
+    if classes is None:
+        return None
+    try:
+        classes = to_numpy(classes)
+    except TypeError:
+        return None
+    if classes.ndim != 1 or classes.size == 0:
+        return None
+    return classes
+
+
 def _member_label_space(member, container):
-    """The labels a member predicts, expressed in its container's labels.
+    """The labels a member predicts, expressed in its container's labels
+    (None when the member has no usable ``classes_``).
 
     scikit-learn's ensembles (bagging, forests, voting, stacking) fit their
     members on class positions 0..C-1 of the container's ``classes_``; their
     member labels are mapped back through ``container.classes_``.
     """
-    classes = getattr(member, "classes_", None)
-    if classes is None:
-        raise ValueError(
-            f"pool member {type(member).__name__} has no classes_: the pool must "
-            "hold fitted classifiers."
-        )
-    classes = np.asarray(classes)
-    if container is None:
+    classes = _member_classes(member)
+    if classes is None or container is None:
         return classes
     outer = getattr(container, "classes_", None)
     if outer is None:
@@ -230,7 +248,7 @@ def _member_label_space(member, container):
     if (
         classes.dtype.kind in "iuf"
         and np.all(classes == np.round(classes))
-        and (classes.size == 0 or (classes.min() >= 0 and classes.max() < outer.size))
+        and (classes.min() >= 0 and classes.max() < outer.size)
     ):
         return outer[classes.astype(np.intp)]
     return classes
@@ -251,6 +269,7 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
     _dsel_split = True
     _selects = True
     _competence_inputs = ("neighbors",)
+    _select_reads_fit = True
 
     _parameter_constraints: dict = {
         "pool_classifiers": [None, list, tuple, HasMethods(["fit", "predict"])],
@@ -369,9 +388,12 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
             self._member_index_ = [s.astype(np.intp) for s in spaces]
         else:
             self._warn_unused_sampler()
-            self._set_classes(y, spaces)
+            self._set_classes(y, [s for s in spaces if s is not None])
             self._member_index_ = [
-                self._labels_to_columns(s, m) for s, m in zip(spaces, pool.members)
+                np.arange(self.n_classes_)
+                if s is None
+                else self._labels_to_columns(s, m)
+                for s, m in zip(spaces, pool.members)
             ]
         self._set_member_features(pool.container, pool.members)
         return pool.dsel_rows
@@ -520,7 +542,7 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
         self._tree_members_ = []
         all_columns = np.arange(self.n_classes_)
         for member, index in zip(self.members_, self._member_index_):
-            classes = to_numpy(member.classes_)
+            classes = self._own_classes(member)
             order = np.argsort(classes, kind="stable")
             self._label_lookup_.append((classes[order], index[order]))
             in_order = np.array_equal(index, all_columns)
@@ -534,6 +556,12 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
                     or (own_names is not None and np.array_equal(names, own_names))
                 )
             )
+
+    def _own_classes(self, member):
+        """The labels ``member`` predicts: its ``classes_``, or the
+        estimator's when it has none usable (see :func:`_member_classes`)."""
+        classes = _member_classes(member)
+        return self.classes_ if classes is None else classes
 
     def _call_member(self, i, method, X_in, X, shared):
         """``method`` of member ``i`` on the rows; ``shared`` caches, for one
@@ -867,7 +895,8 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
             competent members draws from ``random_state`` afresh at each
             call, as ``predict`` does.
         """
-        check_is_fitted(self)
+        if self._select_reads_fit:
+            check_is_fitted(self)
         competences = np.atleast_2d(np.asarray(competences, dtype=np.float64))
         rng = check_random_state(copy.deepcopy(self.random_state))
         return np.asarray(self._select(competences, Batch(X=None, rng=rng)), bool)
@@ -1139,7 +1168,6 @@ class _BaseKNORA(BaseDynamicSelection):
     def __init__(
         self,
         pool_classifiers=None,
-        *,
         k=7,
         DFP=False,
         with_IH=False,
@@ -1152,6 +1180,7 @@ class _BaseKNORA(BaseDynamicSelection):
         DSEL_perc=0.5,
         n_jobs=None,
         voting="hard",
+        *,
         sampler=None,
         device=None,
     ):

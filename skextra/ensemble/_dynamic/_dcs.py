@@ -47,7 +47,6 @@ class _BaseDCS(BaseDynamicSelection):
     def __init__(
         self,
         pool_classifiers=None,
-        *,
         k=7,
         DFP=False,
         with_IH=False,
@@ -61,6 +60,7 @@ class _BaseDCS(BaseDynamicSelection):
         knne=False,
         DSEL_perc=0.5,
         n_jobs=None,
+        *,
         sampler=None,
         device=None,
     ):
@@ -221,6 +221,45 @@ class LCA(_BaseDCS):
 
     _competence_inputs = ("neighbors", "predictions")
 
+    def __init__(
+        self,
+        pool_classifiers=None,
+        k=7,
+        DFP=False,
+        with_IH=False,
+        safe_k=None,
+        IH_rate=0.3,
+        selection_method="best",
+        diff_thresh=0.1,
+        random_state=None,
+        knn_classifier="knn",
+        knn_metric="minkowski",
+        DSEL_perc=0.5,
+        knne=False,
+        n_jobs=None,
+        *,
+        sampler=None,
+        device=None,
+    ):
+        super().__init__(
+            pool_classifiers=pool_classifiers,
+            k=k,
+            DFP=DFP,
+            with_IH=with_IH,
+            safe_k=safe_k,
+            IH_rate=IH_rate,
+            selection_method=selection_method,
+            diff_thresh=diff_thresh,
+            random_state=random_state,
+            knn_classifier=knn_classifier,
+            knn_metric=knn_metric,
+            DSEL_perc=DSEL_perc,
+            knne=knne,
+            n_jobs=n_jobs,
+            sampler=sampler,
+            device=device,
+        )
+
     def _competence(self, batch):
         nb = batch.neighbors
         same_class = self.DSEL_target_[nb][:, :, None] == batch.predictions[:, None, :]
@@ -334,7 +373,6 @@ class MCB(_BaseDCS):
     def __init__(
         self,
         pool_classifiers=None,
-        *,
         k=7,
         DFP=False,
         with_IH=False,
@@ -349,6 +387,7 @@ class MCB(_BaseDCS):
         knne=False,
         DSEL_perc=0.5,
         n_jobs=None,
+        *,
         sampler=None,
         device=None,
     ):
@@ -438,7 +477,6 @@ class _ProbabilisticDCS(_BaseDCS):
     def __init__(
         self,
         pool_classifiers=None,
-        *,
         k=7,
         DFP=False,
         with_IH=False,
@@ -452,6 +490,7 @@ class _ProbabilisticDCS(_BaseDCS):
         knne=False,
         DSEL_perc=0.5,
         n_jobs=None,
+        *,
         sampler=None,
         device=None,
     ):

@@ -1,11 +1,11 @@
 """DES-Clustering: one ensemble per cluster of DSEL, chosen in fit."""
 
+import copy
 import warnings
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn import metrics
-from sklearn.base import clone
 from sklearn.cluster import KMeans
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
@@ -46,7 +46,7 @@ class DESClustering(BaseDynamicSelection):
     ----------
     {{pool_classifiers}}
     clustering : clustering estimator or None, default=None
-        An unfitted clusterer with ``fit`` and ``predict`` (cloned, then fitted
+        An unfitted clusterer with ``fit`` and ``predict`` (copied, then fitted
         on DSEL), with an ``n_clusters`` attribute or parameter. None:
         ``KMeans(n_clusters=n_clusters, random_state=random_state)``.
     pct_accuracy : float, default=0.5
@@ -95,7 +95,8 @@ class DESClustering(BaseDynamicSelection):
     -----
     Differences with DESlib: a cluster left without DSEL rows (DESlib raises
     in ``np.apply_along_axis``) gets the ensemble ranked on all of DSEL; a
-    given ``clustering`` is cloned instead of fitted in place. See
+    given ``clustering`` is copied (with everything set on it) and the copy
+    is fitted, leaving the given one as it is (DESlib fits it in place). See
     :class:`DESKNN` for the diversity measures and the order of ties.
     ``k``, ``DFP`` and ``with_IH`` do not apply (DESlib ignores them too).
 
@@ -141,7 +142,6 @@ class DESClustering(BaseDynamicSelection):
     def __init__(
         self,
         pool_classifiers=None,
-        *,
         clustering=None,
         pct_accuracy=0.5,
         voting="hard",
@@ -153,6 +153,7 @@ class DESClustering(BaseDynamicSelection):
         random_state=None,
         DSEL_perc=0.5,
         n_jobs=None,
+        *,
         sampler=None,
         device=None,
     ):
@@ -195,7 +196,7 @@ class DESClustering(BaseDynamicSelection):
                 f"{type(self.clustering).__name__}."
             )
         else:
-            self.clustering_ = clone(self.clustering)
+            self.clustering_ = copy.deepcopy(self.clustering)
         self.clustering_.fit(self.DSEL_data_)
         labels = np.asarray(self.clustering_.predict(self.DSEL_data_))
         self.n_clusters_ = int(

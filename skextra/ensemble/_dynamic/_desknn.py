@@ -112,7 +112,6 @@ class DESKNN(BaseDynamicSelection):
     def __init__(
         self,
         pool_classifiers=None,
-        *,
         k=7,
         DFP=False,
         with_IH=False,
@@ -129,6 +128,7 @@ class DESKNN(BaseDynamicSelection):
         DSEL_perc=0.5,
         n_jobs=None,
         voting="hard",
+        *,
         sampler=None,
         device=None,
     ):

@@ -153,7 +153,6 @@ class DESMI(BaseDynamicSelection):
     def __init__(
         self,
         pool_classifiers=None,
-        *,
         k=7,
         pct_accuracy=0.4,
         alpha=0.9,
@@ -168,6 +167,7 @@ class DESMI(BaseDynamicSelection):
         DSEL_perc=0.5,
         n_jobs=None,
         voting="hard",
+        *,
         sampler=None,
         device=None,
     ):

@@ -60,7 +60,6 @@ class DESP(_BaseKNORA):
     def __init__(
         self,
         pool_classifiers=None,
-        *,
         k=7,
         DFP=False,
         with_IH=False,
@@ -74,6 +73,7 @@ class DESP(_BaseKNORA):
         DSEL_perc=0.5,
         n_jobs=None,
         voting="hard",
+        *,
         sampler=None,
         device=None,
     ):

@@ -66,6 +66,7 @@ class KNOP(_BaseKNORA):
     _needs_proba = True
     _needs_dsel_proba = True
     _competence_inputs = ("probabilities",)
+    _select_reads_fit = False
 
     @property
     def _uses_region(self):
@@ -75,7 +76,6 @@ class KNOP(_BaseKNORA):
     def __init__(
         self,
         pool_classifiers=None,
-        *,
         k=7,
         DFP=False,
         with_IH=False,
@@ -87,6 +87,7 @@ class KNOP(_BaseKNORA):
         DSEL_perc=0.5,
         n_jobs=None,
         voting="hard",
+        *,
         sampler=None,
         device=None,
     ):
@@ -141,15 +142,17 @@ class KNOP(_BaseKNORA):
         check_is_fitted(self)
         return self._competence(self._given_batch(None, None, None, probabilities))
 
+    def _get_similar_out_profiles(self, probabilities):
+        """Distances to and indices of the ``k_`` DSEL rows whose output
+        profiles are nearest to those of ``probabilities`` (DESlib's name)."""
+        distances, neighbors = self.op_knn_.kneighbors(
+            output_profiles(probabilities), n_neighbors=self.k_, return_distance=True
+        )
+        return distances, np.atleast_2d(neighbors)
+
     def _competence(self, batch):
-        _, neighbors = self.op_knn_.kneighbors(
-            output_profiles(batch.probabilities),
-            n_neighbors=self.k_,
-            return_distance=True,
-        )
-        return self.DSEL_processed_[np.atleast_2d(neighbors)].sum(
-            axis=1, dtype=np.float64
-        )
+        _, neighbors = self._get_similar_out_profiles(batch.probabilities)
+        return self.DSEL_processed_[neighbors].sum(axis=1, dtype=np.float64)
 
     def _select(self, competences, batch):
         return select_above(competences, 0)

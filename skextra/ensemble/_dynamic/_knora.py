@@ -71,6 +71,8 @@ class KNORAE(_BaseKNORA):
     True
     """
 
+    _select_reads_fit = False
+
     def _competence(self, batch):
         return consecutive_hits(batch.neighbors, self.DSEL_processed_)
 
@@ -131,6 +133,44 @@ class KNORAU(_BaseKNORA):
     """
 
     _fixed_mode = "weighting"
+    _select_reads_fit = False
+
+    def __init__(
+        self,
+        pool_classifiers=None,
+        k=7,
+        DFP=False,
+        with_IH=False,
+        safe_k=None,
+        IH_rate=0.3,
+        random_state=None,
+        voting="hard",
+        knn_classifier="knn",
+        knn_metric="minkowski",
+        knne=False,
+        DSEL_perc=0.5,
+        n_jobs=None,
+        *,
+        sampler=None,
+        device=None,
+    ):
+        super().__init__(
+            pool_classifiers=pool_classifiers,
+            k=k,
+            DFP=DFP,
+            with_IH=with_IH,
+            safe_k=safe_k,
+            IH_rate=IH_rate,
+            random_state=random_state,
+            voting=voting,
+            knn_classifier=knn_classifier,
+            knn_metric=knn_metric,
+            knne=knne,
+            DSEL_perc=DSEL_perc,
+            n_jobs=n_jobs,
+            sampler=sampler,
+            device=device,
+        )
 
     def _competence(self, batch):
         return self.DSEL_processed_[batch.neighbors].sum(axis=1, dtype=np.float64)

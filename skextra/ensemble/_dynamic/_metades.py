@@ -207,7 +207,6 @@ class METADES(_BaseKNORA):
         self,
         pool_classifiers=None,
         meta_classifier=None,
-        *,
         k=7,
         Kp=5,
         Hc=1.0,
@@ -224,6 +223,7 @@ class METADES(_BaseKNORA):
         DSEL_perc=0.5,
         n_jobs=None,
         voting="hard",
+        *,
         sampler=None,
         device=None,
     ):

@@ -140,6 +140,11 @@ default="auto"
             ).fit(X)
         return self
 
+    @property
+    def _fit_X(self):
+        """The fitted rows, under scikit-learn's neighbours' name."""
+        return self.nn_._fit_X
+
     def kneighbors(self, X, n_neighbors, return_distance=True):
         if X.shape[0] * self.nn_.n_samples_fit_ < _SMALL_SEARCH:
             # Starting OpenMP threads costs more than a small search.

@@ -12,6 +12,7 @@ seed, then the members' unset ``random_state`` in order) is drawn from one
 """
 
 from dataclasses import dataclass
+from numbers import Integral
 
 import numpy as np
 from sklearn.base import clone
@@ -144,7 +145,7 @@ def check_member_features(members, subsets, n_features):
     for i, (member, feats) in enumerate(zip(members, subsets)):
         expected = n_features if feats is None else len(feats)
         got = getattr(member, "n_features_in_", None)
-        if got is not None and got != expected:
+        if isinstance(got, Integral) and got != expected:
             raise ValueError(
                 f"pool member {i} ({type(member).__name__}) was fitted on "
                 f"{got} features, but X has {expected}."

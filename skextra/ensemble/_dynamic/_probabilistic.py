@@ -303,20 +303,20 @@ class _BaseProbabilistic(BaseDynamicSelection):
     def __init__(
         self,
         pool_classifiers=None,
-        *,
         k=None,
         DFP=False,
         with_IH=False,
         safe_k=None,
         IH_rate=0.3,
         mode="selection",
-        voting="hard",
         random_state=None,
         knn_classifier="knn",
         knn_metric="minkowski",
-        knne=False,
         DSEL_perc=0.5,
         n_jobs=None,
+        voting="hard",
+        *,
+        knne=False,
         sampler=None,
         device=None,
     ):
@@ -620,6 +620,45 @@ class Exponential(_BaseProbabilistic):
 
     _source = "exponential"
     _threshold = 0.0
+
+    def __init__(
+        self,
+        pool_classifiers=None,
+        k=None,
+        DFP=False,
+        safe_k=None,
+        with_IH=False,
+        IH_rate=0.3,
+        mode="selection",
+        random_state=None,
+        knn_classifier="knn",
+        knn_metric="minkowski",
+        DSEL_perc=0.5,
+        n_jobs=None,
+        voting="hard",
+        *,
+        knne=False,
+        sampler=None,
+        device=None,
+    ):
+        super().__init__(
+            pool_classifiers=pool_classifiers,
+            k=k,
+            DFP=DFP,
+            safe_k=safe_k,
+            with_IH=with_IH,
+            IH_rate=IH_rate,
+            mode=mode,
+            random_state=random_state,
+            knn_classifier=knn_classifier,
+            knn_metric=knn_metric,
+            DSEL_perc=DSEL_perc,
+            n_jobs=n_jobs,
+            voting=voting,
+            knne=knne,
+            sampler=sampler,
+            device=device,
+        )
 
 
 @fill_doc

@@ -162,7 +162,7 @@ class BlockNeighbors:
         X = np.asarray(X, dtype=np.float64)
         if X.ndim != 2 or X.shape[0] < 1:
             raise ValueError(f"Expected a non-empty 2D array, got shape {X.shape}.")
-        self._X = X
+        self._fit_X = X
         # Rounding the mean keeps integer data exact; centring reduces the
         # norms the rounding bound grows with.
         self._mean = np.round(X.mean(axis=0))
@@ -178,7 +178,7 @@ class BlockNeighbors:
 
     def kneighbors(self, X, n_neighbors, return_distance=True):
         k = _check_k(n_neighbors, self.n_samples_fit_)
-        Q = _check_queries(X, self._X.shape[1], type(self).__name__)
+        Q = _check_queries(X, self._fit_X.shape[1], type(self).__name__)
         dist = np.empty((Q.shape[0], k))
         ind = np.empty((Q.shape[0], k), dtype=np.intp)
         itemsize = np.dtype(self._dtype).itemsize
@@ -205,7 +205,7 @@ class BlockNeighbors:
         bound = kth + slack * (q_sqnorm + self._max_sqnorm)
         bound = np.nextafter(bound.astype(self._dtype), np.inf)
         rows, cols = np.nonzero(d2 <= bound[:, None])
-        exact = _exact_distances(self._X, Q, rows, cols)
+        exact = _exact_distances(self._fit_X, Q, rows, cols)
         return _first_k(rows, cols, exact, Q.shape[0], k)
 
 

@@ -115,11 +115,11 @@ class StackedClassifier(BaseDynamicSelection):
         self,
         pool_classifiers=None,
         meta_classifier=None,
-        *,
         passthrough=False,
         random_state=None,
-        DSEL_perc=0.5,
         n_jobs=None,
+        *,
+        DSEL_perc=0.5,
         device=None,
     ):
         self.pool_classifiers = pool_classifiers

@@ -3,6 +3,7 @@
 from numbers import Integral, Real
 
 import numpy as np
+from sklearn.base import ClassifierMixin
 from sklearn.metrics import check_scoring
 from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import Interval
@@ -20,6 +21,16 @@ _STATIC_CONSTRAINTS = {
 }
 
 
+def _scores_accuracy(member):
+    """Whether the member is scored by accuracy: its ``score`` is
+    scikit-learn's classifier accuracy, or it has no ``score``."""
+    own = getattr(member, "score", None)
+    return (
+        not callable(own)
+        or getattr(type(member), "score", None) is ClassifierMixin.score
+    )
+
+
 class _BaseStatic(BaseDynamicSelection):
     """A pool used the same way for every row; the pool is fitted on all X."""
 
@@ -34,12 +45,17 @@ class _BaseStatic(BaseDynamicSelection):
         return getattr(self, "scoring", None) is None
 
     def _member_scores(self, scoring):
-        """Each member's score on the fit data (accuracy when scoring is None)."""
-        if scoring is None:
-            return self.DSEL_processed_.mean(axis=0)
+        """Each member's score on the fit data: ``scoring``, or with None
+        the member's own ``score`` (as DESlib) and accuracy for a member
+        without one. Accuracy, the ``score`` of scikit-learn's classifiers,
+        is read from ``DSEL_processed_``."""
+        accuracy = self.DSEL_processed_.mean(axis=0) if scoring is None else None
         X_in, X = self._dsel_input, self.DSEL_data_
         scores = np.empty(self.n_classifiers_)
         for i, member in enumerate(self.members_):
+            if scoring is None and _scores_accuracy(member):
+                scores[i] = accuracy[i]
+                continue
             scorer = check_scoring(member, scoring)
             scores[i] = scorer(
                 member, self._member_inputs(i, X_in, X), self._member_labels(i)
@@ -48,7 +64,7 @@ class _BaseStatic(BaseDynamicSelection):
 
     def _member_labels(self, i):
         """DSEL labels written in member ``i``'s own labels."""
-        member_classes = np.asarray(self.members_[i].classes_)
+        member_classes = self._own_classes(self.members_[i])
         lookup = np.full(self.n_classes_, -1, dtype=np.intp)
         lookup[self._member_index_[i]] = np.arange(member_classes.size)
         pos = lookup[self.DSEL_target_]
@@ -75,7 +91,8 @@ class SingleBest(_BaseStatic):
         As in :class:`KNORAE`, but a pool fitted by the estimator is fitted
         on all of ``X`` (no DSEL is kept apart), as in DESlib.
     scoring : str, callable or None, default=None
-        How members are scored (scikit-learn's scoring); None is accuracy.
+        How members are scored (scikit-learn's scoring); None: each member's
+        own ``score`` (accuracy for scikit-learn's classifiers), as in DESlib.
     {{random_state}}
     {{n_jobs}}
     {{device}}
@@ -113,10 +130,10 @@ class SingleBest(_BaseStatic):
     def __init__(
         self,
         pool_classifiers=None,
-        *,
         scoring=None,
         random_state=None,
         n_jobs=None,
+        *,
         device=None,
     ):
         self.pool_classifiers = pool_classifiers
@@ -182,7 +199,8 @@ class StaticSelection(_BaseStatic):
     pct_classifiers : float, default=0.5
         Fraction of the pool kept (at least one member).
     scoring : str, callable or None, default=None
-        How members are scored; None is accuracy.
+        How members are scored; None: each member's own ``score``, as in
+        :class:`SingleBest`.
     {{random_state}}
     {{n_jobs}}
     {{device}}
@@ -228,11 +246,11 @@ class StaticSelection(_BaseStatic):
     def __init__(
         self,
         pool_classifiers=None,
-        *,
         pct_classifiers=0.5,
         scoring=None,
         random_state=None,
         n_jobs=None,
+        *,
         device=None,
     ):
         self.pool_classifiers = pool_classifiers
@@ -340,7 +358,12 @@ class Oracle(_BaseStatic):
     _needs_dsel_predictions = False
 
     def __init__(
-        self, pool_classifiers=None, *, random_state=None, n_jobs=None, device=None
+        self,
+        pool_classifiers=None,
+        random_state=None,
+        n_jobs=None,
+        *,
+        device=None,
     ):
         self.pool_classifiers = pool_classifiers
         self.random_state = random_state

@@ -55,7 +55,7 @@ def test_metric_performance_and_given_clustering():
         clustering=clustering,
         metric_performance="balanced_accuracy_score",
     ).fit(X, y)
-    assert not hasattr(clustering, "cluster_centers_")  # cloned, not fitted
+    assert not hasattr(clustering, "cluster_centers_")  # copied, not fitted
     labels = est.clustering_.predict(X)
     rows = labels == 1
     expected = [balanced_accuracy_score(y[rows], m.predict(X[rows])) for m in pool]
