@@ -93,13 +93,6 @@ KNOWN_FAILURES = {
         "test_diversity_metric_DF": _DESLIB_DIVERSITY,
         "test_diversity_metric_ratio": _DESLIB_DIVERSITY,
     },
-    "deslib/tests/des/test_des_mi.py": {
-        "test_check_alpha_type[1]": (
-            DESIGN,
-            "an integer ``alpha=1`` is accepted (a real-valued interval, as in "
-            "scikit-learn's constraints); DESlib demands a float",
-        ),
-    },
     "deslib/tests/des/test_probabilistic.py": {
         "test_not_predict_proba": _BASE_PROBABILISTIC,
         "test_knne_not_allowed": _BASE_PROBABILISTIC,
@@ -111,11 +104,6 @@ KNOWN_FAILURES = {
             "has none (``AttributeError``, scikit-learn's ``available_if``, as "
             "its ``StackingClassifier``); DESlib has the method and raises "
             "``ValueError`` when it is called",
-        ),
-        "test_one_class_meta_dataset": (
-            DESIGN,
-            "when DSEL holds a single class skextra replaces the meta-classifier "
-            "by that class and warns; DESlib's ``LogisticRegression`` raises",
         ),
     },
     "deslib/tests/test_des_integration.py": {

@@ -3,7 +3,7 @@
 from numbers import Real
 
 import numpy as np
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ...utils._validation import DEVICE_CONSTRAINT
@@ -81,7 +81,8 @@ class DESMI(BaseDynamicSelection):
     pct_accuracy : float, default=0.4
         Fraction of the pool selected.
     alpha : float, default=0.9
-        Scaling of the class sizes in the weights.
+        Scaling of the class sizes in the weights; a float, as in DESlib (an
+        integer is a ``TypeError``).
     {{DFP}}
     {{with_IH}}
     {{safe_k}}
@@ -145,7 +146,7 @@ class DESMI(BaseDynamicSelection):
     _parameter_constraints: dict = {
         **BaseDynamicSelection._parameter_constraints,
         "pct_accuracy": [Interval(Real, 0, 1, closed="right")],
-        "alpha": [Interval(Real, 0, None, closed="neither")],
+        "alpha": [Interval(RealNotInt, 0, None, closed="neither")],
         "voting": [StrOptions({"hard", "soft"})],
         "device": DEVICE_CONSTRAINT,
     }

@@ -77,8 +77,10 @@ class StackedClassifier(BaseDynamicSelection):
     so that it learns from outputs on rows the members have not seen (DESlib
     fits both on all of ``X``); a fitted pool is used as is, with all of
     ``X`` as DSEL, as in DESlib. The given ``meta_classifier`` is cloned, not
-    fitted in place. When DSEL holds a single class, the meta-classifier is
-    a constant prediction of it (with a warning).
+    fitted in place. A ``y`` of a single class is refused (``ValueError``),
+    as in DESlib; when only the DSEL part of a larger ``y`` holds a single
+    class, the meta-classifier is a constant prediction of it (with a
+    warning).
 
     References
     ----------
@@ -129,6 +131,13 @@ class StackedClassifier(BaseDynamicSelection):
         self.DSEL_perc = DSEL_perc
         self.n_jobs = n_jobs
         self.device = device
+
+    def _setup_pool(self, X_in, y, rng, device):
+        if np.unique(y).size < 2:
+            raise ValueError(
+                "y holds one class; the meta-classifier needs at least two."
+            )
+        return super()._setup_pool(X_in, y, rng, device)
 
     def _fit_selection(self):
         if np.unique(self.DSEL_target_).size < 2:

@@ -94,9 +94,18 @@ def test_members_need_predict_proba():
 
 
 def test_single_class_dsel_is_predicted_with_a_warning():
+    X, _ = make_classification(n_samples=40, random_state=0)
+    y = np.zeros(40, dtype=int)
+    y[0] = 1
+    with pytest.warns(UserWarning, match="DSEL holds a single class"):
+        clf = StackedClassifier(random_state=0).fit(X, y)
+    assert_array_equal(np.unique(clf.DSEL_target_), [0])
+    assert_array_equal(clf.predict(X), np.zeros(len(X)))
+    assert_allclose(clf.predict_proba(X), np.tile([1.0, 0.0], (len(X), 1)))
+
+
+def test_single_class_y_is_refused_as_deslib_does():
     X, y = make_classification(n_samples=200, random_state=0)
     pool = _pool(X, y)
-    with pytest.warns(UserWarning, match="DSEL holds a single class"):
-        clf = StackedClassifier(pool).fit(X[y == 1], y[y == 1])
-    assert_array_equal(clf.predict(X), np.ones(len(X)))
-    assert_allclose(clf.predict_proba(X), np.tile([0.0, 1.0], (len(X), 1)))
+    with pytest.raises(ValueError, match="y holds one class"):
+        StackedClassifier(pool).fit(X[:20], np.zeros(20, dtype=int))
