@@ -29,12 +29,13 @@ __all__ = [
     "choose_exact",
 ]
 
-# Rounding bound of the product-based squared distance, in units of
-# eps * (n_features + 4) * (|q|^2 + max |x|^2) on centred data.
-_ROUNDING_FACTOR = 8.0
-_CANDIDATE_BYTES = 2**22  # temporary memory for the exact recomputation
 _FLOAT32_LIMIT = 1e30  # largest squared norm searched in float32
-_BLOCK_BYTES = 2**21  # squared distances of one block of queries
+_CANDIDATE_BYTES = 2**22  # temporary memory of the exact recomputation
+_TILE_ROWS = 256  # queries of one tile of products
+_TILE_BYTES = 2**20  # one tile of products, to stay in cache
+_MAX_CELLS = 1024
+# Safety factor on the rounding bound of the float32 products.
+_SAFETY = 4.0
 
 
 def choose_exact(n_dsel, n_features, k, metric="minkowski"):
@@ -109,15 +110,28 @@ def _check_queries(X, n_features, name):
     return X
 
 
-def _exact_distances(fit_X, Q, rows, cols):
-    """``|fit_X[cols] - Q[rows]|`` in float64, in bounded memory."""
+def _exact_sqdist(fit_X, Q, rows, cols):
+    """``sum((fit_X[cols] - Q[rows]) ** 2)`` in float64, feature by feature.
+
+    The same operations in the same order as scikit-learn's trees (round
+    each difference, square, add to the running sum), so the same values bit
+    for bit; in bounded memory.
+    """
     out = np.empty(cols.size)
     step = max(1, _CANDIDATE_BYTES // (8 * max(fit_X.shape[1], 1)))
     for start in range(0, cols.size, step):
         part = slice(start, start + step)
         diff = fit_X[cols[part]] - Q[rows[part]]
-        out[part] = np.sqrt(np.einsum("ij,ij->i", diff, diff))
+        acc = np.square(diff[:, 0])
+        for j in range(1, diff.shape[1]):
+            acc += np.square(diff[:, j])
+        out[part] = acc
     return out
+
+
+def _exact_distances(fit_X, Q, rows, cols):
+    """``|fit_X[cols] - Q[rows]|`` in float64, as scikit-learn's trees."""
+    return np.sqrt(_exact_sqdist(fit_X, Q, rows, cols))
 
 
 def _first_k(rows, cols, dist, n_rows, k):
@@ -130,13 +144,38 @@ def _first_k(rows, cols, dist, n_rows, k):
 
 
 class BlockNeighbors:
-    """Exact Euclidean neighbours by brute force through BLAS.
+    """Exact Euclidean neighbours by a float32 brute force, checked in float64.
+
+    ``fit`` centres DSEL, stores it transposed in float32 with a row of
+    ``-|x|^2 / 2`` (so one product gives ``q.x - |x|^2 / 2``, which orders
+    the rows as their distance to ``q``), and splits it into about
+    ``sqrt(n)`` cells around rows drawn at random. ``kneighbors`` then, for
+    each query:
+
+    1. takes the ``k`` rows of its cell with the largest products and
+       computes their exact float64 squared distances; the largest, ``B``,
+       bounds the ``k``-th smallest exact squared distance from above;
+    2. multiplies it by DSEL in tiles that stay in cache and keeps every row
+       whose product is within the rounding bound of ``B``: with ``u`` the
+       unit roundoff and ``R`` the largest norm of a centred DSEL row, a
+       product of length ``n_features + 1`` is within
+       ``(n_features + 4) u (|q| R + R^2 / 2)`` of its exact value (taken
+       here times 4), so every row at most ``B`` away is kept;
+    3. computes the kept rows' exact distances (the operations of
+       scikit-learn's trees, in their order) and returns the ``k`` smallest
+       by distance, then index.
+
+    The result is therefore exactly the canonical one of
+    :func:`~skextra.ensemble._dynamic._neighbors.canonical_order` over all
+    DSEL rows, ties at the ``k``-th distance included (the lowest indices
+    are kept), whatever the rounding of the products. Data whose squared
+    norms reach ``1e30`` is multiplied in float64 with the float64 bound.
 
     Parameters
     ----------
     n_jobs : int, default=None
-        Accepted for compatibility with other searchers; the matrix product
-        uses the threads BLAS is given.
+        Accepted for compatibility with other searchers; the products use
+        the threads BLAS is given.
 
     Attributes
     ----------
@@ -170,43 +209,135 @@ class BlockNeighbors:
         sqnorm = np.einsum("ij,ij->i", centred, centred)
         self._max_sqnorm = float(sqnorm.max())
         use32 = self._max_sqnorm < _FLOAT32_LIMIT
-        self._dtype = np.float32 if use32 else np.float64
-        self._fit_T = np.ascontiguousarray(centred.T, dtype=self._dtype)
-        self._sqnorm = sqnorm.astype(self._dtype)
+        self._fit_T = _augmented(centred, sqnorm, np.float32 if use32 else np.float64)
+        self._set_cells(centred)
         self.n_samples_fit_ = X.shape[0]
         return self
+
+    def _set_cells(self, centred):
+        n = centred.shape[0]
+        n_cells = int(min(_MAX_CELLS, max(1, np.sqrt(n))))
+        seeds = np.sort(np.random.RandomState(0).choice(n, n_cells, replace=False))
+        self._seeds_T = self._fit_T[:, seeds]
+        cells = self._cells_of(centred, self._seeds_T)
+        self._cell_rows = np.argsort(cells, kind="stable")
+        self._cell_start = np.searchsorted(
+            cells[self._cell_rows], np.arange(n_cells + 1)
+        )
+
+    @staticmethod
+    def _cells_of(centred, seeds_T):
+        """Each row's nearest seed (by the float32 products; any is valid)."""
+        cells = np.empty(centred.shape[0], dtype=np.intp)
+        row_bytes = 4 * seeds_T.shape[1]
+        for rows in row_batches(centred.shape[0], row_bytes, max_n_rows=4096):
+            g = centred[rows].astype(seeds_T.dtype) @ seeds_T[:-1]
+            g += seeds_T[-1]
+            cells[rows] = g.argmax(axis=1)
+        return cells
 
     def kneighbors(self, X, n_neighbors, return_distance=True):
         k = _check_k(n_neighbors, self.n_samples_fit_)
         Q = _check_queries(X, self._X.shape[1], type(self).__name__)
         dist = np.empty((Q.shape[0], k))
         ind = np.empty((Q.shape[0], k), dtype=np.intp)
-        itemsize = np.dtype(self._dtype).itemsize
-        row_bytes = self.n_samples_fit_ * (2 * itemsize + 1)
-        # Blocks that stay in cache beat large ones, whatever the budget.
-        cap = max(8, _BLOCK_BYTES // (itemsize * self.n_samples_fit_))
-        for rows in row_batches(Q.shape[0], row_bytes, max_n_rows=cap):
+        row_bytes = 8 * (2 * Q.shape[1] + 64 * k)
+        for rows in row_batches(Q.shape[0], row_bytes, max_n_rows=2**16):
             dist[rows], ind[rows] = self._search(Q[rows], k)
         return (dist, ind) if return_distance else ind
 
     def _search(self, Q, k):
         centred = Q - self._mean
-        q_sqnorm = np.einsum("ij,ij->i", centred, centred)
-        c = centred.astype(self._dtype)
-        d2 = c @ self._fit_T
-        d2 *= -2
-        d2 += q_sqnorm.astype(self._dtype)[:, None]
-        d2 += self._sqnorm
-        kth = d2.copy()
-        kth.partition(k - 1, axis=1)
-        kth = kth[:, k - 1].astype(np.float64)
-        eps = np.finfo(self._dtype).eps
-        slack = _ROUNDING_FACTOR * (Q.shape[1] + 4) * eps
-        bound = kth + slack * (q_sqnorm + self._max_sqnorm)
-        bound = np.nextafter(bound.astype(self._dtype), np.inf)
-        rows, cols = np.nonzero(d2 <= bound[:, None])
-        exact = _exact_distances(self._X, Q, rows, cols)
-        return _first_k(rows, cols, exact, Q.shape[0], k)
+        q_sq = np.einsum("ij,ij->i", centred, centred)
+        bound = self._probe_bound(Q, centred, k)
+        fit_T = self._fit_T
+        if fit_T.dtype == np.float32 and q_sq.max() >= _FLOAT32_LIMIT:
+            fit_T = fit_T.astype(np.float64)
+        rows, cols = self._candidates(centred, q_sq, bound, fit_T)
+        sqdist = _exact_sqdist(self._X, Q, rows, cols)
+        keep = sqdist <= bound[rows]
+        rows, cols, sqdist = rows[keep], cols[keep], sqdist[keep]
+        short = np.flatnonzero(np.bincount(rows, minlength=Q.shape[0]) < k)
+        if short.size:
+            rows, cols, sqdist = self._every_row(Q, short, rows, cols, sqdist)
+        dist, ind = _first_k(rows, cols, sqdist, Q.shape[0], k)
+        return np.sqrt(dist), ind
+
+    def _probe_bound(self, Q, centred, k):
+        """Per query, the largest exact squared distance of ``k`` rows of
+        its nearest cell (with the first rows of DSEL where the cell has
+        fewer than ``k``): at least its ``k``-th smallest."""
+        cells = self._cells_of(centred, self._seeds_T)
+        by_cell = np.argsort(cells, kind="stable")
+        starts = np.searchsorted(cells[by_cell], np.arange(self._cell_start.size))
+        bound = np.empty(Q.shape[0])
+        for c in np.flatnonzero(np.diff(starts)):
+            queries = by_cell[starts[c] : starts[c + 1]]
+            members = self._cell_rows[self._cell_start[c] : self._cell_start[c + 1]]
+            if members.size < k:
+                members = np.union1d(members, np.arange(k))
+            g = centred[queries].astype(self._fit_T.dtype) @ self._fit_T[:-1, members]
+            g += self._fit_T[-1, members]
+            best = members[np.argpartition(g, g.shape[1] - k, axis=1)[:, -k:]]
+            sq = _exact_sqdist(self._X, Q, np.repeat(queries, k), best.reshape(-1))
+            bound[queries] = sq.reshape(-1, k).max(axis=1)
+        return bound
+
+    def _candidates(self, centred, q_sq, bound, fit_T):
+        """The (query, DSEL row) pairs whose product is within the rounding
+        bound of ``bound``: every row at most ``bound`` away among them."""
+        dtype = fit_T.dtype
+        n_queries, d = centred.shape
+        n = fit_T.shape[1]
+        u, tiny = np.finfo(dtype).eps / 2, np.finfo(dtype).tiny
+        u64 = np.finfo(np.float64).eps / 2
+        radius = np.sqrt(self._max_sqnorm)
+        scale = np.sqrt(q_sq) * radius + self._max_sqnorm / 2
+        err = _SAFETY * (d + 4) * (u * scale + tiny)
+        err += _SAFETY * (d + 4) * u64 * (q_sq + bound)
+        thr = (0.5 * (q_sq - bound) - err).astype(dtype)
+        thr = np.nextafter(thr, -np.inf)
+        Qa = np.ones((n_queries, d + 1), dtype=dtype)
+        Qa[:, :-1] = centred
+        width = max(256, _TILE_BYTES // (dtype.itemsize * _TILE_ROWS))
+        found_rows, found_cols = [], []
+        for r0 in range(0, n_queries, _TILE_ROWS):
+            qa, t = Qa[r0 : r0 + _TILE_ROWS], thr[r0 : r0 + _TILE_ROWS]
+            for c0 in range(0, n, width):
+                g = qa @ fit_T[:, c0 : c0 + width]
+                hit = np.flatnonzero(g.max(axis=1) >= t)
+                if hit.size:
+                    r, c = np.nonzero(g[hit] >= t[hit, None])
+                    found_rows.append(r0 + hit[r])
+                    found_cols.append(c0 + c)
+        if not found_rows:
+            return np.empty(0, np.intp), np.empty(0, np.intp)
+        return np.concatenate(found_rows), np.concatenate(found_cols)
+
+    def _every_row(self, Q, short, rows, cols, sqdist):
+        """Replace the candidates of the rows in ``short`` by all DSEL rows.
+
+        Only reached if the products broke their rounding bound.
+        """
+        keep = ~np.isin(rows, short)
+        n = self.n_samples_fit_
+        extra_rows = np.repeat(short, n)
+        extra_cols = np.tile(np.arange(n), short.size)
+        extra = _exact_sqdist(self._X, Q, extra_rows, extra_cols)
+        return (
+            np.concatenate((rows[keep], extra_rows)),
+            np.concatenate((cols[keep], extra_cols)),
+            np.concatenate((sqdist[keep], extra)),
+        )
+
+
+def _augmented(centred, sqnorm, dtype):
+    """``[centred.T; -sqnorm / 2]`` in ``dtype``: products with ``[q, 1]``
+    are ``q.x - |x|^2 / 2``."""
+    out = np.empty((centred.shape[1] + 1, centred.shape[0]), dtype=dtype)
+    out[:-1] = centred.T
+    out[-1] = -0.5 * sqnorm
+    return out
 
 
 def import_optional(module, extra):
