@@ -19,6 +19,7 @@ duplicated rows.
 import numbers
 
 import numpy as np
+from scipy.spatial.distance import cdist
 
 from ...utils._chunking import row_batches
 
@@ -31,8 +32,6 @@ __all__ = [
 
 _FLOAT32_LIMIT = 1e30  # largest squared norm searched in float32
 _CANDIDATE_BYTES = 2**22  # temporary memory of the exact recomputation
-_TILE_ROWS = 256  # queries of one tile of products
-_TILE_BYTES = 2**20  # one tile of products, to stay in cache
 _MAX_CELLS = 1024
 # Safety factor on the rounding bound of the float32 products.
 _SAFETY = 4.0
@@ -118,14 +117,17 @@ def _exact_sqdist(fit_X, Q, rows, cols):
     for bit; in bounded memory.
     """
     out = np.empty(cols.size)
-    step = max(1, _CANDIDATE_BYTES // (8 * max(fit_X.shape[1], 1)))
+    step = _CANDIDATE_BYTES // 32
+    fit_T, Q_T = fit_X.T, Q.T
     for start in range(0, cols.size, step):
-        part = slice(start, start + step)
-        diff = fit_X[cols[part]] - Q[rows[part]]
-        acc = np.square(diff[:, 0])
-        for j in range(1, diff.shape[1]):
-            acc += np.square(diff[:, j])
-        out[part] = acc
+        c, r = cols[start : start + step], rows[start : start + step]
+        acc = np.square(fit_T[0].take(c) - Q_T[0].take(r))
+        for j in range(1, fit_T.shape[0]):
+            diff = fit_T[j].take(c)
+            diff -= Q_T[j].take(r)
+            diff *= diff
+            acc += diff
+        out[start : start + step] = acc
     return out
 
 
@@ -135,33 +137,73 @@ def _exact_distances(fit_X, Q, rows, cols):
 
 
 def _first_k(rows, cols, dist, n_rows, k):
-    """Each row's ``k`` candidates of smallest (distance, index)."""
-    order = np.lexsort((cols, dist, rows))
+    """Each row's ``k`` candidates of smallest (distance, index).
+
+    Every row must have at least ``k`` candidates, each pair once.
+    """
     counts = np.bincount(rows, minlength=n_rows)
-    starts = np.cumsum(counts) - counts
-    take = order[starts[:, None] + np.arange(k)]
-    return dist[take], cols[take]
+    wide = counts > max(4 * k, 64)
+    if wide.any():
+        # Rows with many candidates (far queries, ties): a sort of their own.
+        out_dist, out_ind = np.empty((n_rows, k)), np.empty((n_rows, k), np.intp)
+        many = wide[rows]
+        order = np.lexsort((cols[many], dist[many], rows[many]))
+        starts = (np.cumsum(counts[wide]) - counts[wide])[:, None] + np.arange(k)
+        out_dist[wide] = dist[many][order[starts]]
+        out_ind[wide] = cols[many][order[starts]]
+        few = ~many
+        rank = np.cumsum(~wide) - 1
+        out_dist[~wide], out_ind[~wide] = _first_k_narrow(
+            rank[rows[few]], cols[few], dist[few], int((~wide).sum()), k
+        )
+        return out_dist, out_ind
+    return _first_k_narrow(rows, cols, dist, n_rows, k)
+
+
+def _first_k_narrow(rows, cols, dist, n_rows, k):
+    """:func:`_first_k` through a padded table of each row's candidates."""
+    if n_rows == 0:
+        return np.empty((0, k)), np.empty((0, k), np.intp)
+    order = np.argsort(rows * (int(cols.max()) + 1) + cols)
+    rows, cols, dist = rows[order], cols[order], dist[order]
+    counts = np.bincount(rows, minlength=n_rows)
+    pos = np.arange(rows.size) - (np.cumsum(counts) - counts)[rows]
+    table = np.full((n_rows, int(counts.max())), np.inf)
+    table[rows, pos] = dist
+    index = np.zeros(table.shape, dtype=np.intp)
+    index[rows, pos] = cols
+    # Each row's candidates are in index order: a stable sort by distance
+    # breaks ties by index.
+    by = np.argsort(table, axis=1, kind="stable")[:, :k]
+    return np.take_along_axis(table, by, 1), np.take_along_axis(index, by, 1)
 
 
 class BlockNeighbors:
-    """Exact Euclidean neighbours by a float32 brute force, checked in float64.
+    """Exact Euclidean neighbours: float32 products over the cells that can
+    hold them, checked in float64.
 
-    ``fit`` centres DSEL, stores it transposed in float32 with a row of
-    ``-|x|^2 / 2`` (so one product gives ``q.x - |x|^2 / 2``, which orders
-    the rows as their distance to ``q``), and splits it into about
-    ``sqrt(n)`` cells around rows drawn at random. ``kneighbors`` then, for
-    each query:
+    ``fit`` centres DSEL and splits it into about ``sqrt(n)`` cells, each
+    row in the cell of its nearest seed (seeds drawn at random among the
+    rows), stored cell by cell, transposed, in float32 with a row of
+    ``-|x|^2 / 2`` (so one product with ``[q, 1]`` gives ``q.x - |x|^2 / 2``,
+    which orders the rows as their distance to ``q``). ``kneighbors``, for
+    each query ``q``:
 
-    1. takes the ``k`` rows of its cell with the largest products and
-       computes their exact float64 squared distances; the largest, ``B``,
-       bounds the ``k``-th smallest exact squared distance from above;
-    2. multiplies it by DSEL in tiles that stay in cache and keeps every row
-       whose product is within the rounding bound of ``B``: with ``u`` the
-       unit roundoff and ``R`` the largest norm of a centred DSEL row, a
-       product of length ``n_features + 1`` is within
-       ``(n_features + 4) u (|q| R + R^2 / 2)`` of its exact value (taken
-       here times 4), so every row at most ``B`` away is kept;
-    3. computes the kept rows' exact distances (the operations of
+    1. takes the ``k`` rows of its nearest seed's cell with the largest
+       products and computes their exact float64 squared distances; the
+       largest, ``B``, is at least the ``k``-th smallest exact one;
+    2. skips every cell that cannot hold a row within ``sqrt(B)``: its rows
+       are nearer their own seed ``s_j`` than ``q``'s nearest seed ``s_i``,
+       so at least ``(|q - s_j|^2 - |q - s_i|^2) / (2 |s_i - s_j|)`` from
+       ``q``, and within the cell's radius of ``s_j`` (both bounds widened
+       by the rounding of the assignment and of the seed distances);
+    3. multiplies ``q`` by the other cells and keeps every row whose product
+       is within the rounding bound of ``B``: with ``u`` the unit roundoff
+       and ``R`` the largest norm of a centred DSEL row, a product of length
+       ``n_features + 1`` is within ``(n_features + 4) u (|q| R + R^2 / 2)``
+       of its exact value (taken here times 4), so no row at most ``B``
+       away is missed;
+    4. computes the kept rows' exact distances (the operations of
        scikit-learn's trees, in their order) and returns the ``k`` smallest
        by distance, then index.
 
@@ -209,39 +251,41 @@ class BlockNeighbors:
         sqnorm = np.einsum("ij,ij->i", centred, centred)
         self._max_sqnorm = float(sqnorm.max())
         use32 = self._max_sqnorm < _FLOAT32_LIMIT
-        self._fit_T = _augmented(centred, sqnorm, np.float32 if use32 else np.float64)
-        self._set_cells(centred)
-        self.n_samples_fit_ = X.shape[0]
-        return self
-
-    def _set_cells(self, centred):
-        n = centred.shape[0]
+        dtype = np.dtype(np.float32 if use32 else np.float64)
+        n = X.shape[0]
         n_cells = int(min(_MAX_CELLS, max(1, np.sqrt(n))))
         seeds = np.sort(np.random.RandomState(0).choice(n, n_cells, replace=False))
-        self._seeds_T = self._fit_T[:, seeds]
-        cells = self._cells_of(centred, self._seeds_T)
-        self._cell_rows = np.argsort(cells, kind="stable")
-        self._cell_start = np.searchsorted(
-            cells[self._cell_rows], np.arange(n_cells + 1)
+        self._seeds = centred[seeds]
+        self._seed_sq = sqnorm[seeds]
+        seeds_T = _augmented(self._seeds, self._seed_sq, dtype)
+        cells, products = _nearest_seed(centred, seeds_T)
+        self._order = np.argsort(cells, kind="stable")
+        cells = cells[self._order]
+        self._start = np.searchsorted(cells, np.arange(n_cells + 1))
+        self._fit_T = _augmented(centred[self._order], sqnorm[self._order], dtype)
+        # Each row's squared distance to its seed from the same products.
+        slack = 2 * _SAFETY * _rounding(dtype, X.shape[1], 1.5 * self._max_sqnorm)
+        own = (sqnorm - 2 * products)[self._order] + slack
+        filled = np.flatnonzero(np.diff(self._start))
+        self._radius = np.zeros(n_cells)
+        self._radius[filled] = np.sqrt(
+            np.maximum.reduceat(own, self._start[filled]).clip(0.0)
         )
-
-    @staticmethod
-    def _cells_of(centred, seeds_T):
-        """Each row's nearest seed (by the float32 products; any is valid)."""
-        cells = np.empty(centred.shape[0], dtype=np.intp)
-        row_bytes = 4 * seeds_T.shape[1]
-        for rows in row_batches(centred.shape[0], row_bytes, max_n_rows=4096):
-            g = centred[rows].astype(seeds_T.dtype) @ seeds_T[:-1]
-            g += seeds_T[-1]
-            cells[rows] = g.argmax(axis=1)
-        return cells
+        self._seed_sep = cdist(self._seeds, self._seeds) * (1 + 1e-12)
+        # A row's squared distance to its seed exceeds that to another seed
+        # by at most this much (rounding of the assignment's products).
+        self._assign_slack = (
+            4 * _SAFETY * _rounding(dtype, X.shape[1], 1.5 * self._max_sqnorm)
+        )
+        self.n_samples_fit_ = n
+        return self
 
     def kneighbors(self, X, n_neighbors, return_distance=True):
         k = _check_k(n_neighbors, self.n_samples_fit_)
         Q = _check_queries(X, self._X.shape[1], type(self).__name__)
         dist = np.empty((Q.shape[0], k))
         ind = np.empty((Q.shape[0], k), dtype=np.intp)
-        row_bytes = 8 * (2 * Q.shape[1] + 64 * k)
+        row_bytes = 8 * (2 * Q.shape[1] + 64 * k + 4 * self._start.size)
         for rows in row_batches(Q.shape[0], row_bytes, max_n_rows=2**16):
             dist[rows], ind[rows] = self._search(Q[rows], k)
         return (dist, ind) if return_distance else ind
@@ -249,11 +293,14 @@ class BlockNeighbors:
     def _search(self, Q, k):
         centred = Q - self._mean
         q_sq = np.einsum("ij,ij->i", centred, centred)
-        bound = self._probe_bound(Q, centred, k)
+        seed_d2 = q_sq[:, None] - 2 * centred @ self._seeds.T + self._seed_sq
+        near = seed_d2.argmin(axis=1)
+        bound = self._probe_bound(Q, centred, near, k)
+        scan = self._cells_to_scan(q_sq, seed_d2, near, bound)
         fit_T = self._fit_T
         if fit_T.dtype == np.float32 and q_sq.max() >= _FLOAT32_LIMIT:
             fit_T = fit_T.astype(np.float64)
-        rows, cols = self._candidates(centred, q_sq, bound, fit_T)
+        rows, cols = self._candidates(centred, q_sq, bound, scan, fit_T)
         sqdist = _exact_sqdist(self._X, Q, rows, cols)
         keep = sqdist <= bound[rows]
         rows, cols, sqdist = rows[keep], cols[keep], sqdist[keep]
@@ -263,55 +310,77 @@ class BlockNeighbors:
         dist, ind = _first_k(rows, cols, sqdist, Q.shape[0], k)
         return np.sqrt(dist), ind
 
-    def _probe_bound(self, Q, centred, k):
+    def _probe_bound(self, Q, centred, near, k):
         """Per query, the largest exact squared distance of ``k`` rows of
-        its nearest cell (with the first rows of DSEL where the cell has
-        fewer than ``k``): at least its ``k``-th smallest."""
-        cells = self._cells_of(centred, self._seeds_T)
-        by_cell = np.argsort(cells, kind="stable")
-        starts = np.searchsorted(cells[by_cell], np.arange(self._cell_start.size))
-        bound = np.empty(Q.shape[0])
+        its nearest seed's cell (with the nearest cells where it has fewer
+        than ``k``): at least its ``k``-th smallest."""
+        by_cell = np.argsort(near, kind="stable")
+        starts = np.searchsorted(near[by_cell], np.arange(self._start.size))
+        best = np.empty((Q.shape[0], k), dtype=np.intp)
+        fit_T = self._fit_T
         for c in np.flatnonzero(np.diff(starts)):
             queries = by_cell[starts[c] : starts[c + 1]]
-            members = self._cell_rows[self._cell_start[c] : self._cell_start[c + 1]]
-            if members.size < k:
-                members = np.union1d(members, np.arange(k))
-            g = centred[queries].astype(self._fit_T.dtype) @ self._fit_T[:-1, members]
-            g += self._fit_T[-1, members]
-            best = members[np.argpartition(g, g.shape[1] - k, axis=1)[:, -k:]]
-            sq = _exact_sqdist(self._X, Q, np.repeat(queries, k), best.reshape(-1))
-            bound[queries] = sq.reshape(-1, k).max(axis=1)
-        return bound
+            members = self._probe_members(c, k)
+            g = centred[queries].astype(fit_T.dtype) @ fit_T[:-1, members]
+            g += fit_T[-1, members]
+            best[queries] = members[np.argpartition(g, g.shape[1] - k, axis=1)[:, -k:]]
+        rows = np.repeat(np.arange(Q.shape[0]), k)
+        sq = _exact_sqdist(self._X, Q, rows, self._order[best.reshape(-1)])
+        return sq.reshape(-1, k).max(axis=1)
 
-    def _candidates(self, centred, q_sq, bound, fit_T):
-        """The (query, DSEL row) pairs whose product is within the rounding
-        bound of ``bound``: every row at most ``bound`` away among them."""
+    def _probe_members(self, c, k):
+        """Stored positions of cell ``c``'s rows, with those of the cells of
+        the seeds nearest its own until there are ``k``."""
+        cells = [c]
+        if self._start[c + 1] - self._start[c] < k:
+            sizes = np.diff(self._start)[np.argsort(self._seed_sep[c])]
+            cells = np.argsort(self._seed_sep[c])[
+                : np.searchsorted(np.cumsum(sizes), k) + 1
+            ]
+        return np.concatenate(
+            [np.arange(self._start[j], self._start[j + 1]) for j in cells]
+        )
+
+    def _cells_to_scan(self, q_sq, seed_d2, near, bound):
+        """Which cells may hold a row within ``sqrt(bound)`` of each query."""
+        d = self._seeds.shape[1]
+        radius = np.sqrt(self._seed_sq.max())
+        norms = np.sqrt(q_sq) + radius
+        slack = 2 * _SAFETY * _rounding(np.float64, d, norms**2)[:, None]
+        # The bound is from the original rows, the cells from centred ones.
+        reach = np.sqrt(bound) * (1 + 1e-12) + _SAFETY * _rounding(np.float64, d, norms)
+        reach = reach[:, None]
+        gap = seed_d2 - seed_d2[np.arange(near.size), near][:, None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            plane = (gap - self._assign_slack - slack) / (2 * self._seed_sep[near])
+        seed_dist = np.sqrt(np.maximum(seed_d2 - slack, 0.0))
+        far = (plane > reach) | (seed_dist - self._radius > reach)
+        far[np.arange(near.size), near] = False
+        return ~far
+
+    def _candidates(self, centred, q_sq, bound, scan, fit_T):
+        """The (query, DSEL row) pairs of the scanned cells whose product is
+        within the rounding bound of ``bound``."""
         dtype = fit_T.dtype
-        n_queries, d = centred.shape
-        n = fit_T.shape[1]
-        u, tiny = np.finfo(dtype).eps / 2, np.finfo(dtype).tiny
-        u64 = np.finfo(np.float64).eps / 2
-        radius = np.sqrt(self._max_sqnorm)
-        scale = np.sqrt(q_sq) * radius + self._max_sqnorm / 2
-        err = _SAFETY * (d + 4) * (u * scale + tiny)
-        err += _SAFETY * (d + 4) * u64 * (q_sq + bound)
-        thr = (0.5 * (q_sq - bound) - err).astype(dtype)
-        thr = np.nextafter(thr, -np.inf)
-        Qa = np.ones((n_queries, d + 1), dtype=dtype)
+        d = centred.shape[1]
+        scale = np.sqrt(q_sq * self._max_sqnorm) + self._max_sqnorm / 2
+        err = _SAFETY * (
+            _rounding(dtype, d, scale) + _rounding(np.float64, d, q_sq + bound)
+        )
+        thr = np.nextafter((0.5 * (q_sq - bound) - err).astype(dtype), -np.inf)
+        Qa = np.ones((centred.shape[0], d + 1), dtype=dtype)
         Qa[:, :-1] = centred
-        width = max(256, _TILE_BYTES // (dtype.itemsize * _TILE_ROWS))
         found_rows, found_cols = [], []
-        for r0 in range(0, n_queries, _TILE_ROWS):
-            qa, t = Qa[r0 : r0 + _TILE_ROWS], thr[r0 : r0 + _TILE_ROWS]
-            for c0 in range(0, n, width):
-                g = qa @ fit_T[:, c0 : c0 + width]
-                hit = np.flatnonzero(g.max(axis=1) >= t)
-                if hit.size:
-                    r, c = np.nonzero(g[hit] >= t[hit, None])
-                    found_rows.append(r0 + hit[r])
-                    found_cols.append(c0 + c)
-        if not found_rows:
-            return np.empty(0, np.intp), np.empty(0, np.intp)
+        for c in range(self._start.size - 1):
+            lo, hi = self._start[c], self._start[c + 1]
+            queries = np.flatnonzero(scan[:, c])
+            if hi == lo or not queries.size:
+                continue
+            g = Qa[queries] @ fit_T[:, lo:hi]
+            hit = np.flatnonzero(g >= thr[queries, None])
+            if hit.size:
+                found_rows.append(queries[hit // (hi - lo)])
+                found_cols.append(self._order[lo + hit % (hi - lo)])
         return np.concatenate(found_rows), np.concatenate(found_cols)
 
     def _every_row(self, Q, short, rows, cols, sqdist):
@@ -331,6 +400,13 @@ class BlockNeighbors:
         )
 
 
+def _rounding(dtype, n_features, scale):
+    """Bound of the rounding of a product of length ``n_features + 1`` (and
+    of its inputs) whose terms' absolute values sum to ``scale``."""
+    info = np.finfo(dtype)
+    return (n_features + 4) * (info.eps / 2 * scale + info.tiny)
+
+
 def _augmented(centred, sqnorm, dtype):
     """``[centred.T; -sqnorm / 2]`` in ``dtype``: products with ``[q, 1]``
     are ``q.x - |x|^2 / 2``."""
@@ -338,6 +414,19 @@ def _augmented(centred, sqnorm, dtype):
     out[:-1] = centred.T
     out[-1] = -0.5 * sqnorm
     return out
+
+
+def _nearest_seed(centred, seeds_T):
+    """Each row's seed of largest product ``x.s - |s|^2 / 2`` (rounded,
+    which the bounds allow), and that product."""
+    cells = np.empty(centred.shape[0], dtype=np.intp)
+    products = np.empty(centred.shape[0])
+    for rows in row_batches(centred.shape[0], 4 * seeds_T.shape[1], max_n_rows=4096):
+        g = centred[rows].astype(seeds_T.dtype) @ seeds_T[:-1]
+        g += seeds_T[-1]
+        cells[rows] = g.argmax(axis=1)
+        products[rows] = g[np.arange(g.shape[0]), cells[rows]]
+    return cells, products
 
 
 def import_optional(module, extra):
