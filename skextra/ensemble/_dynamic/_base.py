@@ -568,9 +568,23 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
             return probas.argmax(axis=2), probas
         preds = np.empty((n, m), dtype=np.intp)
         for j, i in enumerate(members):
+            if self._tree_members_[i] and _plain_predict(self.members_[i]):
+                preds[:, j] = self._tree_columns(i, X, shared)
+                continue
             raw = self._call_member(i, "predict", X_in, X, shared)
             preds[:, j] = self._predicted_columns(i, np.asarray(raw))
         return preds, None
+
+    def _tree_columns(self, i, X, shared):
+        """Class columns a decision tree predicts: the argmax of its leaf
+        values (what its ``predict`` takes its label from), with no label
+        round trip."""
+        if "float32" not in shared:
+            shared["float32"] = np.asarray(X, dtype=np.float32)
+        feats = self.estimator_features_[i]
+        X32 = shared["float32"] if feats is None else shared["float32"][:, feats]
+        values = self.members_[i].tree_.predict(X32)
+        return self._member_index_[i][values.argmax(axis=1)]
 
     def _predicted_columns(self, i, raw):
         labels, columns = self._label_lookup_[i]
@@ -1165,6 +1179,12 @@ def _unchecked_tree(cls):
         )
     except (AttributeError, TypeError, ValueError):  # pragma: no cover
         return False
+
+
+def _plain_predict(tree):
+    """Whether the tree's ``predict`` is scikit-learn's (the label of the
+    largest leaf value), not a subclass's own."""
+    return type(tree).predict is BaseDecisionTree.predict
 
 
 # --------------------------------------------------------------------------

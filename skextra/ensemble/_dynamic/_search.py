@@ -81,8 +81,10 @@ def choose_exact(n_dsel, n_features, k, metric="minkowski"):
     """
     if metric not in ("minkowski", "euclidean"):
         return "brute"
-    if n_features <= 4 or (n_features <= 8 and n_dsel > 8_000):
+    if n_features <= 4:
         return "kd_tree"
+    if n_dsel >= 4_000:
+        return "blas"
     return "brute"
 
 
@@ -141,41 +143,41 @@ def _first_k(rows, cols, dist, n_rows, k):
 
     Every row must have at least ``k`` candidates, each pair once.
     """
-    counts = np.bincount(rows, minlength=n_rows)
-    wide = counts > max(4 * k, 64)
-    if wide.any():
-        # Rows with many candidates (far queries, ties): a sort of their own.
-        out_dist, out_ind = np.empty((n_rows, k)), np.empty((n_rows, k), np.intp)
-        many = wide[rows]
-        order = np.lexsort((cols[many], dist[many], rows[many]))
-        starts = (np.cumsum(counts[wide]) - counts[wide])[:, None] + np.arange(k)
-        out_dist[wide] = dist[many][order[starts]]
-        out_ind[wide] = cols[many][order[starts]]
-        few = ~many
-        rank = np.cumsum(~wide) - 1
-        out_dist[~wide], out_ind[~wide] = _first_k_narrow(
-            rank[rows[few]], cols[few], dist[few], int((~wide).sum()), k
-        )
-        return out_dist, out_ind
-    return _first_k_narrow(rows, cols, dist, n_rows, k)
-
-
-def _first_k_narrow(rows, cols, dist, n_rows, k):
-    """:func:`_first_k` through a padded table of each row's candidates."""
-    if n_rows == 0:
-        return np.empty((0, k)), np.empty((0, k), np.intp)
     order = np.argsort(rows * (int(cols.max()) + 1) + cols)
     rows, cols, dist = rows[order], cols[order], dist[order]
     counts = np.bincount(rows, minlength=n_rows)
-    pos = np.arange(rows.size) - (np.cumsum(counts) - counts)[rows]
-    table = np.full((n_rows, int(counts.max())), np.inf)
-    table[rows, pos] = dist
-    index = np.zeros(table.shape, dtype=np.intp)
-    index[rows, pos] = cols
+    wide = counts > max(4 * k, 64)
+    if wide.any():
+        # Rows with many candidates: keep those within their k-th distance.
+        sub = wide[rows]
+        kth = np.full(n_rows, np.inf)
+        rank = np.cumsum(wide) - 1
+        table = _row_table(rank[rows[sub]], dist[sub], int(wide.sum()), np.inf)
+        kth[wide] = np.partition(table, k - 1, axis=1)[:, k - 1]
+        keep = dist <= kth[rows]
+        rows, cols, dist = rows[keep], cols[keep], dist[keep]
+        counts = np.bincount(rows, minlength=n_rows)
+    if counts.max() > max(4 * k, 64):
+        # Many rows tied at the k-th distance.
+        order = np.lexsort((cols, dist, rows))
+        take = order[(np.cumsum(counts) - counts)[:, None] + np.arange(k)]
+        return dist[take], cols[take]
+    table = _row_table(rows, dist, n_rows, np.inf)
+    index = _row_table(rows, cols, n_rows, 0)
     # Each row's candidates are in index order: a stable sort by distance
     # breaks ties by index.
     by = np.argsort(table, axis=1, kind="stable")[:, :k]
     return np.take_along_axis(table, by, 1), np.take_along_axis(index, by, 1)
+
+
+def _row_table(rows, values, n_rows, fill):
+    """``values`` in a table of one row per ``rows`` value (sorted), padded
+    with ``fill``."""
+    counts = np.bincount(rows, minlength=n_rows)
+    pos = np.arange(rows.size) - (np.cumsum(counts) - counts)[rows]
+    table = np.full((n_rows, int(counts.max(initial=1))), fill, dtype=values.dtype)
+    table[rows, pos] = values
+    return table
 
 
 class BlockNeighbors:
@@ -371,16 +373,18 @@ class BlockNeighbors:
         Qa = np.ones((centred.shape[0], d + 1), dtype=dtype)
         Qa[:, :-1] = centred
         found_rows, found_cols = [], []
-        for c in range(self._start.size - 1):
+        scan = scan & (np.diff(self._start) > 0)
+        by_cell = np.ascontiguousarray(scan.T)
+        for c in np.flatnonzero(by_cell.any(axis=1)):
             lo, hi = self._start[c], self._start[c + 1]
-            queries = np.flatnonzero(scan[:, c])
-            if hi == lo or not queries.size:
-                continue
+            queries = np.flatnonzero(by_cell[c])
             g = Qa[queries] @ fit_T[:, lo:hi]
             hit = np.flatnonzero(g >= thr[queries, None])
             if hit.size:
                 found_rows.append(queries[hit // (hi - lo)])
                 found_cols.append(self._order[lo + hit % (hi - lo)])
+        if not found_rows:
+            return np.empty(0, np.intp), np.empty(0, np.intp)
         return np.concatenate(found_rows), np.concatenate(found_cols)
 
     def _every_row(self, Q, short, rows, cols, sqdist):
