@@ -1,19 +1,16 @@
-"""Neighbour searchers beyond scikit-learn's: BLAS brute force, approximate
-(faiss, hnswlib) and precomputed.
+"""Neighbour searchers beyond scikit-learn's: exact float32 cell search,
+approximate (faiss) and precomputed.
 
 Each class has the searcher interface of ``_neighbors.py`` (``fit(X)`` and
 ``kneighbors(X, n_neighbors, return_distance=True)``) and can be passed as
 ``knn_classifier`` to every dynamic-selection estimator.
 
-:class:`BlockNeighbors` is exact. Each block of query rows (sized with
-``working_memory``) is one matrix product giving approximate squared
-distances; every row keeping all candidates within a rounding bound of its
-``k``-th smallest value, so the true ``k`` nearest are among them; their
-distances are recomputed exactly (``sqrt(sum((x - q) ** 2))`` on the
-original float64 data, the formula scikit-learn's trees use) and sorted by
-distance, then index. The result is the canonical order of
-``canonical_order`` whatever the rounding of the product, including ties on
-duplicated rows.
+:class:`BlockNeighbors` is exact: float32 products over the cells of DSEL
+that can hold a neighbour, a rigorous bound on their rounding, and exact
+float64 distances of the rows within it (the formula and order of
+operations of scikit-learn's trees), sorted by distance, then index. The
+result is the canonical order of ``canonical_order`` whatever the rounding
+of the products, including ties on duplicated rows.
 """
 
 import numbers
@@ -44,16 +41,18 @@ def choose_exact(n_dsel, n_features, k, metric="minkowski"):
     on one thread, 2,000 queries, ``k=7``, ``make_classification`` data;
     ``benchmarks/bench_neighbors.py``, table in
     ``benchmarks/results/dynamic.md``): scikit-learn's k-d tree is the
-    fastest for ``n_features <= 4``, and for ``n_features <= 8`` from
-    ``n_dsel > 8_000`` (5-8x faster than brute force at 100,000 rows);
-    everywhere else scikit-learn's brute force (a fused product and
-    heap, ``ArgKmin``) was the fastest, 1.2-2.5x faster than the NumPy
-    blocks of :class:`BlockNeighbors` (``"blas"``), and 2-7x faster than
-    the trees from 16 features on. scikit-learn's own ``"auto"`` takes the
-    k-d tree up to 15 features, so this rule differs from it for 5 to 15
-    features. A metric other than Euclidean/Minkowski is left to
-    scikit-learn's brute force. Only ``k=7`` (DESlib's default) was
-    measured; ``k`` is accepted for a rule that depends on it.
+    fastest for ``n_features <= 4``; from 4,000 DSEL rows and 5 features
+    the float32 cell search of :class:`BlockNeighbors` (``"blas"``) is the
+    fastest, 2-5x faster than scikit-learn's brute force (a fused float64
+    product and heap, ``ArgKmin``) from 10,000 rows and faster than the
+    k-d tree at 8 features; below 4,000 rows its fixed costs (the cells,
+    a Python loop over them) make scikit-learn's brute force the fastest.
+    All three are exact and keep the same neighbours once equal distances
+    are ordered by index; ``"blas"`` also keeps the lowest indices among
+    rows tied at the ``k``-th distance. A metric other than
+    Euclidean/Minkowski is left to scikit-learn's brute force. Only ``k=7``
+    (DESlib's default) was measured; ``k`` is accepted for a rule that
+    depends on it.
 
     Parameters
     ----------
@@ -68,16 +67,17 @@ def choose_exact(n_dsel, n_features, k, metric="minkowski"):
 
     Returns
     -------
-    algorithm : {"kd_tree", "brute"}
-        scikit-learn's ``NearestNeighbors(algorithm=...)``.
+    algorithm : {"kd_tree", "brute", "blas"}
+        scikit-learn's ``NearestNeighbors(algorithm=...)``, or ``"blas"``
+        for :class:`BlockNeighbors`.
 
     Examples
     --------
     >>> from skextra.ensemble._dynamic._search import choose_exact
     >>> choose_exact(6_000, 16, 7), choose_exact(100_000, 4, 7)
-    ('brute', 'kd_tree')
+    ('blas', 'kd_tree')
     >>> choose_exact(2_000, 8, 7), choose_exact(50_000, 8, 7)
-    ('brute', 'kd_tree')
+    ('brute', 'blas')
     """
     if metric not in ("minkowski", "euclidean"):
         return "brute"
@@ -184,7 +184,7 @@ class BlockNeighbors:
     """Exact Euclidean neighbours: float32 products over the cells that can
     hold them, checked in float64.
 
-    ``fit`` centres DSEL and splits it into about ``sqrt(n)`` cells, each
+    ``fit`` centres DSEL and splits it into ``sqrt(n) / 2`` cells, each
     row in the cell of its nearest seed (seeds drawn at random among the
     rows), stored cell by cell, transposed, in float32 with a row of
     ``-|x|^2 / 2`` (so one product with ``[q, 1]`` gives ``q.x - |x|^2 / 2``,
@@ -255,7 +255,7 @@ class BlockNeighbors:
         use32 = self._max_sqnorm < _FLOAT32_LIMIT
         dtype = np.dtype(np.float32 if use32 else np.float64)
         n = X.shape[0]
-        n_cells = int(min(_MAX_CELLS, max(1, np.sqrt(n))))
+        n_cells = int(min(_MAX_CELLS, max(1, np.sqrt(n) / 2)))
         seeds = np.sort(np.random.RandomState(0).choice(n, n_cells, replace=False))
         self._seeds = centred[seeds]
         self._seed_sq = sqnorm[seeds]
@@ -325,22 +325,25 @@ class BlockNeighbors:
             members = self._probe_members(c, k)
             g = centred[queries].astype(fit_T.dtype) @ fit_T[:-1, members]
             g += fit_T[-1, members]
-            best[queries] = members[np.argpartition(g, g.shape[1] - k, axis=1)[:, -k:]]
+            top = np.argpartition(g, g.shape[1] - k, axis=1)[:, -k:]
+            if isinstance(members, slice):
+                best[queries] = members.start + top
+            else:
+                best[queries] = members[top]
         rows = np.repeat(np.arange(Q.shape[0]), k)
         sq = _exact_sqdist(self._X, Q, rows, self._order[best.reshape(-1)])
         return sq.reshape(-1, k).max(axis=1)
 
     def _probe_members(self, c, k):
-        """Stored positions of cell ``c``'s rows, with those of the cells of
-        the seeds nearest its own until there are ``k``."""
-        cells = [c]
-        if self._start[c + 1] - self._start[c] < k:
-            sizes = np.diff(self._start)[np.argsort(self._seed_sep[c])]
-            cells = np.argsort(self._seed_sep[c])[
-                : np.searchsorted(np.cumsum(sizes), k) + 1
-            ]
+        """Stored positions of cell ``c``'s rows (a slice), with those of the
+        cells of the seeds nearest its own until there are ``k``."""
+        lo, hi = self._start[c], self._start[c + 1]
+        if hi - lo >= k:
+            return slice(lo, hi)
+        near = np.argsort(self._seed_sep[c])
+        enough = np.searchsorted(np.cumsum(np.diff(self._start)[near]), k) + 1
         return np.concatenate(
-            [np.arange(self._start[j], self._start[j + 1]) for j in cells]
+            [np.arange(self._start[j], self._start[j + 1]) for j in near[:enough]]
         )
 
     def _cells_to_scan(self, q_sq, seed_d2, near, bound):
