@@ -280,3 +280,23 @@ def test_faiss_by_name_in_an_estimator():
     assert np.mean(approx.predict(X_test) == exact) >= 0.95
     loaded = pickle.loads(pickle.dumps(approx))
     assert_array_equal(loaded.predict(X_test), approx.predict(X_test))
+
+
+class _FirstClassTree(DecisionTreeClassifier):
+    def predict(self, X, check_input=True):
+        return np.full(np.shape(X)[0], self.classes_[0])
+
+
+def test_tree_members_with_their_own_predict_are_asked():
+    pool, X_dsel, y_dsel, X_test = _problem(seed=2)
+    trees = [t for t in pool.estimators_]
+    own = []
+    for tree in trees:
+        copy = _FirstClassTree(max_depth=4).fit(X_dsel, y_dsel)
+        copy.tree_ = tree.tree_
+        own.append(copy)
+    plain = KNORAE(trees).fit(X_dsel, y_dsel).predict(X_test)
+    assert_array_equal(plain, KNORAE(pool).fit(X_dsel, y_dsel).predict(X_test))
+    assert len(set(plain)) == 2
+    # Every member predicts the first class: they agree on every row.
+    assert_array_equal(KNORAE(own).fit(X_dsel, y_dsel).predict(X_test), 0)
