@@ -30,8 +30,13 @@ __all__ = [
 _FLOAT32_LIMIT = 1e30  # largest squared norm searched in float32
 _CANDIDATE_BYTES = 2**22  # temporary memory of the exact recomputation
 _MAX_CELLS = 1024
-# Safety factor on the rounding bound of the float32 products.
+# Queries with more candidates are searched over all of DSEL in float64.
+_MAX_CANDIDATES = 512
+_BLOCK_ROWS = 256  # queries multiplied by a cell at once
+# Safety factors on the rounding bounds of the float32 products and of the
+# float64 products of the queries searched over all of DSEL.
 _SAFETY = 4.0
+_DENSE_SAFETY = 4.0
 
 
 def choose_exact(n_dsel, n_features, k, metric="minkowski"):
@@ -143,6 +148,8 @@ def _first_k(rows, cols, dist, n_rows, k):
 
     Every row must have at least ``k`` candidates, each pair once.
     """
+    if n_rows == 0:
+        return np.empty((0, k)), np.empty((0, k), dtype=np.intp)
     order = np.argsort(rows * (int(cols.max()) + 1) + cols)
     rows, cols, dist = rows[order], cols[order], dist[order]
     counts = np.bincount(rows, minlength=n_rows)
@@ -302,15 +309,55 @@ class BlockNeighbors:
         fit_T = self._fit_T
         if fit_T.dtype == np.float32 and q_sq.max() >= _FLOAT32_LIMIT:
             fit_T = fit_T.astype(np.float64)
-        rows, cols = self._candidates(centred, q_sq, bound, scan, fit_T)
+        rows, cols, crowded = self._candidates(centred, q_sq, bound, scan, fit_T)
         sqdist = _exact_sqdist(self._X, Q, rows, cols)
         keep = sqdist <= bound[rows]
         rows, cols, sqdist = rows[keep], cols[keep], sqdist[keep]
-        short = np.flatnonzero(np.bincount(rows, minlength=Q.shape[0]) < k)
-        if short.size:
-            rows, cols, sqdist = self._every_row(Q, short, rows, cols, sqdist)
-        dist, ind = _first_k(rows, cols, sqdist, Q.shape[0], k)
+        # Rows with too many candidates (queries far from DSEL, whose
+        # distances are all alike), or too few (products that broke their
+        # bound), are searched over all of DSEL in float64.
+        dense = crowded | (np.bincount(rows, minlength=Q.shape[0]) < k)
+        sparse = ~dense[rows]
+        rank = np.cumsum(~dense) - 1
+        dist = np.empty((Q.shape[0], k))
+        ind = np.empty((Q.shape[0], k), dtype=np.intp)
+        dist[~dense], ind[~dense] = _first_k(
+            rank[rows[sparse]], cols[sparse], sqdist[sparse], int((~dense).sum()), k
+        )
+        if dense.any():
+            dist[dense], ind[dense] = self._dense_search(Q[dense], k)
         return np.sqrt(dist), ind
+
+    def _dense_search(self, Q, k):
+        """Squared distances and indices of the ``k`` nearest rows of each
+        query, from float64 products with every DSEL row."""
+        centred = Q - self._mean
+        q_sq = np.einsum("ij,ij->i", centred, centred)
+        n = self.n_samples_fit_
+        radius = np.sqrt(self._max_sqnorm)
+        sqdist = np.empty((Q.shape[0], k))
+        ind = np.empty((Q.shape[0], k), dtype=np.intp)
+        for rows in row_batches(Q.shape[0], 16 * n):
+            d2 = np.empty((rows.stop - rows.start, n))
+            for cols in row_batches(n, 16 * Q.shape[1], max_n_rows=8192):
+                block = self._X[cols] - self._mean
+                d2[:, cols] = -2 * centred[rows] @ block.T
+                d2[:, cols] += np.einsum("ij,ij->i", block, block)
+            d2 += q_sq[rows, None]
+            # Rows within twice the rounding of the k-th smallest product
+            # hold every row at most the k-th exact distance away.
+            slack = (
+                2
+                * _DENSE_SAFETY
+                * _rounding(
+                    np.float64, Q.shape[1], np.square(np.sqrt(q_sq[rows]) + radius)
+                )
+            )
+            kth = np.partition(d2, k - 1, axis=1)[:, k - 1]
+            r, c = np.nonzero(d2 <= (kth + slack)[:, None])
+            exact = _exact_sqdist(self._X, Q[rows], r, c)
+            sqdist[rows], ind[rows] = _first_k(r, c, exact, d2.shape[0], k)
+        return sqdist, ind
 
     def _probe_bound(self, Q, centred, near, k):
         """Per query, the largest exact squared distance of ``k`` rows of
@@ -365,46 +412,40 @@ class BlockNeighbors:
 
     def _candidates(self, centred, q_sq, bound, scan, fit_T):
         """The (query, DSEL row) pairs of the scanned cells whose product is
-        within the rounding bound of ``bound``."""
+        within the rounding bound of ``bound``, and which queries had more
+        than ``_MAX_CANDIDATES`` (no pairs returned for those)."""
         dtype = fit_T.dtype
-        d = centred.shape[1]
+        n_queries, d = centred.shape
         scale = np.sqrt(q_sq * self._max_sqnorm) + self._max_sqnorm / 2
         err = _SAFETY * (
             _rounding(dtype, d, scale) + _rounding(np.float64, d, q_sq + bound)
         )
         thr = np.nextafter((0.5 * (q_sq - bound) - err).astype(dtype), -np.inf)
-        Qa = np.ones((centred.shape[0], d + 1), dtype=dtype)
+        Qa = np.ones((n_queries, d + 1), dtype=dtype)
         Qa[:, :-1] = centred
         found_rows, found_cols = [], []
+        counts = np.zeros(n_queries, dtype=np.intp)
         scan = scan & (np.diff(self._start) > 0)
         by_cell = np.ascontiguousarray(scan.T)
         for c in np.flatnonzero(by_cell.any(axis=1)):
             lo, hi = self._start[c], self._start[c + 1]
-            queries = np.flatnonzero(by_cell[c])
-            g = Qa[queries] @ fit_T[:, lo:hi]
-            hit = np.flatnonzero(g >= thr[queries, None])
-            if hit.size:
-                found_rows.append(queries[hit // (hi - lo)])
-                found_cols.append(self._order[lo + hit % (hi - lo)])
+            todo = np.flatnonzero(by_cell[c] & (counts <= _MAX_CANDIDATES))
+            # Blocks of queries whose products stay in cache.
+            for start in range(0, todo.size, _BLOCK_ROWS):
+                queries = todo[start : start + _BLOCK_ROWS]
+                g = Qa[queries] @ fit_T[:, lo:hi]
+                hit = np.flatnonzero(g >= thr[queries, None])
+                if hit.size:
+                    rows = queries[hit // (hi - lo)]
+                    counts += np.bincount(rows, minlength=n_queries)
+                    found_rows.append(rows)
+                    found_cols.append(self._order[lo + hit % (hi - lo)])
+        crowded = counts > _MAX_CANDIDATES
         if not found_rows:
-            return np.empty(0, np.intp), np.empty(0, np.intp)
-        return np.concatenate(found_rows), np.concatenate(found_cols)
-
-    def _every_row(self, Q, short, rows, cols, sqdist):
-        """Replace the candidates of the rows in ``short`` by all DSEL rows.
-
-        Only reached if the products broke their rounding bound.
-        """
-        keep = ~np.isin(rows, short)
-        n = self.n_samples_fit_
-        extra_rows = np.repeat(short, n)
-        extra_cols = np.tile(np.arange(n), short.size)
-        extra = _exact_sqdist(self._X, Q, extra_rows, extra_cols)
-        return (
-            np.concatenate((rows[keep], extra_rows)),
-            np.concatenate((cols[keep], extra_cols)),
-            np.concatenate((sqdist[keep], extra)),
-        )
+            return np.empty(0, np.intp), np.empty(0, np.intp), crowded
+        rows, cols = np.concatenate(found_rows), np.concatenate(found_cols)
+        keep = ~crowded[rows]
+        return rows[keep], cols[keep], crowded
 
 
 def _rounding(dtype, n_features, scale):

@@ -164,14 +164,18 @@ def test_block_search_keeps_the_lowest_indices_among_many_ties(k):
     assert_array_equal(ind, _full_sort(X, Q, k))
 
 
-def test_block_search_recomputes_rows_whose_products_broke_the_bound(monkeypatch):
+@pytest.mark.parametrize("name, value", [("_SAFETY", -1e6), ("_MAX_CANDIDATES", 0)])
+def test_block_search_over_all_rows_for_crowded_or_broken_queries(
+    monkeypatch, name, value
+):
     from skextra.ensemble._dynamic import _search
 
     X, Q = _with_duplicates(seed=9, n=3000)
     expected = _full_sort(X, Q, 6)
-    # A negative rounding bound keeps (almost) no candidate: every row is
-    # then searched over all of DSEL.
-    monkeypatch.setattr(_search, "_SAFETY", -1e6)
+    # A negative rounding bound keeps (almost) no candidate, a cap of 0
+    # candidates makes every query crowded: every row is then searched
+    # with float64 products over all of DSEL.
+    monkeypatch.setattr(_search, name, value)
     ind = BlockNeighbors().fit(X).kneighbors(Q, 6, return_distance=False)
     assert_array_equal(ind, expected)
 
