@@ -256,22 +256,27 @@ class BlockNeighbors:
         # Rounding the mean keeps integer data exact; centring reduces the
         # norms the rounding bound grows with.
         self._mean = np.round(X.mean(axis=0))
-        centred = X - self._mean
-        sqnorm = np.einsum("ij,ij->i", centred, centred)
+        n = X.shape[0]
+        sqnorm = np.empty(n)
+        for rows in _blocks(n):
+            centred = X[rows] - self._mean
+            sqnorm[rows] = np.einsum("ij,ij->i", centred, centred)
         self._max_sqnorm = float(sqnorm.max())
         use32 = self._max_sqnorm < _FLOAT32_LIMIT
         dtype = np.dtype(np.float32 if use32 else np.float64)
-        n = X.shape[0]
         n_cells = int(min(_MAX_CELLS, max(1, np.sqrt(n) / 2)))
         seeds = np.sort(np.random.RandomState(0).choice(n, n_cells, replace=False))
-        self._seeds = centred[seeds]
+        self._seeds = X[seeds] - self._mean
         self._seed_sq = sqnorm[seeds]
         seeds_T = _augmented(self._seeds, self._seed_sq, dtype)
-        cells, products = _nearest_seed(centred, seeds_T)
+        cells, products = _nearest_seed(X, self._mean, seeds_T)
         self._order = np.argsort(cells, kind="stable")
         cells = cells[self._order]
         self._start = np.searchsorted(cells, np.arange(n_cells + 1))
-        self._fit_T = _augmented(centred[self._order], sqnorm[self._order], dtype)
+        self._fit_T = np.empty((X.shape[1] + 1, n), dtype=dtype)
+        for rows in _blocks(n):
+            self._fit_T[:-1, rows] = (X[self._order[rows]] - self._mean).T
+        self._fit_T[-1] = -0.5 * sqnorm[self._order]
         # Each row's squared distance to its seed from the same products.
         slack = 2 * _SAFETY * _rounding(dtype, X.shape[1], 1.5 * self._max_sqnorm)
         own = (sqnorm - 2 * products)[self._order] + slack
@@ -294,8 +299,8 @@ class BlockNeighbors:
         Q = _check_queries(X, self._X.shape[1], type(self).__name__)
         dist = np.empty((Q.shape[0], k))
         ind = np.empty((Q.shape[0], k), dtype=np.intp)
-        row_bytes = 8 * (2 * Q.shape[1] + 64 * k + 4 * self._start.size)
-        for rows in row_batches(Q.shape[0], row_bytes, max_n_rows=2**16):
+        row_bytes = 8 * (2 * Q.shape[1] + 64 * k + 8 * self._start.size)
+        for rows in row_batches(Q.shape[0], row_bytes, max_n_rows=4096):
             dist[rows], ind[rows] = self._search(Q[rows], k)
         return (dist, ind) if return_distance else ind
 
@@ -464,13 +469,18 @@ def _augmented(centred, sqnorm, dtype):
     return out
 
 
-def _nearest_seed(centred, seeds_T):
-    """Each row's seed of largest product ``x.s - |s|^2 / 2`` (rounded,
-    which the bounds allow), and that product."""
-    cells = np.empty(centred.shape[0], dtype=np.intp)
-    products = np.empty(centred.shape[0])
-    for rows in row_batches(centred.shape[0], 4 * seeds_T.shape[1], max_n_rows=4096):
-        g = centred[rows].astype(seeds_T.dtype) @ seeds_T[:-1]
+def _blocks(n_rows):
+    """Blocks of rows for the temporary float64 copies of ``fit``."""
+    return row_batches(n_rows, 2**10, max_n_rows=8192)
+
+
+def _nearest_seed(X, mean, seeds_T):
+    """Each centred row's seed of largest product ``x.s - |s|^2 / 2``
+    (rounded, which the bounds allow), and that product."""
+    cells = np.empty(X.shape[0], dtype=np.intp)
+    products = np.empty(X.shape[0])
+    for rows in row_batches(X.shape[0], 4 * seeds_T.shape[1], max_n_rows=4096):
+        g = (X[rows] - mean).astype(seeds_T.dtype) @ seeds_T[:-1]
         g += seeds_T[-1]
         cells[rows] = g.argmax(axis=1)
         products[rows] = g[np.arange(g.shape[0]), cells[rows]]
