@@ -383,7 +383,14 @@ def scale_worker(lib, data_path, method, n_test, search="knn"):
     )
 
 
-def scale(run_deslib=True, repeats=3, n_dsel=200_000, n_test=50_000, n_features=32):
+def scale(
+    run_deslib=True,
+    repeats=3,
+    n_dsel=200_000,
+    n_test=50_000,
+    n_features=32,
+    methods=("KNORAE",),
+):
     from sklearn.datasets import make_classification
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -409,12 +416,13 @@ def scale(run_deslib=True, repeats=3, n_dsel=200_000, n_test=50_000, n_features=
             boot=rng.randint(0, n_train, size=(20, n_train)),
             seeds=rng.randint(0, 2**31 - 1, size=20),
         )
-        runs = [
-            ("skextra", sys.executable, "KNORAE", n_test, "knn"),
-            ("skextra", sys.executable, "KNORAE", n_test, "faiss"),
-        ]
-        if run_deslib:
-            runs.append(("DESlib", DESLIB_PYTHON, "KNORAE", n_test, "knn"))
+        runs = []
+        for method in methods:
+            runs.append(("skextra", sys.executable, method, n_test, "knn"))
+            if method == "KNORAE":
+                runs.append(("skextra", sys.executable, method, n_test, "faiss"))
+            if run_deslib:
+                runs.append(("DESlib", DESLIB_PYTHON, method, n_test, "knn"))
         runs = runs * repeats  # interleaved, best time of each
         results = {}
         for lib, python, method, n, search in runs:
@@ -460,8 +468,8 @@ def scale(run_deslib=True, repeats=3, n_dsel=200_000, n_test=50_000, n_features=
             "| DESlib time / this | accuracy | traced peak (MB) | peak RSS (MB) |"
         )
         print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-        ref = results.get(("DESlib", "KNORAE", "knn"))
         for r in results.values():
+            ref = results.get(("DESlib", r["method"], "knn"))
             speed = (
                 (ref["fit"] + ref["predict"]) / (r["fit"] + r["predict"]) if ref else 0
             )
@@ -489,7 +497,9 @@ def main(argv=None):
     parser.add_argument(
         "--no-deslib", action="store_true", help="with --scale: skip DESlib's KNORA-E"
     )
-    parser.add_argument("--methods", help="comma-separated subset")
+    parser.add_argument(
+        "--methods", help="comma-separated subset (with --scale: default KNORAE)"
+    )
     parser.add_argument("--quick", action="store_true", help="small data (smoke test)")
     parser.add_argument("--json", help="also save the raw results here")
     args = parser.parse_args(argv)
@@ -506,6 +516,7 @@ def main(argv=None):
             n_dsel=args.n_dsel,
             n_test=args.n_test or 50_000,
             n_features=args.n_features,
+            methods=args.methods.split(",") if args.methods else ("KNORAE",),
         )
         if args.json:
             Path(args.json).write_text(json.dumps(out, indent=1))

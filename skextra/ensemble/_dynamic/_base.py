@@ -534,12 +534,16 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
         validated rows with ``check_input=False`` (as scikit-learn's forests
         call their trees) instead of validating and converting the same rows
         once per member. A tree fitted on other feature names than the
-        estimator's keeps its own checks.
+        estimator's keeps its own checks. ``_leaf_columns_[i]``: for such a
+        tree whose ``predict`` is scikit-learn's, the class column each node
+        predicts (the argmax of its value, what ``predict`` takes), so its
+        predictions are read from the leaves it sends the rows to.
         """
         own_names = getattr(self, "feature_names_in_", None)
         self._label_lookup_ = []
         self._proba_columns_ = []
         self._tree_members_ = []
+        self._leaf_columns_ = []
         all_columns = np.arange(self.n_classes_)
         for member, index in zip(self.members_, self._member_index_):
             classes = self._own_classes(member)
@@ -555,6 +559,10 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
                     names is None
                     or (own_names is not None and np.array_equal(names, own_names))
                 )
+            )
+            plain = self._tree_members_[-1] and _plain_predict(member)
+            self._leaf_columns_.append(
+                index[member.tree_.value[:, 0, :].argmax(axis=1)] if plain else None
             )
 
     def _own_classes(self, member):
@@ -596,9 +604,20 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
             return probas.argmax(axis=2), probas
         preds = np.empty((n, m), dtype=np.intp)
         for j, i in enumerate(members):
+            if self._leaf_columns_[i] is not None:
+                preds[:, j] = self._tree_columns(i, X, shared)
+                continue
             raw = self._call_member(i, "predict", X_in, X, shared)
             preds[:, j] = self._predicted_columns(i, np.asarray(raw))
         return preds, None
+
+    def _tree_columns(self, i, X, shared):
+        """Class columns a decision tree predicts, read from its leaves."""
+        if "float32" not in shared:
+            shared["float32"] = np.asarray(X, dtype=np.float32)
+        feats = self.estimator_features_[i]
+        X32 = shared["float32"] if feats is None else shared["float32"][:, feats]
+        return self._leaf_columns_[i][self.members_[i].tree_.apply(X32)]
 
     def _predicted_columns(self, i, raw):
         labels, columns = self._label_lookup_[i]
@@ -1214,6 +1233,12 @@ def _unchecked_tree(cls):
         )
     except (AttributeError, TypeError, ValueError):  # pragma: no cover
         return False
+
+
+def _plain_predict(tree):
+    """Whether the tree's ``predict`` is scikit-learn's (the label of the
+    largest leaf value), not a subclass's own."""
+    return type(tree).predict is BaseDecisionTree.predict
 
 
 # --------------------------------------------------------------------------

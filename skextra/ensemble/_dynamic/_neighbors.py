@@ -16,7 +16,8 @@ The estimators' ``knn_classifier`` parameter chooses the searcher:
 
 - ``"knn"`` (default) or ``None``: exact search, on the CPU by the fastest
   algorithm for the DSEL shape (:class:`ExactNeighbors`: scikit-learn's
-  k-d tree or brute force by the measured rule of
+  k-d tree or brute force, or skextra's float32 cell search
+  :class:`~._search.BlockNeighbors`, by the measured rule of
   :func:`~._search.choose_exact`), or with
   :class:`skextra.gpu.GPUNeighbors` on the GPU when the estimator's
   ``device`` resolves to ``"gpu"``;
@@ -98,16 +99,17 @@ class ExactNeighbors:
         Number of parallel jobs of the search.
     algorithm : {"auto", "sklearn", "blas", "brute", "kd_tree", "ball_tree"}, \
 default="auto"
-        ``"auto"`` picks scikit-learn's k-d tree or brute force from the
-        DSEL shape at ``fit``, by the measured rule of
+        ``"auto"`` picks scikit-learn's k-d tree or brute force or
+        ``"blas"`` from the DSEL shape at ``fit``, by the measured rule of
         :func:`~skextra.ensemble._dynamic._search.choose_exact`;
         ``"sklearn"`` lets scikit-learn choose (as DESlib does); ``"blas"``
-        is the NumPy brute force of
+        is the float32 cell search of
         :class:`~skextra.ensemble._dynamic._search.BlockNeighbors`, whose
-        distances are exact even far from the origin and which keeps the
-        lowest indices among rows tied at the ``k``-th distance
-        (scikit-learn's algorithms keep any of them). Otherwise all return
-        the same neighbours once equal distances are ordered by index.
+        distances are those of scikit-learn's trees bit for bit (exact even
+        far from the origin) and which keeps the lowest indices among rows
+        tied at the ``k``-th distance (scikit-learn's algorithms keep any of
+        them). Otherwise all return the same neighbours once equal distances
+        are ordered by index.
     n_neighbors : int, default=None
         The ``k`` the rule assumes; ``None`` assumes 7 (DESlib's default).
 

@@ -1,24 +1,22 @@
-"""Neighbour searchers beyond scikit-learn's: BLAS brute force, approximate
-(faiss, hnswlib) and precomputed.
+"""Neighbour searchers beyond scikit-learn's: exact float32 cell search,
+approximate (faiss) and precomputed.
 
 Each class has the searcher interface of ``_neighbors.py`` (``fit(X)`` and
 ``kneighbors(X, n_neighbors, return_distance=True)``) and can be passed as
 ``knn_classifier`` to every dynamic-selection estimator.
 
-:class:`BlockNeighbors` is exact. Each block of query rows (sized with
-``working_memory``) is one matrix product giving approximate squared
-distances; every row keeping all candidates within a rounding bound of its
-``k``-th smallest value, so the true ``k`` nearest are among them; their
-distances are recomputed exactly (``sqrt(sum((x - q) ** 2))`` on the
-original float64 data, the formula scikit-learn's trees use) and sorted by
-distance, then index. The result is the canonical order of
-``canonical_order`` whatever the rounding of the product, including ties on
-duplicated rows.
+:class:`BlockNeighbors` is exact: float32 products over the cells of DSEL
+that can hold a neighbour, a rigorous bound on their rounding, and exact
+float64 distances of the rows within it (the formula and order of
+operations of scikit-learn's trees), sorted by distance, then index. The
+result is the canonical order of ``canonical_order`` whatever the rounding
+of the products, including ties on duplicated rows.
 """
 
 import numbers
 
 import numpy as np
+from scipy.spatial.distance import cdist
 
 from ...utils._chunking import row_batches
 
@@ -29,12 +27,16 @@ __all__ = [
     "choose_exact",
 ]
 
-# Rounding bound of the product-based squared distance, in units of
-# eps * (n_features + 4) * (|q|^2 + max |x|^2) on centred data.
-_ROUNDING_FACTOR = 8.0
-_CANDIDATE_BYTES = 2**22  # temporary memory for the exact recomputation
 _FLOAT32_LIMIT = 1e30  # largest squared norm searched in float32
-_BLOCK_BYTES = 2**21  # squared distances of one block of queries
+_CANDIDATE_BYTES = 2**22  # temporary memory of the exact recomputation
+_MAX_CELLS = 1024
+# Queries with more candidates are searched over all of DSEL in float64.
+_MAX_CANDIDATES = 512
+_BLOCK_ROWS = 256  # queries multiplied by a cell at once
+# Safety factors on the rounding bounds of the float32 products and of the
+# float64 products of the queries searched over all of DSEL.
+_SAFETY = 4.0
+_DENSE_SAFETY = 4.0
 
 
 def choose_exact(n_dsel, n_features, k, metric="minkowski"):
@@ -44,16 +46,18 @@ def choose_exact(n_dsel, n_features, k, metric="minkowski"):
     on one thread, 2,000 queries, ``k=7``, ``make_classification`` data;
     ``benchmarks/bench_neighbors.py``, table in
     ``benchmarks/results/dynamic.md``): scikit-learn's k-d tree is the
-    fastest for ``n_features <= 4``, and for ``n_features <= 8`` from
-    ``n_dsel > 8_000`` (5-8x faster than brute force at 100,000 rows);
-    everywhere else scikit-learn's brute force (a fused product and
-    heap, ``ArgKmin``) was the fastest, 1.2-2.5x faster than the NumPy
-    blocks of :class:`BlockNeighbors` (``"blas"``), and 2-7x faster than
-    the trees from 16 features on. scikit-learn's own ``"auto"`` takes the
-    k-d tree up to 15 features, so this rule differs from it for 5 to 15
-    features. A metric other than Euclidean/Minkowski is left to
-    scikit-learn's brute force. Only ``k=7`` (DESlib's default) was
-    measured; ``k`` is accepted for a rule that depends on it.
+    fastest for ``n_features <= 4``; from 4,000 DSEL rows and 5 features
+    the float32 cell search of :class:`BlockNeighbors` (``"blas"``) is the
+    fastest, 2-5x faster than scikit-learn's brute force (a fused float64
+    product and heap, ``ArgKmin``) from 10,000 rows and faster than the
+    k-d tree at 8 features; below 4,000 rows its fixed costs (the cells,
+    a Python loop over them) make scikit-learn's brute force the fastest.
+    All three are exact and keep the same neighbours once equal distances
+    are ordered by index; ``"blas"`` also keeps the lowest indices among
+    rows tied at the ``k``-th distance. A metric other than
+    Euclidean/Minkowski is left to scikit-learn's brute force. Only ``k=7``
+    (DESlib's default) was measured; ``k`` is accepted for a rule that
+    depends on it.
 
     Parameters
     ----------
@@ -68,21 +72,24 @@ def choose_exact(n_dsel, n_features, k, metric="minkowski"):
 
     Returns
     -------
-    algorithm : {"kd_tree", "brute"}
-        scikit-learn's ``NearestNeighbors(algorithm=...)``.
+    algorithm : {"kd_tree", "brute", "blas"}
+        scikit-learn's ``NearestNeighbors(algorithm=...)``, or ``"blas"``
+        for :class:`BlockNeighbors`.
 
     Examples
     --------
     >>> from skextra.ensemble._dynamic._search import choose_exact
     >>> choose_exact(6_000, 16, 7), choose_exact(100_000, 4, 7)
-    ('brute', 'kd_tree')
+    ('blas', 'kd_tree')
     >>> choose_exact(2_000, 8, 7), choose_exact(50_000, 8, 7)
-    ('brute', 'kd_tree')
+    ('brute', 'blas')
     """
     if metric not in ("minkowski", "euclidean"):
         return "brute"
-    if n_features <= 4 or (n_features <= 8 and n_dsel > 8_000):
+    if n_features <= 4:
         return "kd_tree"
+    if n_dsel >= 4_000:
+        return "blas"
     return "brute"
 
 
@@ -109,34 +116,117 @@ def _check_queries(X, n_features, name):
     return X
 
 
-def _exact_distances(fit_X, Q, rows, cols):
-    """``|fit_X[cols] - Q[rows]|`` in float64, in bounded memory."""
+def _exact_sqdist(fit_X, Q, rows, cols):
+    """``sum((fit_X[cols] - Q[rows]) ** 2)`` in float64, feature by feature.
+
+    The same operations in the same order as scikit-learn's trees (round
+    each difference, square, add to the running sum), so the same values bit
+    for bit; in bounded memory.
+    """
     out = np.empty(cols.size)
-    step = max(1, _CANDIDATE_BYTES // (8 * max(fit_X.shape[1], 1)))
+    step = _CANDIDATE_BYTES // 32
+    fit_T, Q_T = fit_X.T, Q.T
     for start in range(0, cols.size, step):
-        part = slice(start, start + step)
-        diff = fit_X[cols[part]] - Q[rows[part]]
-        out[part] = np.sqrt(np.einsum("ij,ij->i", diff, diff))
+        c, r = cols[start : start + step], rows[start : start + step]
+        acc = np.square(fit_T[0].take(c) - Q_T[0].take(r))
+        for j in range(1, fit_T.shape[0]):
+            diff = fit_T[j].take(c)
+            diff -= Q_T[j].take(r)
+            diff *= diff
+            acc += diff
+        out[start : start + step] = acc
     return out
 
 
+def _exact_distances(fit_X, Q, rows, cols):
+    """``|fit_X[cols] - Q[rows]|`` in float64, as scikit-learn's trees."""
+    return np.sqrt(_exact_sqdist(fit_X, Q, rows, cols))
+
+
 def _first_k(rows, cols, dist, n_rows, k):
-    """Each row's ``k`` candidates of smallest (distance, index)."""
-    order = np.lexsort((cols, dist, rows))
+    """Each row's ``k`` candidates of smallest (distance, index).
+
+    Every row must have at least ``k`` candidates, each pair once.
+    """
+    if n_rows == 0:
+        return np.empty((0, k)), np.empty((0, k), dtype=np.intp)
+    order = np.argsort(rows * (int(cols.max()) + 1) + cols)
+    rows, cols, dist = rows[order], cols[order], dist[order]
     counts = np.bincount(rows, minlength=n_rows)
-    starts = np.cumsum(counts) - counts
-    take = order[starts[:, None] + np.arange(k)]
-    return dist[take], cols[take]
+    wide = counts > max(4 * k, 64)
+    if wide.any():
+        # Rows with many candidates: keep those within their k-th distance.
+        sub = wide[rows]
+        kth = np.full(n_rows, np.inf)
+        rank = np.cumsum(wide) - 1
+        table = _row_table(rank[rows[sub]], dist[sub], int(wide.sum()), np.inf)
+        kth[wide] = np.partition(table, k - 1, axis=1)[:, k - 1]
+        keep = dist <= kth[rows]
+        rows, cols, dist = rows[keep], cols[keep], dist[keep]
+        counts = np.bincount(rows, minlength=n_rows)
+    if counts.max() > max(4 * k, 64):
+        # Many rows tied at the k-th distance.
+        order = np.lexsort((cols, dist, rows))
+        take = order[(np.cumsum(counts) - counts)[:, None] + np.arange(k)]
+        return dist[take], cols[take]
+    table = _row_table(rows, dist, n_rows, np.inf)
+    index = _row_table(rows, cols, n_rows, 0)
+    # Each row's candidates are in index order: a stable sort by distance
+    # breaks ties by index.
+    by = np.argsort(table, axis=1, kind="stable")[:, :k]
+    return np.take_along_axis(table, by, 1), np.take_along_axis(index, by, 1)
+
+
+def _row_table(rows, values, n_rows, fill):
+    """``values`` in a table of one row per ``rows`` value (sorted), padded
+    with ``fill``."""
+    counts = np.bincount(rows, minlength=n_rows)
+    pos = np.arange(rows.size) - (np.cumsum(counts) - counts)[rows]
+    table = np.full((n_rows, int(counts.max(initial=1))), fill, dtype=values.dtype)
+    table[rows, pos] = values
+    return table
 
 
 class BlockNeighbors:
-    """Exact Euclidean neighbours by brute force through BLAS.
+    """Exact Euclidean neighbours: float32 products over the cells that can
+    hold them, checked in float64.
+
+    ``fit`` centres DSEL and splits it into ``sqrt(n) / 2`` cells, each
+    row in the cell of its nearest seed (seeds drawn at random among the
+    rows), stored cell by cell, transposed, in float32 with a row of
+    ``-|x|^2 / 2`` (so one product with ``[q, 1]`` gives ``q.x - |x|^2 / 2``,
+    which orders the rows as their distance to ``q``). ``kneighbors``, for
+    each query ``q``:
+
+    1. takes the ``k`` rows of its nearest seed's cell with the largest
+       products and computes their exact float64 squared distances; the
+       largest, ``B``, is at least the ``k``-th smallest exact one;
+    2. skips every cell that cannot hold a row within ``sqrt(B)``: its rows
+       are nearer their own seed ``s_j`` than ``q``'s nearest seed ``s_i``,
+       so at least ``(|q - s_j|^2 - |q - s_i|^2) / (2 |s_i - s_j|)`` from
+       ``q``, and within the cell's radius of ``s_j`` (both bounds widened
+       by the rounding of the assignment and of the seed distances);
+    3. multiplies ``q`` by the other cells and keeps every row whose product
+       is within the rounding bound of ``B``: with ``u`` the unit roundoff
+       and ``R`` the largest norm of a centred DSEL row, a product of length
+       ``n_features + 1`` is within ``(n_features + 4) u (|q| R + R^2 / 2)``
+       of its exact value (taken here times 4), so no row at most ``B``
+       away is missed;
+    4. computes the kept rows' exact distances (the operations of
+       scikit-learn's trees, in their order) and returns the ``k`` smallest
+       by distance, then index.
+
+    The result is therefore exactly the canonical one of
+    :func:`~skextra.ensemble._dynamic._neighbors.canonical_order` over all
+    DSEL rows, ties at the ``k``-th distance included (the lowest indices
+    are kept), whatever the rounding of the products. Data whose squared
+    norms reach ``1e30`` is multiplied in float64 with the float64 bound.
 
     Parameters
     ----------
     n_jobs : int, default=None
-        Accepted for compatibility with other searchers; the matrix product
-        uses the threads BLAS is given.
+        Accepted for compatibility with other searchers; the products use
+        the threads BLAS is given.
 
     Attributes
     ----------
@@ -166,14 +256,42 @@ class BlockNeighbors:
         # Rounding the mean keeps integer data exact; centring reduces the
         # norms the rounding bound grows with.
         self._mean = np.round(X.mean(axis=0))
-        centred = X - self._mean
-        sqnorm = np.einsum("ij,ij->i", centred, centred)
+        n = X.shape[0]
+        sqnorm = np.empty(n)
+        for rows in _blocks(n):
+            centred = X[rows] - self._mean
+            sqnorm[rows] = np.einsum("ij,ij->i", centred, centred)
         self._max_sqnorm = float(sqnorm.max())
         use32 = self._max_sqnorm < _FLOAT32_LIMIT
-        self._dtype = np.float32 if use32 else np.float64
-        self._fit_T = np.ascontiguousarray(centred.T, dtype=self._dtype)
-        self._sqnorm = sqnorm.astype(self._dtype)
-        self.n_samples_fit_ = X.shape[0]
+        dtype = np.dtype(np.float32 if use32 else np.float64)
+        n_cells = int(min(_MAX_CELLS, max(1, np.sqrt(n) / 2)))
+        seeds = np.sort(np.random.RandomState(0).choice(n, n_cells, replace=False))
+        self._seeds = X[seeds] - self._mean
+        self._seed_sq = sqnorm[seeds]
+        seeds_T = _augmented(self._seeds, self._seed_sq, dtype)
+        cells, products = _nearest_seed(X, self._mean, seeds_T)
+        self._order = np.argsort(cells, kind="stable")
+        cells = cells[self._order]
+        self._start = np.searchsorted(cells, np.arange(n_cells + 1))
+        self._fit_T = np.empty((X.shape[1] + 1, n), dtype=dtype)
+        for rows in _blocks(n):
+            self._fit_T[:-1, rows] = (X[self._order[rows]] - self._mean).T
+        self._fit_T[-1] = -0.5 * sqnorm[self._order]
+        # Each row's squared distance to its seed from the same products.
+        slack = 2 * _SAFETY * _rounding(dtype, X.shape[1], 1.5 * self._max_sqnorm)
+        own = (sqnorm - 2 * products)[self._order] + slack
+        filled = np.flatnonzero(np.diff(self._start))
+        self._radius = np.zeros(n_cells)
+        self._radius[filled] = np.sqrt(
+            np.maximum.reduceat(own, self._start[filled]).clip(0.0)
+        )
+        self._seed_sep = cdist(self._seeds, self._seeds) * (1 + 1e-12)
+        # A row's squared distance to its seed exceeds that to another seed
+        # by at most this much (rounding of the assignment's products).
+        self._assign_slack = (
+            4 * _SAFETY * _rounding(dtype, X.shape[1], 1.5 * self._max_sqnorm)
+        )
+        self.n_samples_fit_ = n
         return self
 
     def kneighbors(self, X, n_neighbors, return_distance=True):
@@ -181,32 +299,192 @@ class BlockNeighbors:
         Q = _check_queries(X, self._fit_X.shape[1], type(self).__name__)
         dist = np.empty((Q.shape[0], k))
         ind = np.empty((Q.shape[0], k), dtype=np.intp)
-        itemsize = np.dtype(self._dtype).itemsize
-        row_bytes = self.n_samples_fit_ * (2 * itemsize + 1)
-        # Blocks that stay in cache beat large ones, whatever the budget.
-        cap = max(8, _BLOCK_BYTES // (itemsize * self.n_samples_fit_))
-        for rows in row_batches(Q.shape[0], row_bytes, max_n_rows=cap):
+        row_bytes = 8 * (2 * Q.shape[1] + 64 * k + 8 * self._start.size)
+        for rows in row_batches(Q.shape[0], row_bytes, max_n_rows=4096):
             dist[rows], ind[rows] = self._search(Q[rows], k)
         return (dist, ind) if return_distance else ind
 
     def _search(self, Q, k):
         centred = Q - self._mean
-        q_sqnorm = np.einsum("ij,ij->i", centred, centred)
-        c = centred.astype(self._dtype)
-        d2 = c @ self._fit_T
-        d2 *= -2
-        d2 += q_sqnorm.astype(self._dtype)[:, None]
-        d2 += self._sqnorm
-        kth = d2.copy()
-        kth.partition(k - 1, axis=1)
-        kth = kth[:, k - 1].astype(np.float64)
-        eps = np.finfo(self._dtype).eps
-        slack = _ROUNDING_FACTOR * (Q.shape[1] + 4) * eps
-        bound = kth + slack * (q_sqnorm + self._max_sqnorm)
-        bound = np.nextafter(bound.astype(self._dtype), np.inf)
-        rows, cols = np.nonzero(d2 <= bound[:, None])
-        exact = _exact_distances(self._fit_X, Q, rows, cols)
-        return _first_k(rows, cols, exact, Q.shape[0], k)
+        q_sq = np.einsum("ij,ij->i", centred, centred)
+        seed_d2 = q_sq[:, None] - 2 * centred @ self._seeds.T + self._seed_sq
+        near = seed_d2.argmin(axis=1)
+        bound = self._probe_bound(Q, centred, near, k)
+        scan = self._cells_to_scan(q_sq, seed_d2, near, bound)
+        fit_T = self._fit_T
+        if fit_T.dtype == np.float32 and q_sq.max() >= _FLOAT32_LIMIT:
+            fit_T = fit_T.astype(np.float64)
+        rows, cols, crowded = self._candidates(centred, q_sq, bound, scan, fit_T)
+        sqdist = _exact_sqdist(self._fit_X, Q, rows, cols)
+        keep = sqdist <= bound[rows]
+        rows, cols, sqdist = rows[keep], cols[keep], sqdist[keep]
+        # Rows with too many candidates (queries far from DSEL, whose
+        # distances are all alike), or too few (products that broke their
+        # bound), are searched over all of DSEL in float64.
+        dense = crowded | (np.bincount(rows, minlength=Q.shape[0]) < k)
+        sparse = ~dense[rows]
+        rank = np.cumsum(~dense) - 1
+        dist = np.empty((Q.shape[0], k))
+        ind = np.empty((Q.shape[0], k), dtype=np.intp)
+        dist[~dense], ind[~dense] = _first_k(
+            rank[rows[sparse]], cols[sparse], sqdist[sparse], int((~dense).sum()), k
+        )
+        if dense.any():
+            dist[dense], ind[dense] = self._dense_search(Q[dense], k)
+        return np.sqrt(dist), ind
+
+    def _dense_search(self, Q, k):
+        """Squared distances and indices of the ``k`` nearest rows of each
+        query, from float64 products with every DSEL row."""
+        centred = Q - self._mean
+        q_sq = np.einsum("ij,ij->i", centred, centred)
+        n = self.n_samples_fit_
+        radius = np.sqrt(self._max_sqnorm)
+        sqdist = np.empty((Q.shape[0], k))
+        ind = np.empty((Q.shape[0], k), dtype=np.intp)
+        for rows in row_batches(Q.shape[0], 16 * n):
+            d2 = np.empty((rows.stop - rows.start, n))
+            for cols in row_batches(n, 16 * Q.shape[1], max_n_rows=8192):
+                block = self._fit_X[cols] - self._mean
+                d2[:, cols] = -2 * centred[rows] @ block.T
+                d2[:, cols] += np.einsum("ij,ij->i", block, block)
+            d2 += q_sq[rows, None]
+            # Rows within twice the rounding of the k-th smallest product
+            # hold every row at most the k-th exact distance away.
+            slack = (
+                2
+                * _DENSE_SAFETY
+                * _rounding(
+                    np.float64, Q.shape[1], np.square(np.sqrt(q_sq[rows]) + radius)
+                )
+            )
+            kth = np.partition(d2, k - 1, axis=1)[:, k - 1]
+            r, c = np.nonzero(d2 <= (kth + slack)[:, None])
+            exact = _exact_sqdist(self._fit_X, Q[rows], r, c)
+            sqdist[rows], ind[rows] = _first_k(r, c, exact, d2.shape[0], k)
+        return sqdist, ind
+
+    def _probe_bound(self, Q, centred, near, k):
+        """Per query, the largest exact squared distance of ``k`` rows of
+        its nearest seed's cell (with the nearest cells where it has fewer
+        than ``k``): at least its ``k``-th smallest."""
+        by_cell = np.argsort(near, kind="stable")
+        starts = np.searchsorted(near[by_cell], np.arange(self._start.size))
+        best = np.empty((Q.shape[0], k), dtype=np.intp)
+        fit_T = self._fit_T
+        for c in np.flatnonzero(np.diff(starts)):
+            queries = by_cell[starts[c] : starts[c + 1]]
+            members = self._probe_members(c, k)
+            g = centred[queries].astype(fit_T.dtype) @ fit_T[:-1, members]
+            g += fit_T[-1, members]
+            top = np.argpartition(g, g.shape[1] - k, axis=1)[:, -k:]
+            if isinstance(members, slice):
+                best[queries] = members.start + top
+            else:
+                best[queries] = members[top]
+        rows = np.repeat(np.arange(Q.shape[0]), k)
+        sq = _exact_sqdist(self._fit_X, Q, rows, self._order[best.reshape(-1)])
+        return sq.reshape(-1, k).max(axis=1)
+
+    def _probe_members(self, c, k):
+        """Stored positions of cell ``c``'s rows (a slice), with those of the
+        cells of the seeds nearest its own until there are ``k``."""
+        lo, hi = self._start[c], self._start[c + 1]
+        if hi - lo >= k:
+            return slice(lo, hi)
+        near = np.argsort(self._seed_sep[c])
+        enough = np.searchsorted(np.cumsum(np.diff(self._start)[near]), k) + 1
+        return np.concatenate(
+            [np.arange(self._start[j], self._start[j + 1]) for j in near[:enough]]
+        )
+
+    def _cells_to_scan(self, q_sq, seed_d2, near, bound):
+        """Which cells may hold a row within ``sqrt(bound)`` of each query."""
+        d = self._seeds.shape[1]
+        radius = np.sqrt(self._seed_sq.max())
+        norms = np.sqrt(q_sq) + radius
+        slack = 2 * _SAFETY * _rounding(np.float64, d, norms**2)[:, None]
+        # The bound is from the original rows, the cells from centred ones.
+        reach = np.sqrt(bound) * (1 + 1e-12) + _SAFETY * _rounding(np.float64, d, norms)
+        reach = reach[:, None]
+        gap = seed_d2 - seed_d2[np.arange(near.size), near][:, None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            plane = (gap - self._assign_slack - slack) / (2 * self._seed_sep[near])
+        seed_dist = np.sqrt(np.maximum(seed_d2 - slack, 0.0))
+        far = (plane > reach) | (seed_dist - self._radius > reach)
+        far[np.arange(near.size), near] = False
+        return ~far
+
+    def _candidates(self, centred, q_sq, bound, scan, fit_T):
+        """The (query, DSEL row) pairs of the scanned cells whose product is
+        within the rounding bound of ``bound``, and which queries had more
+        than ``_MAX_CANDIDATES`` (no pairs returned for those)."""
+        dtype = fit_T.dtype
+        n_queries, d = centred.shape
+        scale = np.sqrt(q_sq * self._max_sqnorm) + self._max_sqnorm / 2
+        err = _SAFETY * (
+            _rounding(dtype, d, scale) + _rounding(np.float64, d, q_sq + bound)
+        )
+        thr = np.nextafter((0.5 * (q_sq - bound) - err).astype(dtype), -np.inf)
+        Qa = np.ones((n_queries, d + 1), dtype=dtype)
+        Qa[:, :-1] = centred
+        found_rows, found_cols = [], []
+        counts = np.zeros(n_queries, dtype=np.intp)
+        scan = scan & (np.diff(self._start) > 0)
+        by_cell = np.ascontiguousarray(scan.T)
+        for c in np.flatnonzero(by_cell.any(axis=1)):
+            lo, hi = self._start[c], self._start[c + 1]
+            todo = np.flatnonzero(by_cell[c] & (counts <= _MAX_CANDIDATES))
+            # Blocks of queries whose products stay in cache.
+            for start in range(0, todo.size, _BLOCK_ROWS):
+                queries = todo[start : start + _BLOCK_ROWS]
+                g = Qa[queries] @ fit_T[:, lo:hi]
+                hit = np.flatnonzero(g >= thr[queries, None])
+                if hit.size:
+                    rows = queries[hit // (hi - lo)]
+                    counts += np.bincount(rows, minlength=n_queries)
+                    found_rows.append(rows)
+                    found_cols.append(self._order[lo + hit % (hi - lo)])
+        crowded = counts > _MAX_CANDIDATES
+        if not found_rows:
+            return np.empty(0, np.intp), np.empty(0, np.intp), crowded
+        rows, cols = np.concatenate(found_rows), np.concatenate(found_cols)
+        keep = ~crowded[rows]
+        return rows[keep], cols[keep], crowded
+
+
+def _rounding(dtype, n_features, scale):
+    """Bound of the rounding of a product of length ``n_features + 1`` (and
+    of its inputs) whose terms' absolute values sum to ``scale``."""
+    info = np.finfo(dtype)
+    return (n_features + 4) * (info.eps / 2 * scale + info.tiny)
+
+
+def _augmented(centred, sqnorm, dtype):
+    """``[centred.T; -sqnorm / 2]`` in ``dtype``: products with ``[q, 1]``
+    are ``q.x - |x|^2 / 2``."""
+    out = np.empty((centred.shape[1] + 1, centred.shape[0]), dtype=dtype)
+    out[:-1] = centred.T
+    out[-1] = -0.5 * sqnorm
+    return out
+
+
+def _blocks(n_rows):
+    """Blocks of rows for the temporary float64 copies of ``fit``."""
+    return row_batches(n_rows, 2**10, max_n_rows=8192)
+
+
+def _nearest_seed(X, mean, seeds_T):
+    """Each centred row's seed of largest product ``x.s - |s|^2 / 2``
+    (rounded, which the bounds allow), and that product."""
+    cells = np.empty(X.shape[0], dtype=np.intp)
+    products = np.empty(X.shape[0])
+    for rows in row_batches(X.shape[0], 4 * seeds_T.shape[1], max_n_rows=4096):
+        g = (X[rows] - mean).astype(seeds_T.dtype) @ seeds_T[:-1]
+        g += seeds_T[-1]
+        cells[rows] = g.argmax(axis=1)
+        products[rows] = g[np.arange(g.shape[0]), cells[rows]]
+    return cells, products
 
 
 def import_optional(module, extra):
@@ -321,7 +599,7 @@ class ANNNeighbors:
         X = np.asarray(X, dtype=np.float64)
         if X.ndim != 2 or X.shape[0] < 1:
             raise ValueError(f"Expected a non-empty 2D array, got shape {X.shape}.")
-        self._X = X
+        self._fit_X = X
         self._mean = X.mean(axis=0)
         data = np.ascontiguousarray(X - self._mean, dtype=np.float32)
         d = X.shape[1]
@@ -362,16 +640,16 @@ class ANNNeighbors:
 
     def kneighbors(self, X, n_neighbors, return_distance=True):
         k = _check_k(n_neighbors, self.n_samples_fit_)
-        Q = _check_queries(X, self._X.shape[1], type(self).__name__)
+        Q = _check_queries(X, self._fit_X.shape[1], type(self).__name__)
         if self.index == "hnsw":
             self.index_.hnsw.efSearch = max(self.ef_search, k)
         queries = np.ascontiguousarray(Q - self._mean, dtype=np.float32)
         _, ind = self.index_.search(queries, k)
         missing = (ind < 0).any(axis=1)
         if missing.any():
-            exact = BlockNeighbors().fit(self._X)
+            exact = BlockNeighbors().fit(self._fit_X)
             ind[missing] = exact.kneighbors(Q[missing], k, return_distance=False)
-        dist, ind = _exact_order(self._X, Q, ind.astype(np.intp))
+        dist, ind = _exact_order(self._fit_X, Q, ind.astype(np.intp))
         return (dist, ind) if return_distance else ind
 
 

@@ -103,12 +103,14 @@ def test_oracle_predicts_with_the_first_right_member_and_asks_later_members_less
         right = np.flatnonzero(row == truth)
         expected.append(row[right[0]] if right.size else row[0])
     assert (~(preds == y_test[:, None]).any(axis=1)).sum() > 0  # rows nobody gets
-    with _spy(DecisionTreeClassifier, "predict") as spy:
+    # Tree members' classes are read from the leaves they send the rows to.
+    with _spy(_base.BaseDynamicSelection, "_tree_columns") as spy:
         got = oracle.predict(X_test, y_test)
     assert_array_equal(got, expected)
     # The last member only sees the rows the first two got wrong.
     n_wrong = int(((preds[:, 0] != y_test) & (preds[:, 1] != y_test)).sum())
-    assert spy.call_args.args[1].shape[0] == n_wrong
+    assert spy.call_args.args[1] == 2
+    assert spy.call_args.args[2].shape[0] == n_wrong
     names = [f"f{i}" for i in range(X_test.shape[1])]
     frame_pool = _pool(pd.DataFrame(X_tr, columns=names), y_tr)
     frame_oracle = Oracle(frame_pool).fit(pd.DataFrame(X_tr, columns=names), y_tr)

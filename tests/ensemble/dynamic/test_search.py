@@ -17,6 +17,7 @@ from skextra.ensemble import (
     KNORAE,
     KNORAU,
     MCB,
+    MLA,
     OLA,
     ANNNeighbors,
     PrecomputedNeighbors,
@@ -117,10 +118,89 @@ def test_block_search_rejects_bad_queries():
 
 def test_rule_follows_the_measured_crossover():
     assert choose_exact(100_000, 4, 7) == "kd_tree"
-    assert choose_exact(6_000, 16, 7) == "brute"
+    assert choose_exact(6_000, 16, 7) == "blas"
+    assert choose_exact(3_000, 16, 7) == "brute"
     assert choose_exact(100_000, 4, 7, metric="manhattan") == "brute"
     searcher = make_searcher("knn", k=7).fit(np.zeros((50_000, 3)))
     assert searcher.algorithm_ == "kd_tree"
+    searcher = make_searcher("knn", k=7).fit(np.zeros((5_000, 8)))
+    assert searcher.algorithm_ == "blas"
+
+
+def _clustered(seed, n, d, dtype=np.float64):
+    X, _ = make_classification(
+        n_samples=n, n_features=d, n_informative=d // 2, random_state=seed
+    )
+    return X.astype(dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("k", [1, 7, 30])
+def test_block_search_equals_the_trees_bit_for_bit(dtype, k):
+    X = _clustered(7, 5000, 12, dtype)
+    X, Q = X[:4000], X[4000:]
+    dist, ind = BlockNeighbors().fit(X).kneighbors(Q, k)
+    # float32 rows are searched as the float64 numbers they are.
+    X, Q = X.astype(np.float64), Q.astype(np.float64)
+    for algorithm in ("kd_tree", "ball_tree"):
+        nn = NearestNeighbors(algorithm=algorithm).fit(X)
+        sk_dist, sk_ind = canonical_order(*nn.kneighbors(Q, k))
+        assert_array_equal(ind, sk_ind)
+        assert_array_equal(dist, sk_dist)
+    sk_dist, sk_ind = canonical_order(
+        *NearestNeighbors(algorithm="brute").fit(X).kneighbors(Q, k)
+    )
+    assert_array_equal(ind, sk_ind)
+    assert_allclose(dist, sk_dist, rtol=1e-9)
+
+
+@pytest.mark.parametrize("k", [1, 5, 40])
+def test_block_search_keeps_the_lowest_indices_among_many_ties(k):
+    rng = np.random.RandomState(8)
+    base = rng.randint(0, 4, size=(150, 6)).astype(float)
+    X = np.vstack([base] * 30)  # 4,500 rows, each repeated 30 times
+    Q = np.vstack([base[:40], rng.randint(0, 4, size=(40, 6)) + 0.5])
+    ind = BlockNeighbors().fit(X).kneighbors(Q, k, return_distance=False)
+    assert_array_equal(ind, _full_sort(X, Q, k))
+
+
+@pytest.mark.parametrize("name, value", [("_SAFETY", -1e6), ("_MAX_CANDIDATES", 0)])
+def test_block_search_over_all_rows_for_crowded_or_broken_queries(
+    monkeypatch, name, value
+):
+    from skextra.ensemble._dynamic import _search
+
+    X, Q = _with_duplicates(seed=9, n=3000)
+    expected = _full_sort(X, Q, 6)
+    # A negative rounding bound keeps (almost) no candidate, a cap of 0
+    # candidates makes every query crowded: every row is then searched
+    # with float64 products over all of DSEL.
+    monkeypatch.setattr(_search, name, value)
+    ind = BlockNeighbors().fit(X).kneighbors(Q, 6, return_distance=False)
+    assert_array_equal(ind, expected)
+
+
+@pytest.mark.parametrize("cls", [KNORAE, KNORAU, OLA, MLA, DESP])
+def test_every_exact_search_gives_the_same_predictions(cls):
+    # Continuous data: no two DSEL rows tie at a k-th distance, where the
+    # algorithms may keep different rows (the searcher tests cover ties).
+    X, y = make_classification(
+        n_samples=9000, n_features=10, n_informative=5, random_state=10
+    )
+    pool = BaggingClassifier(
+        DecisionTreeClassifier(max_depth=5), n_estimators=8, random_state=0
+    ).fit(X[:3000], y[:3000])
+    outputs = []
+    for algorithm in ("blas", "brute", "kd_tree"):
+        est = cls(pool, knn_classifier=ExactNeighbors(algorithm=algorithm))
+        est.fit(X[3000:7500], y[3000:7500])
+        outputs.append((est.predict(X[7500:]), est.predict_proba(X[7500:])))
+    default = cls(pool).fit(X[3000:7500], y[3000:7500])
+    assert default.roc_algorithm_.algorithm_ == "blas"
+    outputs.append((default.predict(X[7500:]), default.predict_proba(X[7500:])))
+    for labels, proba in outputs[1:]:
+        assert_array_equal(labels, outputs[0][0])
+        assert_array_equal(proba, outputs[0][1])
 
 
 def _problem(seed=0, n=900):
@@ -204,3 +284,23 @@ def test_faiss_by_name_in_an_estimator():
     assert np.mean(approx.predict(X_test) == exact) >= 0.95
     loaded = pickle.loads(pickle.dumps(approx))
     assert_array_equal(loaded.predict(X_test), approx.predict(X_test))
+
+
+class _FirstClassTree(DecisionTreeClassifier):
+    def predict(self, X, check_input=True):
+        return np.full(np.shape(X)[0], self.classes_[0])
+
+
+def test_tree_members_with_their_own_predict_are_asked():
+    pool, X_dsel, y_dsel, X_test = _problem(seed=2)
+    trees = [t for t in pool.estimators_]
+    own = []
+    for tree in trees:
+        copy = _FirstClassTree(max_depth=4).fit(X_dsel, y_dsel)
+        copy.tree_ = tree.tree_
+        own.append(copy)
+    plain = KNORAE(trees).fit(X_dsel, y_dsel).predict(X_test)
+    assert_array_equal(plain, KNORAE(pool).fit(X_dsel, y_dsel).predict(X_test))
+    assert len(set(plain)) == 2
+    # Every member predicts the first class: they agree on every row.
+    assert_array_equal(KNORAE(own).fit(X_dsel, y_dsel).predict(X_test), 0)
