@@ -711,6 +711,10 @@ class _BaseStacking(
 
     # ---------------------------------------------------------------- predict
     def _transform(self, X):
+        return self._final_input(*self._stack_inputs(X))
+
+    def _stack_inputs(self, X):
+        """``X`` validated, and what :meth:`_next_input` makes of the last layer."""
         check_is_fitted(self)
         X = self._validate_X_predict(X)
         outputs = []
@@ -723,7 +727,7 @@ class _BaseStacking(
             ]
             outputs.append(np.hstack(blocks))
             layer_input = self._next_input(X, outputs)
-        return self._final_input(X, layer_input)
+        return X, layer_input
 
     def transform(self, X):
         """Return what the final estimator sees for ``X``.
