@@ -18,7 +18,7 @@ from sklearn.base import (
     clone,
     is_classifier,
 )
-from sklearn.compose import ColumnTransformer, make_column_selector
+from sklearn.compose import make_column_selector
 from sklearn.linear_model import (
     LogisticRegression,
     LogisticRegressionCV,
@@ -26,6 +26,7 @@ from sklearn.linear_model import (
     RidgeCV,
 )
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
+from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
@@ -82,9 +83,17 @@ callable, default="inputs"
         Names of the meta-features, ``"constant"`` first.
 
     meta_transformer_ : transformer or None
-        The fitted transformer of ``X`` into meta-features (for
-        ``"disagreement"``, the scaler of the disagreement measures); ``None``
-        for ``"constant"``.
+        The fitted transformer into meta-features: the given transformer (or
+        the callable's :class:`~sklearn.preprocessing.FunctionTransformer`);
+        for the built-in meta-features, the
+        :class:`~sklearn.preprocessing.StandardScaler` of the columns
+        ``meta_columns_`` (of the disagreement measures for
+        ``"disagreement"``); ``None`` for ``"constant"``.
+
+    meta_columns_ : list or None
+        The columns of ``X`` the built-in meta-features are made of (names
+        or indices); ``None`` when they are all of ``X``'s, or not columns of
+        ``X``.
 
     member_columns_ : ndarray of str of shape (n_member_columns,)
         Names of the members' output columns: the member's name, with the
@@ -220,33 +229,27 @@ class _FeatureWeighted(_StackingCV):
                 f"{n_features} features: {out_of_range}."
             )
 
-    def _meta_transformer(self, X):
-        """The unfitted transformer of ``X`` (or of the disagreement) or None."""
+    def _built_in(self):
+        """Whether skextra makes the meta-features (and standardises them)."""
+        return isinstance(self.meta_features, str) or self._meta_columns() is not None
+
+    def _meta_selection(self, X):
+        """The columns of ``X`` a built-in meta-feature uses (None: all)."""
         spec = self.meta_features
         if isinstance(spec, str):
-            if spec == "constant":
-                return None
             if spec == "inputs" and is_dataframe(X):
-                numeric = make_column_selector(dtype_include=np.number)
-                return ColumnTransformer(
-                    [("inputs", StandardScaler(), numeric)],
-                    verbose_feature_names_out=False,
-                )
-            return StandardScaler()
-        if hasattr(spec, "fit"):
-            return clone(spec)
-        if callable(spec):
-            return FunctionTransformer(spec)
-        return ColumnTransformer(
-            [("meta", StandardScaler(), self._meta_columns())],
-            verbose_feature_names_out=False,
-        )
+                return make_column_selector(dtype_include=np.number)(X)
+            return None
+        return self._meta_columns()
 
     def _meta_source(self, X, outputs):
         """What the meta-feature transformer is applied to."""
-        if isinstance(self.meta_features, str) and self.meta_features == "disagreement":
+        spec = self.meta_features
+        if isinstance(spec, str) and spec == "disagreement":
             probabilities = all(m == "predict_proba" for m in self.stack_method_)
             return _disagreement(outputs, self._n_feature_outs[0], probabilities)
+        if self.meta_columns_ is not None:
+            return _safe_indexing(X, self.meta_columns_, axis=1)
         return X
 
     def _meta_matrix(self, X, outputs):
@@ -257,24 +260,36 @@ class _FeatureWeighted(_StackingCV):
         meta = _as_dense(
             self.meta_transformer_.transform(self._meta_source(X, outputs))
         )
-        if self._meta_standardised:
+        if self._built_in():
             meta = np.nan_to_num(meta, nan=0.0)
         return np.hstack([constant, meta])
 
+    def _fit_meta_transformer(self, X, outputs, sample_weight):
+        spec = self.meta_features
+        self.meta_columns_ = None
+        self.meta_transformer_ = None
+        if isinstance(spec, str) and spec == "constant":
+            return
+        if self._built_in():
+            self.meta_columns_ = self._meta_selection(X)
+            transformer = StandardScaler()
+            source = self._meta_source(X, outputs)
+            self.meta_transformer_ = transformer.fit(
+                source, sample_weight=sample_weight
+            )
+            return
+        transformer = clone(spec) if hasattr(spec, "fit") else FunctionTransformer(spec)
+        self.meta_transformer_ = transformer.fit(X)
+
     def _fit_final_input(self, X, X_meta, final_params):
-        transformer = self._meta_transformer(X)
-        if transformer is not None:
-            transformer.fit(self._meta_source(X, X_meta))
-        self.meta_transformer_ = transformer
-        self._meta_standardised = isinstance(self.meta_features, str) or (
-            self._meta_columns() is not None
-        )
+        sample_weight = final_params.get("sample_weight")
+        self._fit_meta_transformer(X, X_meta, sample_weight)
         meta = self._meta_matrix(X, X_meta)
-        self.meta_feature_names_ = self._meta_names(transformer, meta.shape[1] - 1)
+        self.meta_feature_names_ = self._meta_names(X, meta.shape[1] - 1)
         self.member_columns_ = self._member_column_names()
         products = _products(X_meta, meta)
         self.product_scaler_ = StandardScaler().fit(
-            products, sample_weight=final_params.get("sample_weight")
+            products, sample_weight=sample_weight
         )
         return self.product_scaler_.transform(products)
 
@@ -283,13 +298,22 @@ class _FeatureWeighted(_StackingCV):
             _products(X_meta, self._meta_matrix(X, X_meta))
         )
 
-    def _meta_names(self, transformer, n_meta):
-        names = None
-        if isinstance(self.meta_features, str) and self.meta_features == "disagreement":
+    def _meta_names(self, X, n_meta):
+        spec, names = self.meta_features, None
+        if isinstance(spec, str) and spec == "disagreement":
             names = ["spread", "entropy"][:n_meta]
-        elif transformer is not None and hasattr(transformer, "get_feature_names_out"):
+        elif self._built_in():
+            columns = self.meta_columns_
+            if columns is None:
+                columns = range(n_meta)
+            if not is_dataframe(X):
+                columns = [f"x{c % X.shape[1]}" for c in columns]
+            elif columns and isinstance(list(columns)[0], Integral):
+                columns = [X.columns[c] for c in columns]
+            names = list(columns)
+        elif hasattr(self.meta_transformer_, "get_feature_names_out"):
             try:
-                names = list(transformer.get_feature_names_out())
+                names = list(self.meta_transformer_.get_feature_names_out())
             except (AttributeError, ValueError, TypeError):
                 names = None
         if names is None or len(names) != n_meta:
