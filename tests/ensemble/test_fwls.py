@@ -106,15 +106,16 @@ def test_constant_meta_feature_is_a_logistic_blend_of_the_oof_probabilities(
     assert fwls.weights_.shape == (n_rows, n_columns, 1)
 
 
-def test_constant_meta_feature_equals_a_stack_with_a_scaled_ridge():
+@pytest.mark.parametrize("refit, n_repeats", [(True, 1), (False, 1), (False, 2)])
+def test_constant_meta_feature_equals_a_stack_with_a_scaled_ridge(refit, n_repeats):
     X, y = make_regression(n_samples=120, n_features=4, noise=5.0, random_state=2)
     cv = KFold(4, shuffle=True, random_state=1)
+    options = dict(cv=cv, refit=refit, n_repeats=n_repeats, random_state=0)
     fwls = FeatureWeightedStackingRegressor(
-        _regressors(), "constant", alpha=3.0, cv=cv
+        _regressors(), "constant", alpha=3.0, **options
     ).fit(X, y)
-    stack = StackingRegressor(
-        _regressors(), make_pipeline(StandardScaler(), Ridge(alpha=3.0)), cv=cv
-    ).fit(X, y)
+    final = make_pipeline(StandardScaler(), Ridge(alpha=3.0))
+    stack = StackingRegressor(_regressors(), final, **options).fit(X, y)
     np.testing.assert_allclose(fwls.predict(X), stack.predict(X), rtol=1e-9)
 
 
