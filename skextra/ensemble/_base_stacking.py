@@ -508,11 +508,12 @@ class _BaseStacking(
             blocks.append(X)
         return np.hstack(blocks)
 
-    def _fit_final_input(self, X, X_meta, final_params):
+    def _fit_final_input(self, X, X_meta, y, final_params, plan):
         """What the final estimator is trained on, from the last layer's input.
 
         ``X`` are the training inputs (as the members saw them), ``X_meta``
-        what :meth:`_next_input` made of the layers' out-of-fold outputs.
+        what :meth:`_next_input` made of the layers' out-of-fold outputs,
+        ``y`` the encoded target, ``plan`` what :meth:`_oof_plan` returned.
         A subclass that derives more from them fits what it needs here.
         """
         return X_meta
@@ -617,7 +618,7 @@ class _BaseStacking(
 
         self.estimators_ = self.layers_[0]
         self.stack_method_ = self.layers_stack_method_[0]
-        layer_input = self._fit_final_input(X, layer_input, final_params)
+        layer_input = self._fit_final_input(X, layer_input, y, final_params, plan)
         rows = plan["rows"]
         if rows is not None:
             layer_input = _safe_indexing(layer_input, rows)

@@ -19,12 +19,9 @@ from sklearn.base import (
     is_classifier,
 )
 from sklearn.compose import make_column_selector
-from sklearn.linear_model import (
-    LogisticRegression,
-    LogisticRegressionCV,
-    Ridge,
-    RidgeCV,
-)
+from sklearn.linear_model import LogisticRegression, Ridge, RidgeCV
+from sklearn.metrics import log_loss
+from sklearn.model_selection import check_cv, cross_val_predict
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
@@ -50,6 +47,7 @@ _FWLS_CONSTRAINTS = {
         if key not in ("final_estimator", "passthrough")
     },
     **_StackingCV._parameter_constraints,
+    "meta_scale": [Interval(Real, 0, None, closed="left"), "array-like"],
     "meta_features": [
         StrOptions(_BUILT_IN),
         HasMethods(["fit", "transform"]),
@@ -78,7 +76,27 @@ callable, default="inputs"
           output on ``X`` used as it is;
         * a callable: ``meta_features(X)`` gives the meta-features as an
           array of shape (n_samples, n_meta_features) (no fitting).""",
-    "fwls_attributes": """meta_feature_names_ : ndarray of str of shape \
+    "meta_scale": """meta_scale : float or array-like of float, \
+default=(0.0, 0.1, 0.3, 1.0)
+        How far the blend may move away from plain linear stacking: the
+        standardised products with the meta-features other than the
+        constant are multiplied by it, so that the L2 penalty on their
+        weights is divided by its square (0 leaves plain linear stacking, 1
+        penalises every product alike). Several values: the one whose blend
+        scores best out of fold is kept, the smallest on a tie (see
+        ``meta_scale_`` and ``meta_scale_scores_``): for a classifier, the
+        log loss of the logistic regression on the stack's folds (the first
+        repeat's; 5 folds with ``cv="prefit"``); for a regressor, the
+        leave-one-out squared error of the best ``alpha``, as
+        :class:`~sklearn.linear_model.RidgeCV` computes it.""",
+    "fwls_attributes": """meta_scale_ : float
+        The ``meta_scale`` used.
+
+    meta_scale_scores_ : dict of float to float
+        With several ``meta_scale`` values, the out-of-fold score of the
+        blend with each (greater is better); empty otherwise.
+
+    meta_feature_names_ : ndarray of str of shape \
 (n_meta_features,)
         Names of the meta-features, ``"constant"`` first.
 
@@ -281,7 +299,7 @@ class _FeatureWeighted(_StackingCV):
         transformer = clone(spec) if hasattr(spec, "fit") else FunctionTransformer(spec)
         self.meta_transformer_ = transformer.fit(X)
 
-    def _fit_final_input(self, X, X_meta, final_params):
+    def _fit_final_input(self, X, X_meta, y, final_params, plan):
         sample_weight = final_params.get("sample_weight")
         self._fit_meta_transformer(X, X_meta, sample_weight)
         meta = self._meta_matrix(X, X_meta)
@@ -291,12 +309,39 @@ class _FeatureWeighted(_StackingCV):
         self.product_scaler_ = StandardScaler().fit(
             products, sample_weight=sample_weight
         )
-        return self.product_scaler_.transform(products)
+        products = self.product_scaler_.transform(products)
+        modulating = np.arange(products.shape[1]) % meta.shape[1] != 0
+        self._choose_meta_scale(products, y, modulating, sample_weight, plan)
+        self._column_scale = np.where(modulating, self.meta_scale_, 1.0)
+        return products * self._column_scale
 
     def _final_input(self, X, X_meta):
-        return self.product_scaler_.transform(
-            _products(X_meta, self._meta_matrix(X, X_meta))
-        )
+        products = _products(X_meta, self._meta_matrix(X, X_meta))
+        return self.product_scaler_.transform(products) * self._column_scale
+
+    def _choose_meta_scale(self, products, y, modulating, sample_weight, plan):
+        """Set ``meta_scale_``, the candidate whose blend scores best."""
+        scales = sorted(float(v) for v in np.ravel(self.meta_scale))
+        self.meta_scale_scores_ = {}
+        if len(scales) == 1 or not modulating.any():
+            self.meta_scale_ = scales[-1]
+            return
+        splits = self._selection_splits(products, y, plan)
+        for scale in scales:
+            scaled = products * np.where(modulating, scale, 1.0)
+            self.meta_scale_scores_[scale] = self._blend_score(
+                scaled, y, sample_weight, splits
+            )
+        scores = self.meta_scale_scores_
+        self.meta_scale_ = max(scores, key=scores.get)
+
+    def _selection_splits(self, products, y, plan):
+        """The stack's folds (of the first repeat), or 5 folds for ``"prefit"``."""
+        if isinstance(plan["cv"], str):
+            cv = check_cv(5, y, classifier=is_classifier(self))
+            return list(cv.split(products, y))
+        splits = list(plan["cv"].split(products, y))
+        return splits[: len(splits) // self.n_repeats]
 
     def _meta_names(self, X, n_meta):
         spec, names = self.meta_features, None
@@ -330,7 +375,8 @@ class _FeatureWeighted(_StackingCV):
     def _unscaled_coefficients(self):
         """The linear model's coefficients and intercept on the raw products."""
         final = self.final_estimator_
-        coef = np.atleast_2d(final.coef_) / self.product_scaler_.scale_
+        scale = self._column_scale / self.product_scaler_.scale_
+        coef = np.atleast_2d(final.coef_) * scale
         intercept = np.atleast_1d(final.intercept_) - coef @ self.product_scaler_.mean_
         shape = (len(coef), len(self.member_columns_), len(self.meta_feature_names_))
         return coef.reshape(shape), intercept
@@ -468,11 +514,12 @@ class FeatureWeightedStackingClassifier(
 
     {{meta_features}}
 
-    C : float or array-like of float, default=1.0
+    C : float, default=1.0
         Inverse strength of the L2 regularisation of the logistic regression
-        on the standardised products. Several values: the best by 5-fold
-        cross-validation of the products
-        (:class:`~sklearn.linear_model.LogisticRegressionCV`).
+        on the standardised products (that of the default final estimator of
+        :class:`StackingClassifier`).
+
+    {{meta_scale}}
 
     cv : int, cross-validation generator, iterable, or "prefit", default=None
         The splits that give the out-of-fold outputs, as for
@@ -569,7 +616,7 @@ class FeatureWeightedStackingClassifier(
 
     _parameter_constraints: dict = {
         **_FWLS_CONSTRAINTS,
-        "C": [Interval(Real, 0, None, closed="neither"), "array-like"],
+        "C": [Interval(Real, 0, None, closed="neither")],
         "stack_method": [
             StrOptions({"auto", "predict_proba", "decision_function", "predict"})
         ],
@@ -581,6 +628,7 @@ class FeatureWeightedStackingClassifier(
         meta_features="inputs",
         *,
         C=1.0,
+        meta_scale=(0.0, 0.1, 0.3, 1.0),
         cv=None,
         stack_method="auto",
         n_jobs=None,
@@ -596,6 +644,7 @@ class FeatureWeightedStackingClassifier(
         self.estimators = estimators
         self.meta_features = meta_features
         self.C = C
+        self.meta_scale = meta_scale
         self.cv = cv
         self.stack_method = stack_method
         self.n_jobs = n_jobs
@@ -612,9 +661,23 @@ class FeatureWeightedStackingClassifier(
         return self.stack_method
 
     def _final_template(self):
-        if isinstance(self.C, Real):
-            return LogisticRegression(C=self.C, max_iter=1000)
-        return LogisticRegressionCV(Cs=list(np.ravel(self.C)), max_iter=1000)
+        return LogisticRegression(C=self.C, max_iter=1000)
+
+    def _blend_score(self, products, y, sample_weight, splits):
+        """Out-of-fold log loss (negated) of the logistic blend of ``products``."""
+        params = {} if sample_weight is None else {"sample_weight": sample_weight}
+        proba = cross_val_predict(
+            self._final_template(),
+            products,
+            y,
+            cv=splits,
+            method="predict_proba",
+            params=params,
+        )
+        return -log_loss(y, proba, sample_weight=sample_weight, labels=self._labels())
+
+    def _labels(self):
+        return np.arange(len(self.classes_))
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, *, sample_weight=None, groups=None, **fit_params):
@@ -653,6 +716,8 @@ class FeatureWeightedStackingRegressor(
         Strength of the L2 regularisation of the ridge regression on the
         standardised products. Several values: the best by efficient
         leave-one-out cross-validation (:class:`~sklearn.linear_model.RidgeCV`).
+
+    {{meta_scale}}
 
     cv : int, cross-validation generator, iterable, or "prefit", default=None
         The splits that give the out-of-fold predictions, as for
@@ -741,6 +806,7 @@ class FeatureWeightedStackingRegressor(
         meta_features="inputs",
         *,
         alpha=(0.1, 1.0, 10.0, 100.0),
+        meta_scale=(0.0, 0.1, 0.3, 1.0),
         cv=None,
         n_jobs=None,
         verbose=0,
@@ -755,6 +821,7 @@ class FeatureWeightedStackingRegressor(
         self.estimators = estimators
         self.meta_features = meta_features
         self.alpha = alpha
+        self.meta_scale = meta_scale
         self.cv = cv
         self.n_jobs = n_jobs
         self.verbose = verbose
@@ -770,6 +837,11 @@ class FeatureWeightedStackingRegressor(
         if isinstance(self.alpha, Real):
             return Ridge(alpha=self.alpha)
         return RidgeCV(alphas=np.ravel(self.alpha))
+
+    def _blend_score(self, products, y, sample_weight, splits):
+        """Leave-one-out squared error (negated) of the best ``alpha``."""
+        model = RidgeCV(alphas=np.ravel(self.alpha))
+        return float(model.fit(products, y, sample_weight=sample_weight).best_score_)
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, *, sample_weight=None, groups=None, **fit_params):

@@ -8,7 +8,7 @@ from sklearn.compose import make_column_transformer
 from sklearn.datasets import make_classification, make_regression
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
-from sklearn.metrics import accuracy_score, r2_score
+from sklearn.metrics import accuracy_score, log_loss, r2_score
 from sklearn.model_selection import KFold, StratifiedKFold, cross_val_predict
 from sklearn.naive_bayes import GaussianNB
 from sklearn.pipeline import make_pipeline
@@ -319,3 +319,47 @@ def test_multilabel_target_is_refused():
     fwls = FeatureWeightedStackingClassifier(_classifiers(), cv=3)
     with pytest.raises(ValueError, match="does not support multilabel targets"):
         fwls.fit(X, Y)
+
+
+def test_meta_scale_is_chosen_by_the_out_of_fold_log_loss():
+    X, y = make_classification(n_samples=160, n_features=4, random_state=9)
+    cv = StratifiedKFold(4, shuffle=True, random_state=0)
+    fwls = FeatureWeightedStackingClassifier(
+        _classifiers(), meta_scale=[1.0, 0.0, 0.5], cv=cv
+    ).fit(X, y)
+    p = np.column_stack([fwls.oof_predictions_[n][:, 1] for n, _ in _classifiers()])
+    meta = np.hstack([np.ones((len(X), 1)), StandardScaler().fit_transform(X)])
+    products = StandardScaler().fit_transform(
+        np.hstack([p[:, [i]] * meta for i in range(p.shape[1])])
+    )
+    modulating = np.arange(products.shape[1]) % meta.shape[1] != 0
+    expected = {}
+    for scale in (0.0, 0.5, 1.0):
+        scaled = products * np.where(modulating, scale, 1.0)
+        proba = cross_val_predict(
+            LogisticRegression(max_iter=1000), scaled, y, cv=cv, method="predict_proba"
+        )
+        expected[scale] = -log_loss(y, proba)
+    assert list(fwls.meta_scale_scores_) == [0.0, 0.5, 1.0]
+    np.testing.assert_allclose(
+        list(fwls.meta_scale_scores_.values()), list(expected.values()), rtol=1e-6
+    )
+    assert fwls.meta_scale_ == max(expected, key=expected.get)
+
+
+def test_meta_scale_zero_is_plain_linear_stacking():
+    X, y = make_regression(n_samples=120, n_features=4, noise=5.0, random_state=10)
+    cv = KFold(4, shuffle=True, random_state=0)
+    plain = FeatureWeightedStackingRegressor(
+        _regressors(), "constant", alpha=2.0, cv=cv
+    ).fit(X, y)
+    zero = FeatureWeightedStackingRegressor(
+        _regressors(), alpha=2.0, meta_scale=0.0, cv=cv
+    ).fit(X, y)
+    np.testing.assert_allclose(zero.predict(X), plain.predict(X), rtol=1e-9)
+    np.testing.assert_array_equal(zero.weights_[:, 1:], 0.0)
+    # Several values: RidgeCV's leave-one-out score of each.
+    chosen = FeatureWeightedStackingRegressor(_regressors(), cv=cv).fit(X, y)
+    scores = chosen.meta_scale_scores_
+    assert list(scores) == [0.0, 0.1, 0.3, 1.0]
+    assert chosen.meta_scale_ == max(scores, key=scores.get)
