@@ -25,7 +25,11 @@ from sklearn.model_selection import check_cv, cross_val_predict
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
+from sklearn.utils.validation import (
+    _check_feature_names_in,
+    _check_sample_weight,
+    check_is_fitted,
+)
 
 from ..utils._docstring import fill_doc
 from ..utils._validation import is_dataframe
@@ -301,6 +305,8 @@ class _FeatureWeighted(_StackingCV):
 
     def _fit_final_input(self, X, X_meta, y, final_params, plan):
         sample_weight = final_params.get("sample_weight")
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X_meta)
         self._fit_meta_transformer(X, X_meta, sample_weight)
         meta = self._meta_matrix(X, X_meta)
         self.meta_feature_names_ = self._meta_names(X, meta.shape[1] - 1)
