@@ -61,7 +61,7 @@ ENSEMBLES = (
     EnsembleSpec(
         "stacking-fwls",
         "feature-weighted linear stacking: each member's weight is linear in "
-        "the standardised inputs",
+        "how much the members disagree on the row",
         "FeatureWeightedStackingClassifier",
         "FeatureWeightedStackingRegressor",
         ("cv", "n_jobs"),

@@ -1,4 +1,4 @@
-"""Common-check instances for stacking (also feature-weighted) and blending (see tests/_instances)."""
+"""Common-check instances for stacking (also feature-weighted) and blending."""
 
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
@@ -71,7 +71,7 @@ INSTANCES = {
     "FeatureWeightedStackingClassifier": [
         FeatureWeightedStackingClassifier(estimators=_classifiers(), cv=3),
         FeatureWeightedStackingClassifier(
-            estimators=_classifiers(), meta_features="disagreement", cv=3
+            estimators=_classifiers(), meta_features="inputs", cv=3
         ),
     ],
     "FeatureWeightedStackingRegressor": [

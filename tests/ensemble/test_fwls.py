@@ -168,7 +168,7 @@ def test_classifier_meta_feature_that_says_which_member_is_right():
 
 def test_weights_give_the_predictions():
     X, y = make_regression(n_samples=120, n_features=4, noise=5.0, random_state=3)
-    fwls = FeatureWeightedStackingRegressor(_regressors(), cv=3).fit(X, y)
+    fwls = FeatureWeightedStackingRegressor(_regressors(), "inputs", cv=3).fit(X, y)
     outputs = np.column_stack([est.predict(X) for est in fwls.estimators_])
     meta = np.hstack([np.ones((len(X), 1)), fwls.meta_transformer_.transform(X)])
     by_hand = fwls.intercept_ + np.einsum("ni,ij,nj->n", outputs, fwls.weights_, meta)
@@ -220,8 +220,9 @@ def test_data_frame_columns_by_name():
     by_index = FeatureWeightedStackingRegressor(members, [2, 0], cv=3).fit(frame, y)
     assert by_index.meta_feature_names_.tolist() == ["constant", "c", "a"]
     np.testing.assert_allclose(named.predict(frame), by_index.predict(frame))
-    # The default takes the numeric columns only.
-    inputs = FeatureWeightedStackingRegressor(members, cv=3).fit(frame, y)
+    # "inputs" takes the numeric columns only.
+    inputs = FeatureWeightedStackingRegressor(members, "inputs", cv=3)
+    inputs.fit(frame, y)
     assert inputs.meta_columns_ == ["a", "b", "c"]
     assert inputs.meta_feature_names_.tolist() == ["constant", "a", "b", "c"]
 
@@ -260,7 +261,8 @@ def test_bad_meta_feature_columns_raise_before_any_member_is_fitted(
 def test_transformer_is_fitted_on_the_training_rows_and_callable_is_applied():
     X, y = make_regression(n_samples=120, n_features=3, noise=5.0, random_state=6)
     cv = KFold(3, shuffle=True, random_state=0)
-    inputs = FeatureWeightedStackingRegressor(_regressors(), cv=cv).fit(X, y)
+    inputs = FeatureWeightedStackingRegressor(_regressors(), "inputs", cv=cv)
+    inputs.fit(X, y)
     scaler = FeatureWeightedStackingRegressor(
         _regressors(), StandardScaler(), cv=cv
     ).fit(X, y)
@@ -325,7 +327,7 @@ def test_meta_scale_is_chosen_by_the_out_of_fold_log_loss():
     X, y = make_classification(n_samples=160, n_features=4, random_state=9)
     cv = StratifiedKFold(4, shuffle=True, random_state=0)
     fwls = FeatureWeightedStackingClassifier(
-        _classifiers(), meta_scale=[1.0, 0.0, 0.5], cv=cv
+        _classifiers(), "inputs", meta_scale=[1.0, 0.0, 0.5], cv=cv
     ).fit(X, y)
     p = np.column_stack([fwls.oof_predictions_[n][:, 1] for n, _ in _classifiers()])
     meta = np.hstack([np.ones((len(X), 1)), StandardScaler().fit_transform(X)])
