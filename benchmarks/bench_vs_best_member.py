@@ -14,11 +14,14 @@ classification):
   / ``Regressor`` with default parameters), skextra's **stacking** (default
   final estimator: LogisticRegression / RidgeCV), **stacking select** (the
   same with ``select_final=True``), **stacking bagged** (``refit=False,
-  n_repeats=2, select_final=True``: AutoGluon's recipe) and the **mean** combination
+  n_repeats=2, select_final=True``: AutoGluon's recipe), the **mean** combination
   (:class:`skextra.ensemble.CombinationClassifier` / ``Regressor``,
-  ``rule="mean"``) are fitted on the training part and scored on the test
-  part. Ensemble selection and stacking use the same 5 shuffled folds as the
-  choice of the best member.
+  ``rule="mean"``) and feature-weighted linear stacking
+  (:class:`skextra.ensemble.FeatureWeightedStackingClassifier` /
+  ``Regressor``) with the inputs (**fwls inputs**) or the members'
+  disagreement (**fwls disagreement**) as meta-features are fitted on the
+  training part and scored on the test part. Ensemble selection, stacking and
+  FWLS use the same 5 shuffled folds as the choice of the best member.
 
 The tables show the test score averaged over the splits, and each ensemble's
 difference to the best member (positive is better for accuracy and R^2,
@@ -28,6 +31,7 @@ Usage::
 
     python benchmarks/bench_vs_best_member.py               # full run
     python benchmarks/bench_vs_best_member.py --quick       # smoke run
+    python benchmarks/bench_vs_best_member.py --methods stacking,"fwls inputs"
 """
 
 import argparse
@@ -58,6 +62,8 @@ from skextra.ensemble import (
     CombinationRegressor,
     EnsembleSelectionClassifier,
     EnsembleSelectionRegressor,
+    FeatureWeightedStackingClassifier,
+    FeatureWeightedStackingRegressor,
     StackingClassifier,
     StackingRegressor,
 )
@@ -150,6 +156,12 @@ def ensembles(task, base, cv, n_jobs, seed):
                 base, cv=cv, n_jobs=n_jobs, **_BAGGED_SELECTED, random_state=seed
             ),
             "mean": CombinationClassifier(base, rule="mean", n_jobs=n_jobs),
+            "fwls inputs": FeatureWeightedStackingClassifier(
+                base, "inputs", cv=cv, n_jobs=n_jobs
+            ),
+            "fwls disagreement": FeatureWeightedStackingClassifier(
+                base, "disagreement", cv=cv, n_jobs=n_jobs
+            ),
         }
     return {
         "selection": EnsembleSelectionRegressor(
@@ -163,8 +175,24 @@ def ensembles(task, base, cv, n_jobs, seed):
             base, cv=cv, n_jobs=n_jobs, **_BAGGED_SELECTED, random_state=seed
         ),
         "mean": CombinationRegressor(base, rule="mean", n_jobs=n_jobs),
+        "fwls inputs": FeatureWeightedStackingRegressor(
+            base, "inputs", cv=cv, n_jobs=n_jobs
+        ),
+        "fwls disagreement": FeatureWeightedStackingRegressor(
+            base, "disagreement", cv=cv, n_jobs=n_jobs
+        ),
     }
 
+
+METHODS = (
+    "selection",
+    "stacking",
+    "stacking select",
+    "stacking bagged",
+    "mean",
+    "fwls inputs",
+    "fwls disagreement",
+)
 
 METRICS = {
     "clf": {
@@ -175,7 +203,7 @@ METRICS = {
 }
 
 
-def run_split(task, X, y, seed, n_estimators, n_jobs):
+def run_split(task, X, y, seed, n_estimators, n_jobs, methods):
     """Scores on one split: {metric: {method: score}}, best names, fit times."""
     stratify = y if task == "clf" else None
     X_tr, X_te, y_tr, y_te = train_test_split(
@@ -207,7 +235,10 @@ def run_split(task, X, y, seed, n_estimators, n_jobs):
         best[metric] = base[k][0]
         scores[metric] = {"best member": fn(y_te, test_outputs[base[k][0]])}
 
+    weights = {}
     for name, ens in ensembles(task, base, cv, n_jobs, seed).items():
+        if name not in methods:
+            continue
         start = time.perf_counter()
         ens.fit(X_tr, y_tr)
         times[name] = time.perf_counter() - start
@@ -226,6 +257,11 @@ def main(argv=None):
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument("--n-estimators", type=int, default=100)
     parser.add_argument("--only", default=None, help="comma-separated dataset names")
+    parser.add_argument(
+        "--methods",
+        default=",".join(METHODS),
+        help=f"comma-separated ensembles to run (default: all of {', '.join(METHODS)})",
+    )
     args = parser.parse_args(argv)
     n_estimators = 10 if args.quick else args.n_estimators
     repeats = 1 if args.quick else args.repeats
@@ -251,7 +287,10 @@ def main(argv=None):
     chosen = datasets()
     if args.only:
         chosen = {k: v for k, v in chosen.items() if k in args.only.split(",")}
-    methods = ("selection", "stacking", "stacking select", "stacking bagged", "mean")
+    methods = tuple(m.strip() for m in args.methods.split(","))
+    unknown = sorted(set(methods) - set(METHODS))
+    if unknown:
+        parser.error(f"unknown --methods {unknown}; choose from {list(METHODS)}")
     rows = {}
     total_times = {}
     for name, (task, X, y) in chosen.items():
@@ -259,7 +298,9 @@ def main(argv=None):
         for r in range(repeats):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                runs.append(run_split(task, X, y, r, n_estimators, args.n_jobs))
+                runs.append(
+                    run_split(task, X, y, r, n_estimators, args.n_jobs, methods)
+                )
         for metric in METRICS[task]:
             best_names = [run[1][metric] for run in runs]
             best_mean = np.mean([run[0][metric]["best member"] for run in runs])
@@ -311,15 +352,19 @@ def main(argv=None):
                 + " |"
             )
 
-    print()
-    print("### ensemble selection weights (last split)")
-    print()
-    seen = set()
-    for metric_rows in rows.values():
-        for name, _, _, _, _, weights in metric_rows:
-            if name not in seen:
-                seen.add(name)
-                print(f"- {name}: " + ", ".join(f"{k} {v}" for k, v in weights.items()))
+    if "selection" in methods:
+        print()
+        print("### ensemble selection weights (last split)")
+        print()
+        seen = set()
+        for metric_rows in rows.values():
+            for name, _, _, _, _, weights in metric_rows:
+                if name not in seen:
+                    seen.add(name)
+                    print(
+                        f"- {name}: "
+                        + ", ".join(f"{k} {v}" for k, v in weights.items())
+                    )
     print()
     print("### mean fit time per split (s)")
     print()

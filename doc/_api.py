@@ -41,12 +41,29 @@ MODULES = (
 
 GROUP_TITLES = {
     "_stacking": "Stacking",
+    "_fwls": "Feature-weighted linear stacking",
+    "_final": "Final estimators with convex weights",
     "_blending": "Blending",
     "_selection": "Ensemble selection",
     "_combination": "Combination rules",
     "_detection": "Outlier-detector ensembles",
     "_clustering": "Clusterer ensembles",
     "_dynamic": "Dynamic ensemble selection",
+}
+
+# A paragraph under a group's title, where the title alone does not say enough.
+GROUP_INTROS = {
+    "Feature-weighted linear stacking": (
+        "Stacking whose blend weights are linear functions of meta-features "
+        "of the\nrow (Sill et al. 2009): a regularised linear model on the "
+        "products of the\nmembers' out-of-fold outputs and the meta-features."
+    ),
+    "Final estimators with convex weights": (
+        "Non-negative weights summing to one over the members' out-of-fold "
+        "outputs,\nfor ``final_estimator=``; ``select_final=True`` of the "
+        "stacking estimators\nchooses among the final estimator, a greedy "
+        "weighted ensemble and the best\nmember out of fold."
+    ),
 }
 
 
@@ -120,6 +137,8 @@ def render():
         for group in order:
             if group and len(groups) > 1:
                 lines += [group, "~" * len(group), ""]
+                if group in GROUP_INTROS:
+                    lines += [GROUP_INTROS[group], ""]
             lines += [
                 ".. autosummary::",
                 "   :toctree: generated/",

@@ -59,6 +59,14 @@ ENSEMBLES = (
         {"refit": False, "n_repeats": 2, "select_final": True},
     ),
     EnsembleSpec(
+        "stacking-fwls",
+        "feature-weighted linear stacking: each member's weight is linear in "
+        "how much the members disagree on the row",
+        "FeatureWeightedStackingClassifier",
+        "FeatureWeightedStackingRegressor",
+        ("cv", "n_jobs"),
+    ),
+    EnsembleSpec(
         "selection",
         "Caruana ensemble selection: greedy weighted average",
         "EnsembleSelectionClassifier",

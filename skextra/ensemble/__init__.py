@@ -1,5 +1,5 @@
-"""Stacking, blending, ensemble selection, combination rules, outlier-detector
-and clusterer ensembles, and dynamic selection."""
+"""Stacking (also feature-weighted), blending, ensemble selection, combination
+rules, outlier-detector and clusterer ensembles, and dynamic selection."""
 
 from ._blending import BlendingClassifier, BlendingRegressor
 from ._clustering import ClusteringEnsemble
@@ -8,6 +8,10 @@ from ._detection import DetectorCombination
 from ._dynamic import *  # noqa: F403 - the dynamic-selection classifiers
 from ._dynamic import __all__ as _dynamic_all
 from ._final import ConvexWeightsClassifier, ConvexWeightsRegressor
+from ._fwls import (
+    FeatureWeightedStackingClassifier,
+    FeatureWeightedStackingRegressor,
+)
 from ._selection import EnsembleSelectionClassifier, EnsembleSelectionRegressor
 from ._stacking import StackingClassifier, StackingRegressor
 
@@ -22,6 +26,8 @@ __all__ = [
     "DetectorCombination",
     "EnsembleSelectionClassifier",
     "EnsembleSelectionRegressor",
+    "FeatureWeightedStackingClassifier",
+    "FeatureWeightedStackingRegressor",
     "StackingClassifier",
     "StackingRegressor",
 ]

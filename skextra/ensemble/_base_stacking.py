@@ -10,6 +10,7 @@ which fitted members predict.
 import inspect
 import warnings
 from abc import ABCMeta, abstractmethod
+from copy import deepcopy
 from numbers import Integral
 
 import numpy as np
@@ -24,8 +25,9 @@ from sklearn.base import (
     is_regressor,
 )
 from sklearn.metrics import get_scorer_names
+from sklearn.model_selection import check_cv
 from sklearn.preprocessing import LabelEncoder
-from sklearn.utils import Bunch, _safe_indexing, get_tags
+from sklearn.utils import Bunch, _safe_indexing, check_random_state, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metadata_routing import (
     MetadataRequest,
@@ -102,9 +104,7 @@ def _final_has(attr):
         if hasattr(self, "final_estimator_"):
             final = self.final_estimator_
         else:
-            final = self.final_estimator
-        if final is None:
-            final = _default_final_estimator(is_classifier(self))
+            final = self._final_template()
         getattr(final, attr)
         return True
 
@@ -298,12 +298,15 @@ class _BaseStacking(
         if with_dunder:
             raise ValueError(f"Estimator names must not contain __: got {with_dunder}")
 
+    def _final_template(self):
+        """The final estimator as given (or the default), unfitted."""
+        if self.final_estimator is None:
+            return _default_final_estimator(is_classifier(self))
+        return self.final_estimator
+
     def _make_final_estimator(self):
         classifier = is_classifier(self)
-        if self.final_estimator is None:
-            final = _default_final_estimator(classifier)
-        else:
-            final = clone(self.final_estimator)
+        final = clone(self._final_template())
         if classifier and not is_classifier(final):
             raise ValueError(
                 f"'final_estimator' parameter should be a classifier. Got {final}"
@@ -422,10 +425,8 @@ class _BaseStacking(
                 )
         if hasattr(self, "final_estimator_"):
             final = self.final_estimator_
-        elif self.final_estimator is not None:
-            final = self.final_estimator
         else:
-            final = _default_final_estimator(is_classifier(self))
+            final = self._final_template()
         router.add(
             final_estimator_=_unset_fit_requests_accepted(final),
             method_mapping=MethodMapping()
@@ -506,6 +507,20 @@ class _BaseStacking(
                 return sparse.hstack(blocks + [X], format=X.format)
             blocks.append(X)
         return np.hstack(blocks)
+
+    def _fit_final_input(self, X, X_meta, y, final_params, plan):
+        """What the final estimator is trained on, from the last layer's input.
+
+        ``X`` are the training inputs (as the members saw them), ``X_meta``
+        what :meth:`_next_input` made of the layers' out-of-fold outputs,
+        ``y`` the encoded target, ``plan`` what :meth:`_oof_plan` returned.
+        A subclass that derives more from them fits what it needs here.
+        """
+        return X_meta
+
+    def _final_input(self, X, X_meta):
+        """What the final estimator predicts from (see :meth:`_fit_final_input`)."""
+        return X_meta
 
     def _check_sample_weight_support(self, layers, member_params, final, final_params):
         for names, estimators in layers:
@@ -603,6 +618,7 @@ class _BaseStacking(
 
         self.estimators_ = self.layers_[0]
         self.stack_method_ = self.layers_stack_method_[0]
+        layer_input = self._fit_final_input(X, layer_input, y, final_params, plan)
         rows = plan["rows"]
         if rows is not None:
             layer_input = _safe_indexing(layer_input, rows)
@@ -696,6 +712,10 @@ class _BaseStacking(
 
     # ---------------------------------------------------------------- predict
     def _transform(self, X):
+        return self._final_input(*self._stack_inputs(X))
+
+    def _stack_inputs(self, X):
+        """``X`` validated, and what :meth:`_next_input` makes of the last layer."""
         check_is_fitted(self)
         X = self._validate_X_predict(X)
         outputs = []
@@ -708,7 +728,7 @@ class _BaseStacking(
             ]
             outputs.append(np.hstack(blocks))
             layer_input = self._next_input(X, outputs)
-        return layer_input
+        return X, layer_input
 
     def transform(self, X):
         """Return what the final estimator sees for ``X``.
@@ -788,8 +808,8 @@ class _BaseStacking(
     # ------------------------------------------------------------------- tags
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        keep_layers, keep_inputs = _PASSTHROUGH.get(self.passthrough, (False, False))
         try:
+            keep_layers, keep_inputs = self._passthrough_mode()
             layers = self._layer_params()
             seeing_inputs = list(layers[0])
             if keep_inputs:
@@ -923,3 +943,112 @@ class _StackRegressorMixin:
         """
         check_is_fitted(self)
         return self._predict_meta(X, **predict_params)
+
+
+STACKING_CV_DOCS = {
+    "refit": """refit : bool, default=True
+        Refit each member on all the training rows after the folds, and
+        predict with that refit (scikit-learn's behaviour). ``False`` bags
+        the members instead (as AutoGluon does): the models fitted on the
+        training folds are kept and predict new rows with the mean of their
+        outputs (probabilities, decision values or predictions; for a
+        classifier stacked on ``predict``, their majority vote). The
+        out-of-fold predictions and the predictions for new rows then come
+        from the same models, and the refit is saved.""",
+    "n_repeats": """n_repeats : int, default=1
+        Number of differently shuffled partitions by ``cv``; each row's
+        out-of-fold prediction is the mean over the repeats (less noisy
+        meta-features). Repeat ``r`` is ``cv`` with ``shuffle=True`` and the
+        random state drawn from ``random_state``, as in
+        :class:`~sklearn.model_selection.RepeatedStratifiedKFold`, so the
+        splits are the same for any ``n_jobs``. With ``refit=False`` the
+        fold models of every repeat are averaged. Values above 1 need a
+        splitter with ``shuffle`` and ``random_state`` (an int ``cv``,
+        :class:`~sklearn.model_selection.KFold`,
+        :class:`~sklearn.model_selection.StratifiedKFold`, ...); an iterable
+        of splits or ``"prefit"`` raises a ``ValueError``. 1 keeps ``cv`` as
+        given.""",
+    "random_state": """random_state : int, RandomState instance or None, default=None
+        Seeds the shuffles of the repeated folds (``n_repeats > 1``); the
+        same seed gives the same stack for any ``n_jobs`` and joblib
+        backend. Unused with ``n_repeats=1``.""",
+}
+
+
+def _repeated_splits(cv, n_repeats, random_state, X, y, groups):
+    """``n_repeats`` partitions by ``cv``, each reshuffled (as ``RepeatedKFold``)."""
+    if not (hasattr(cv, "shuffle") and hasattr(cv, "random_state")):
+        raise ValueError(
+            f"n_repeats={n_repeats} needs a cv splitter that can be reshuffled "
+            "(one with shuffle and random_state, such as KFold or "
+            f"StratifiedKFold); got {type(cv).__name__}. Use n_repeats=1 "
+            "with this cv."
+        )
+    rng = check_random_state(random_state)
+    splits = []
+    for _ in range(n_repeats):
+        repeat = deepcopy(cv)
+        repeat.shuffle, repeat.random_state = True, rng
+        part = [
+            (np.asarray(tr), np.asarray(te)) for tr, te in repeat.split(X, y, groups)
+        ]
+        counts = np.bincount(np.concatenate([te for _, te in part]), minlength=len(y))
+        if not np.all(counts == 1):
+            raise ValueError(
+                "cv must put every sample in exactly one test fold (a "
+                "partition), as for cross_val_predict; got a splitter that "
+                "does not."
+            )
+        splits.extend(part)
+    return splits
+
+
+class _StackingCV:
+    """The out-of-fold plan of k-fold stacking (shared by the k-fold stacks)."""
+
+    _parameter_constraints: dict = {
+        "cv": ["cv_object", StrOptions({"prefit"})],
+        "refit": ["boolean"],
+        "n_repeats": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+    }
+
+    def _splitter_for_routing(self):
+        if isinstance(self.cv, str) and self.cv == "prefit":
+            return None
+        return check_cv(self.cv)
+
+    def _oof_plan(self, X, y, groups):
+        if isinstance(self.cv, str) and self.cv == "prefit":
+            if self.n_repeats > 1:
+                raise ValueError(
+                    f"n_repeats={self.n_repeats} cannot repeat cv='prefit': "
+                    "the members are not fitted again. Use n_repeats=1."
+                )
+            if not self.refit:
+                raise ValueError(
+                    "refit=False keeps the fold models, but cv='prefit' fits "
+                    "no fold models. Use refit=True."
+                )
+            return dict(cv="prefit", require_partition=True, refit=True, rows=None)
+        cv = check_cv(self.cv, y=y, classifier=is_classifier(self))
+        if self.n_repeats > 1:
+            splits = _repeated_splits(
+                cv, self.n_repeats, self.random_state, X, y, groups
+            )
+        else:
+            if hasattr(cv, "random_state") and cv.random_state is None:
+                # Every layer must see the same folds.
+                cv = deepcopy(cv)
+                cv.random_state = np.random.RandomState()
+            splits = [
+                (np.asarray(train), np.asarray(test))
+                for train, test in cv.split(X, y, groups)
+            ]
+        return dict(
+            cv=check_cv(splits),
+            require_partition=self.n_repeats == 1,
+            refit=self.refit,
+            bagged=not self.refit,
+            rows=None,
+        )

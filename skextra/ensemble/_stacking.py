@@ -1,56 +1,27 @@
 """Stacking classifier and regressor: scikit-learn's, with layers and more."""
 
-from copy import deepcopy
-from numbers import Integral
-
-import numpy as np
-from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context, is_classifier
-from sklearn.model_selection import check_cv
-from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
+from sklearn.utils._param_validation import StrOptions
 
 from ..utils._docstring import fill_doc
 from ._base import ENSEMBLE_DOCS
 from ._base_stacking import (
+    STACKING_CV_DOCS,
     _BaseStacking,
     _StackClassifierMixin,
+    _StackingCV,
     _StackRegressorMixin,
 )
 
 _STACKING_CONSTRAINTS = {
     **_BaseStacking._parameter_constraints,
+    **_StackingCV._parameter_constraints,
     "layers": [None, list],
-    "cv": ["cv_object", StrOptions({"prefit"})],
-    "refit": ["boolean"],
-    "n_repeats": [Interval(Integral, 1, None, closed="left")],
-    "random_state": ["random_state"],
     "select_final": ["boolean"],
 }
 
 
 _STACKING_DOCS = {
-    "refit": """refit : bool, default=True
-        Refit each member on all the training rows after the folds, and
-        predict with that refit (scikit-learn's behaviour). ``False`` bags
-        the members instead (as AutoGluon does): the models fitted on the
-        training folds are kept and predict new rows with the mean of their
-        outputs (probabilities, decision values or predictions; for a
-        classifier stacked on ``predict``, their majority vote). The
-        out-of-fold predictions and the predictions for new rows then come
-        from the same models, and the refit is saved.""",
-    "n_repeats": """n_repeats : int, default=1
-        Number of differently shuffled partitions by ``cv``; each row's
-        out-of-fold prediction is the mean over the repeats (less noisy
-        meta-features). Repeat ``r`` is ``cv`` with ``shuffle=True`` and the
-        random state drawn from ``random_state``, as in
-        :class:`~sklearn.model_selection.RepeatedStratifiedKFold`, so the
-        splits are the same for any ``n_jobs``. With ``refit=False`` the
-        fold models of every repeat are averaged. Values above 1 need a
-        splitter with ``shuffle`` and ``random_state`` (an int ``cv``,
-        :class:`~sklearn.model_selection.KFold`,
-        :class:`~sklearn.model_selection.StratifiedKFold`, ...); an iterable
-        of splits or ``"prefit"`` raises a ``ValueError``. 1 keeps ``cv`` as
-        given.""",
     "select_final": """select_final : bool, default=False
         Choose the final layer out of fold among three candidates: the
         ``final_estimator``; Caruana's weighted ensemble of the last layer's
@@ -74,86 +45,10 @@ _STACKING_DOCS = {
         candidate is scored on; this second-order leak is the same for all
         candidates and small next to the first-order one that out-of-fold
         meta-features remove.""",
-    "random_state": """random_state : int, RandomState instance or None, default=None
-        Seeds the shuffles of the repeated folds (``n_repeats > 1``); the
-        same seed gives the same stack for any ``n_jobs`` and joblib
-        backend. Unused with ``n_repeats=1``.""",
 }
 
 
-def _repeated_splits(cv, n_repeats, random_state, X, y, groups):
-    """``n_repeats`` partitions by ``cv``, each reshuffled (as ``RepeatedKFold``)."""
-    if not (hasattr(cv, "shuffle") and hasattr(cv, "random_state")):
-        raise ValueError(
-            f"n_repeats={n_repeats} needs a cv splitter that can be reshuffled "
-            "(one with shuffle and random_state, such as KFold or "
-            f"StratifiedKFold); got {type(cv).__name__}. Use n_repeats=1 "
-            "with this cv."
-        )
-    rng = check_random_state(random_state)
-    splits = []
-    for _ in range(n_repeats):
-        repeat = deepcopy(cv)
-        repeat.shuffle, repeat.random_state = True, rng
-        part = [
-            (np.asarray(tr), np.asarray(te)) for tr, te in repeat.split(X, y, groups)
-        ]
-        counts = np.bincount(np.concatenate([te for _, te in part]), minlength=len(y))
-        if not np.all(counts == 1):
-            raise ValueError(
-                "cv must put every sample in exactly one test fold (a "
-                "partition), as for cross_val_predict; got a splitter that "
-                "does not."
-            )
-        splits.extend(part)
-    return splits
-
-
-class _StackingCV:
-    """The out-of-fold plan of k-fold stacking (shared by both estimators)."""
-
-    def _splitter_for_routing(self):
-        if isinstance(self.cv, str) and self.cv == "prefit":
-            return None
-        return check_cv(self.cv)
-
-    def _oof_plan(self, X, y, groups):
-        if isinstance(self.cv, str) and self.cv == "prefit":
-            if self.n_repeats > 1:
-                raise ValueError(
-                    f"n_repeats={self.n_repeats} cannot repeat cv='prefit': "
-                    "the members are not fitted again. Use n_repeats=1."
-                )
-            if not self.refit:
-                raise ValueError(
-                    "refit=False keeps the fold models, but cv='prefit' fits "
-                    "no fold models. Use refit=True."
-                )
-            return dict(cv="prefit", require_partition=True, refit=True, rows=None)
-        cv = check_cv(self.cv, y=y, classifier=is_classifier(self))
-        if self.n_repeats > 1:
-            splits = _repeated_splits(
-                cv, self.n_repeats, self.random_state, X, y, groups
-            )
-        else:
-            if hasattr(cv, "random_state") and cv.random_state is None:
-                # Every layer must see the same folds.
-                cv = deepcopy(cv)
-                cv.random_state = np.random.RandomState()
-            splits = [
-                (np.asarray(train), np.asarray(test))
-                for train, test in cv.split(X, y, groups)
-            ]
-        return dict(
-            cv=check_cv(splits),
-            require_partition=self.n_repeats == 1,
-            refit=self.refit,
-            bagged=not self.refit,
-            rows=None,
-        )
-
-
-@fill_doc(ENSEMBLE_DOCS, _STACKING_DOCS)
+@fill_doc(ENSEMBLE_DOCS, STACKING_CV_DOCS, _STACKING_DOCS)
 class StackingClassifier(
     _StackingCV, _StackClassifierMixin, ClassifierMixin, _BaseStacking
 ):
@@ -439,7 +334,7 @@ class StackingClassifier(
         )
 
 
-@fill_doc(ENSEMBLE_DOCS, _STACKING_DOCS)
+@fill_doc(ENSEMBLE_DOCS, STACKING_CV_DOCS, _STACKING_DOCS)
 class StackingRegressor(
     _StackingCV, _StackRegressorMixin, RegressorMixin, _BaseStacking
 ):

@@ -1,4 +1,4 @@
-"""Common-check instances for stacking and blending (see tests/_instances)."""
+"""Common-check instances for stacking (also feature-weighted) and blending."""
 
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
@@ -6,6 +6,8 @@ from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from skextra.ensemble import (
     BlendingClassifier,
     BlendingRegressor,
+    FeatureWeightedStackingClassifier,
+    FeatureWeightedStackingRegressor,
     StackingClassifier,
     StackingRegressor,
 )
@@ -65,6 +67,18 @@ INSTANCES = {
     ],
     "BlendingRegressor": [
         BlendingRegressor(estimators=_regressors(), holdout_size=0.3, random_state=0)
+    ],
+    "FeatureWeightedStackingClassifier": [
+        FeatureWeightedStackingClassifier(estimators=_classifiers(), cv=3),
+        FeatureWeightedStackingClassifier(
+            estimators=_classifiers(), meta_features="inputs", cv=3
+        ),
+    ],
+    "FeatureWeightedStackingRegressor": [
+        FeatureWeightedStackingRegressor(estimators=_regressors(), cv=3),
+        FeatureWeightedStackingRegressor(
+            estimators=_regressors(), meta_features=[0], alpha=1.0, cv=3
+        ),
     ],
 }
 

@@ -19,6 +19,8 @@ from skextra.ensemble import (
     CombinationRegressor,
     EnsembleSelectionClassifier,
     EnsembleSelectionRegressor,
+    FeatureWeightedStackingClassifier,
+    FeatureWeightedStackingRegressor,
     StackingClassifier,
     StackingRegressor,
 )
@@ -27,6 +29,7 @@ CLASSES = {
     "classification": {
         "stacking": StackingClassifier,
         "stacking-bagged": StackingClassifier,
+        "stacking-fwls": FeatureWeightedStackingClassifier,
         "selection": EnsembleSelectionClassifier,
         "mean": CombinationClassifier,
         "blending": BlendingClassifier,
@@ -34,6 +37,7 @@ CLASSES = {
     "regression": {
         "stacking": StackingRegressor,
         "stacking-bagged": StackingRegressor,
+        "stacking-fwls": FeatureWeightedStackingRegressor,
         "selection": EnsembleSelectionRegressor,
         "mean": CombinationRegressor,
         "blending": BlendingRegressor,
@@ -50,6 +54,7 @@ SETTINGS = {
         "n_repeats": 2,
         "select_final": True,
     },
+    "stacking-fwls": {"cv": 4, "n_jobs": 2},
     "selection": {"cv": 4, "n_jobs": 2, "random_state": 7},
     "mean": {"n_jobs": 2, "rule": "mean"},
     "blending": {"n_jobs": 2, "random_state": 7},

@@ -52,6 +52,8 @@ from skextra.ensemble import (
     EnsembleSelectionClassifier,
     EnsembleSelectionRegressor,
     Exponential,
+    FeatureWeightedStackingClassifier,
+    FeatureWeightedStackingRegressor,
     Logarithmic,
     MinimumDifference,
     Oracle,
@@ -148,6 +150,9 @@ CLASSIFIERS = {
     "BlendingClassifier": lambda m, d: BlendingClassifier(
         [("m", m), ("nb", GaussianNB())], random_state=0, device=d
     ),
+    "FeatureWeightedStackingClassifier": lambda m, d: FeatureWeightedStackingClassifier(
+        [("m", m), ("nb", GaussianNB())], cv=3, device=d
+    ),
     "BalancedBaggingClassifier": lambda m, d: BalancedBaggingClassifier(
         m, n_estimators=3, random_state=0, device=d
     ),
@@ -235,6 +240,11 @@ REGRESSORS = {
     "BlendingRegressor": lambda m, d: BlendingRegressor(
         [("m", m), ("tree", DecisionTreeRegressor(max_depth=3, random_state=0))],
         random_state=0,
+        device=d,
+    ),
+    "FeatureWeightedStackingRegressor": lambda m, d: FeatureWeightedStackingRegressor(
+        [("m", m), ("tree", DecisionTreeRegressor(max_depth=3, random_state=0))],
+        cv=3,
         device=d,
     ),
     "DynamicSelectionRegressor": lambda m, d: DynamicSelectionRegressor(
