@@ -48,6 +48,7 @@ Usage::
 import argparse
 import json
 import os
+import pickle
 import platform
 import subprocess
 import sys
@@ -376,32 +377,46 @@ def _output(est, X, task):
     return est.predict_proba(X) if task == "clf" else est.predict(X)
 
 
-def run_skextra(task, X, y, folds):
-    """Per fold: {method: (test output, fit s, predict s)} and the members'."""
-    out = []
-    for train, test in folds:
-        fold = {}
-        for name, est in skextra_ensembles(task).items():
-            start = time.perf_counter()
-            est.fit(X[train], y[train])
-            fit_s = time.perf_counter() - start
-            start = time.perf_counter()
-            pred = _output(est, X[test], task)
-            fold[name] = dict(
-                pred=pred, fit_s=fit_s, predict_s=time.perf_counter() - start
-            )
-            if name == "stack":
-                fold["members"] = {
-                    member: dict(
-                        oof=np.asarray(est.oof_predictions_[member]),
-                        pred=_output(est.named_estimators_[member], X[test], task),
-                    )
-                    for member, _ in members(task)
-                }
-            if name in ("select", "bagged"):
-                fold[name]["choice"] = est.final_choice_
-        out.append(fold)
+def run_skextra(task, X, y, folds, cache=None):
+    """Per fold: {method: {pred, fit_s, predict_s, ...}} and the members'.
+
+    With ``cache`` (a folder), each method's folds are read from
+    ``<cache>/<method>.pkl`` when there and written there otherwise.
+    """
+    out = [{} for _ in folds]
+    for name in skextra_ensembles(task):
+        path = None if cache is None else Path(cache, f"{name}.pkl")
+        if path is not None and path.exists():
+            per_fold = pickle.loads(path.read_bytes())
+        else:
+            per_fold = [_fit_skextra(task, name, X, y, tr, te) for tr, te in folds]
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(pickle.dumps(per_fold))
+        for fold, result in zip(out, per_fold):
+            fold.update(result)
     return out
+
+
+def _fit_skextra(task, name, X, y, train, test):
+    est = skextra_ensembles(task)[name]
+    start = time.perf_counter()
+    est.fit(X[train], y[train])
+    fit_s = time.perf_counter() - start
+    start = time.perf_counter()
+    pred = _output(est, X[test], task)
+    result = {name: dict(pred=pred, fit_s=fit_s, predict_s=time.perf_counter() - start)}
+    if name == "stack":
+        result["members"] = {
+            member: dict(
+                oof=np.asarray(est.oof_predictions_[member]),
+                pred=_output(est.named_estimators_[member], X[test], task),
+            )
+            for member, _ in members(task)
+        }
+    if hasattr(est, "final_choice_"):
+        result[name]["choice"] = est.final_choice_
+    return result
 
 
 # --------------------------------------------------------------------------
@@ -441,7 +456,7 @@ def score_fold(task, y_train, y_test, sk, ag):
     """{column: {metric: value}} and {column: (fit s, predict s)} of one fold."""
     metrics = {"AUC": auc, "log loss": logloss} if task == "clf" else {"R^2": r2}
     outputs, times = {}, {}
-    for name in ("stack", "select", "bagged", "selection"):
+    for name in SK:
         outputs[name] = np.asarray(sk[name]["pred"])
         times[name] = (sk[name]["fit_s"], sk[name]["predict_s"])
     member_loss = {
@@ -526,23 +541,39 @@ def report(results):
     print("\n### Fit and predict time (s, mean of the outer folds)\n")
     rows = []
     for name, r in results.items():
-        rows.append(
-            [name]
-            + [f"{r['time'][c][0]:.1f}" for c in SK + AG if c in r["time"]]
-            + [f"{r['time'][c][1]:.2f}" for c in SK + AG if c in r["time"]]
-        )
+        fit = [f"{r['time'][c][0]:.1f}" if c in r["time"] else "" for c in SK + AG]
+        pred = [f"{r['time'][c][1]:.2f}" if c in r["time"] else "" for c in SK + AG]
+        rows.append([name] + fit + pred)
     cols = [f"fit {c}" for c in SK + AG] + [f"predict {c}" for c in SK + AG]
     print(table(["set"] + cols, rows))
-    print("\n### Choices of select_final (per outer fold)\n")
+    print("\n### Final layer chosen by select_final (per outer fold)\n")
+    chosen = [k for k in SK if k in next(iter(results.values()))["choice"]]
     rows = [
-        [name, ", ".join(r["choice"]["select"]), ", ".join(r["choice"]["bagged"])]
+        [name] + [", ".join(r["choice"][k]) for k in chosen]
         for name, r in results.items()
     ]
-    print(table(["set", "select", "bagged"], rows))
+    print(table(["set"] + chosen, rows))
     targets(results)
 
 
 def targets(results):
+    print(
+        "\n### Per set: difference to AutoGluon's best of L0/L1"
+        " | to the best member (CV)\n"
+    )
+    rows = []
+    for name, r in results.items():
+        metric = "AUC" if r["task"] == "clf" else "R^2"
+        means = r["mean"]
+        theirs = max(means[c][metric] for c in AG) if "AG L0" in means else None
+        row = [name, metric, "" if theirs is None else f"{theirs:.4f}"]
+        for method in SK:
+            ours = means[method][metric]
+            vs_ag = "" if theirs is None else f"{ours - theirs:+.4f}"
+            vs_member = ours - means["best member (CV)"][metric]
+            row.append(f"{vs_ag} \\| {vs_member:+.4f}")
+        rows.append(row)
+    print(table(["set", "metric", "AG best"] + SK, rows))
     print("\n### Targets per skextra recipe\n")
     rows = []
     for method in SK:
@@ -600,6 +631,11 @@ def main():
         help="folder of AutoGluon's outputs per set: read if there, else written",
     )
     parser.add_argument(
+        "--sk-cache",
+        default=None,
+        help="folder of skextra's outputs per set and method: read or written",
+    )
+    parser.add_argument(
         "--ag-only", action="store_true", help="only fill --ag-cache, no skextra"
     )
     args = parser.parse_args()
@@ -629,7 +665,8 @@ def main():
             print(f"{name}: AutoGluon {time.perf_counter() - start:.0f} s", flush=True)
             continue
         start = time.perf_counter()
-        sk = run_skextra(task, X, y, folds)
+        sk_cache = None if args.sk_cache is None else Path(args.sk_cache, name)
+        sk = run_skextra(task, X, y, folds, sk_cache)
         sk_s = time.perf_counter() - start
         ag = run_autogluon(args.ag_python, task, X, y, folds, cache)
         per_fold = []
@@ -653,7 +690,9 @@ def main():
             shape=f"{shape} x {X.shape[1]}",
             mean=mean,
             time=times,
-            choice={k: [f[k]["choice"] for f in sk] for k in ("select", "bagged")},
+            choice={
+                k: [f[k]["choice"] for f in sk] for k in SK if "choice" in sk[0][k]
+            },
             ag_best=None if ag is None else [f["1"]["best"] for f in ag],
         )
         metric = "AUC" if task == "clf" else "R^2"
