@@ -528,12 +528,19 @@ def report(results):
         print(f"\n### {metric} (test, mean of {N_OUTER} outer folds)\n")
         print(table(["set (rows x features)"] + cols, rows))
         member_cols = sorted(
-            c
-            for c in next(iter(sets.values()))["mean"]
-            if c.startswith(("member", "AG ")) and c not in cols
+            {
+                c
+                for r in sets.values()
+                for c in r["mean"]
+                if c.startswith(("member", "AG ")) and c not in cols
+            }
         )
         rows = [
-            [name] + [f"{r['mean'][c][metric]:.4f}" for c in member_cols]
+            [name]
+            + [
+                f"{r['mean'][c][metric]:.4f}" if c in r["mean"] else ""
+                for c in member_cols
+            ]
             for name, r in sets.items()
         ]
         print(f"\n#### {metric} of each member (test)\n")
