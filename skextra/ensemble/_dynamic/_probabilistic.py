@@ -87,12 +87,14 @@ def rrc_source_competence(scores, y, n_points=20):
     a[a <= 1e-20] = 1e-20
     b[b <= 1e-20] = 1e-20
     table = betainc(a[:, None], b[:, None], x)
-    # (rows, members, classes, points) per batch: bounded to ~32 MB.
-    step = max(1, (4 << 20) // max(1, n_members * n_classes * n_points))
-    for start in range(0, n, step):
-        stop = min(n, start + step)
-        cdf = table[inverse[start:stop]]
-        true = y[start:stop]
+    # Blocks of rows of (rows, members, classes, points) arrays: the CDFs,
+    # their midpoints, the true class's, the masses and the products; at
+    # most 4 Mi values an array, which keeps them fast in cache.
+    per_row = n_members * n_classes * n_points
+    cap = max(1, (4 << 20) // per_row)
+    for block in row_batches(n, 48 * per_row, max_n_rows=cap):
+        cdf = table[inverse[block]]
+        true = y[block]
         cdf_true = np.take_along_axis(cdf, true[:, None, None, None], axis=2)[:, :, 0]
         mass = cdf_true[..., 1:] - cdf_true[..., :-1]
         mid = (cdf[..., :-1] + cdf[..., 1:]) / 2
@@ -100,7 +102,7 @@ def rrc_source_competence(scores, y, n_points=20):
         for c in range(n_classes):
             factor = np.where((true == c)[:, None, None], 1.0, mid[:, :, c])
             prod = factor if prod is None else prod * factor
-        out[start:stop] = np.sum(mass * prod, axis=-1)
+        out[block] = np.sum(mass * prod, axis=-1)
     return out
 
 
@@ -345,9 +347,17 @@ class _BaseProbabilistic(BaseDynamicSelection):
                 f"{type(self).__name__} needs at least 2 classes; got "
                 f"{self.n_classes_} class."
             )
-        self.C_src_ = source_competence(
-            self._source, self.dsel_scores_, self.DSEL_target_, self.DSEL_processed_
-        )
+        n, m, c = self.dsel_scores_.shape
+        self.C_src_ = np.empty((n, m))
+        # Block by block of DSEL rows: the formulas' temporaries are a few
+        # (rows, members, classes) arrays.
+        for rows in row_batches(n, 48 * m * c):
+            self.C_src_[rows] = source_competence(
+                self._source,
+                self.dsel_scores_[rows],
+                self.DSEL_target_[rows],
+                self.DSEL_processed_[rows],
+            )
         # Mahalanobis distances are Euclidean ones after whitening.
         self._whitening_ = getattr(self.roc_algorithm_, "whitening_", None)
         self._dsel_space_ = self._to_distance_space(self.DSEL_data_)
