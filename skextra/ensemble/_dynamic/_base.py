@@ -616,6 +616,11 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
         """The row blocks of a predict call, each within ``working_memory``."""
         return row_batches(n_rows, self._row_bytes(), max_n_rows=_MAX_BATCH_ROWS)
 
+    def _member_row_bytes(self, n_members, n_features):
+        """Bytes a row needs when ``n_members`` give their probabilities: the
+        members' input copy, their outputs and the arrays they fill."""
+        return 8 * n_features + 32 * n_members * self.n_classes_
+
     def _map_rows(self, X_in, X, func, row_bytes):
         """``func(X_in_b, X_b, rows)`` over blocks of rows within
         ``working_memory`` (``row_bytes`` of temporaries a row), the blocks'

@@ -322,19 +322,23 @@ class METADES(_BaseKNORA):
         incremental = type(self.meta_classifier_) is MultinomialNB
         X_meta = None
         classes = np.unique(y_meta)
-        row_bytes = 8 * m * (2 * width + self.k_ + 4) + 16 * (self.k_ + self.Kp_ + 2)
-        for block in row_batches(rows.size, row_bytes):
-            part = rows[block]
-            _, neighbors = self.roc_algorithm_.kneighbors(
-                self.DSEL_data_[part], n_neighbors=self.k_ + 1, return_distance=True
-            )
-            _, op_neighbors = self.op_knn_.kneighbors(
-                profiles[part], n_neighbors=self.Kp_ + 1, return_distance=True
-            )
+        # One search over all rows (the searchers work in blocks themselves):
+        # the neighbours do not depend on how the rows are blocked here.
+        # Every row kept: no copies of the DSEL arrays.
+        sel = slice(None) if rows.size == self.n_samples_ else rows
+        _, neighbors = self.roc_algorithm_.kneighbors(
+            self.DSEL_data_[sel], n_neighbors=self.k_ + 1, return_distance=True
+        )
+        _, op_neighbors = self.op_knn_.kneighbors(
+            profiles[sel], n_neighbors=self.Kp_ + 1, return_distance=True
+        )
+        neighbors = np.atleast_2d(neighbors)[:, 1:]
+        op_neighbors = np.atleast_2d(op_neighbors)[:, 1:]
+        for block in row_batches(rows.size, 8 * m * (2 * width + self.k_ + 4)):
             features = self._meta_features(
-                np.atleast_2d(neighbors)[:, 1:],
-                np.atleast_2d(op_neighbors)[:, 1:],
-                self.dsel_scores_[part].max(axis=2),
+                neighbors[block],
+                op_neighbors[block],
+                self.dsel_scores_[rows[block]].max(axis=2),
             )
             meta_rows = slice(block.start * m, block.stop * m)
             if incremental:

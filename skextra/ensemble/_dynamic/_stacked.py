@@ -157,8 +157,7 @@ class StackedClassifier(BaseDynamicSelection):
         (the members' probabilities of a block are its input)."""
         X_in, X = self._validated_X(X)
         self._check_members_proba()
-        m, c = self.n_classifiers_, self.n_classes_
-        row_bytes = 8 * (3 * m * c + 2 * X.shape[1] + c)
+        row_bytes = self._member_row_bytes(self.n_classifiers_, 2 * X.shape[1])
 
         def block(X_b_in, X_b, rows):
             _, scores = self._member_outputs(X_b_in, X_b, proba=True)

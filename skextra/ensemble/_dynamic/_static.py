@@ -54,7 +54,8 @@ class _BaseStatic(BaseDynamicSelection):
             preds, _ = self._member_outputs(X_b_in, X_b, False, members)
             return (preds[:, :, None] == np.arange(c)).sum(axis=1).argmax(axis=1)
 
-        return self._map_rows(X_in, X, block, 8 * len(members) * (c + 2))
+        row_bytes = self._member_row_bytes(len(members), X.shape[1])
+        return self._map_rows(X_in, X, block, row_bytes)
 
     def _mean_proba(self, X_in, X, members):
         """The mean probabilities of ``members``, block by block."""
@@ -62,7 +63,8 @@ class _BaseStatic(BaseDynamicSelection):
         def block(X_b_in, X_b, rows):
             return self._member_outputs(X_b_in, X_b, True, members)[1].mean(axis=1)
 
-        return self._map_rows(X_in, X, block, 24 * len(members) * self.n_classes_)
+        row_bytes = self._member_row_bytes(len(members), X.shape[1])
+        return self._map_rows(X_in, X, block, row_bytes)
 
     def _member_labels(self, i):
         """DSEL labels written in member ``i``'s own labels."""
@@ -392,7 +394,7 @@ class Oracle(_BaseStatic):
             X_in,
             X,
             lambda X_b_in, X_b, rows: self._oracle_labels(X_b_in, X_b, truth[rows]),
-            8 * (X.shape[1] + 4),
+            self._member_row_bytes(1, X.shape[1]),
         )
         return self.classes_.take(labels)
 
@@ -436,9 +438,8 @@ class Oracle(_BaseStatic):
             n = np.arange(X_b.shape[0])
             return probas[n, probas[n, :, truth[rows]].argmax(axis=1)]
 
-        return self._map_rows(
-            X_in, X, block, 24 * self.n_classifiers_ * self.n_classes_
-        )
+        row_bytes = self._member_row_bytes(self.n_classifiers_, X.shape[1])
+        return self._map_rows(X_in, X, block, row_bytes)
 
     def score(self, X, y, sample_weight=None):
         """Oracle accuracy: the fraction of rows some member gets right.
