@@ -10,9 +10,11 @@ trees fitted on another 50,000 rows. DESlib runs in its scratch environment
     .venv/bin/python benchmarks/bench_dynamic_scale.py --table scale.jsonl
 
 Every run is a subprocess of its own (``n_jobs=1``, one BLAS/OpenMP thread)
-that loads the data, fits the pool (untimed), then times ``fit`` and
-``predict`` and reports the accuracy and its peak RSS (``ru_maxrss``, the
-data and the pool included, and the RSS before the fit). A second,
+that loads the data and the pool (fitted once per environment, untimed),
+then times ``fit`` and ``predict`` and reports the accuracy and its peak
+RSS (Linux's ``VmHWM``, the data and the pool included, and the peak before
+the fit; ``resource.getrusage``'s ``ru_maxrss`` is kept too, but it also
+holds the parent's peak at the fork). A second,
 untimed run of the same configuration under ``tracemalloc`` gives the
 traced peak of fit + predict (numpy's arrays included) when the timed run
 took under ``--trace-limit-s`` seconds. A run still going after
@@ -72,8 +74,20 @@ def make_data(path, n_dsel, n_test, n_features=N_FEATURES):
     )
 
 
-def _mb(rusage_kb):
-    return rusage_kb / 1024
+def _peak_rss_mb():
+    """This process's peak resident memory (MB).
+
+    ``ru_maxrss`` keeps the peak of the process before ``exec`` (here the
+    parent at the fork), so it is only an upper bound; Linux's ``VmHWM`` is
+    the peak of this program alone.
+    """
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    try:
+        with open("/proc/self/status") as f:
+            fields = dict(line.split(":", 1) for line in f)
+        return rss, int(fields["VmHWM"].split()[0]) / 1024
+    except (OSError, KeyError, ValueError):  # not Linux
+        return rss, rss
 
 
 def _cached_pool(data_path, data):
@@ -107,17 +121,19 @@ def worker(lib, data_path, method, n_dsel, n_test, trace):
         import tracemalloc
 
         tracemalloc.start()
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    _, before = _peak_rss_mb()
     t0 = time.perf_counter()
     est.fit(X_dsel, y_dsel)
     t1 = time.perf_counter()
     pred = est.predict(X_test)
     t2 = time.perf_counter()
+    ru_maxrss, hwm = _peak_rss_mb()
     out = {
         "fit": t1 - t0,
         "predict": t2 - t1,
-        "maxrss_mb": _mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss),
-        "maxrss_before_mb": _mb(before),
+        "ru_maxrss_mb": ru_maxrss,
+        "maxrss_mb": hwm,
+        "maxrss_before_mb": before,
         "accuracy": float(np.mean(pred == y_test)),
     }
     if trace:
@@ -173,9 +189,11 @@ def run(args):
     sizes = [tuple(map(int, s.split("x"))) for s in args.sizes.split(",")]
     methods, libs = args.methods.split(","), args.libs.split(",")
     data_path = Path(args.data)
-    if not data_path.exists():
+    if not data_path.exists():  # in a subprocess: the workers inherit no peak
         n_dsel, n_test = map(max, zip(*sizes))
-        make_data(data_path, n_dsel, n_test)
+        cmd = [sys.executable, __file__, "--make-data", "--data", str(data_path)]
+        cmd += ["--n-dsel", str(n_dsel), "--n-test", str(n_test)]
+        subprocess.run(cmd, check=True)
     timeout_s = args.timeout_min * 60
     for python in {DESLIB_PYTHON if "deslib" in libs else None, sys.executable}:
         if python:  # the pools, fitted once per environment before any timing
@@ -269,6 +287,7 @@ def main(argv=None):
     parser.add_argument("--n-test", type=int)
     parser.add_argument("--trace", action="store_true")
     parser.add_argument("--fit-pool", action="store_true")
+    parser.add_argument("--make-data", action="store_true")
     parser.add_argument(
         "--sizes",
         default=",".join(f"{a}x{b}" for a, b in SIZES),
@@ -286,6 +305,9 @@ def main(argv=None):
         return worker(
             args.worker, args.data, args.method, args.n_dsel, args.n_test, args.trace
         )
+    if args.make_data:
+        make_data(args.data, args.n_dsel, args.n_test)
+        return 0
     if args.fit_pool:
         _cached_pool(args.data, dict(np.load(args.data)))
         return 0
