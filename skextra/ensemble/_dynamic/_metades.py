@@ -15,6 +15,7 @@ from ._kernels import output_profiles, select_above
 from ._neighbors import fit_searcher, make_searcher
 
 _BINS = np.linspace(0.1, 1, 10)
+_META_BLOCK_BYTES = 32 << 20
 
 
 def meta_features(processed, true_proba, neighbors, op_neighbors, max_proba):
@@ -313,9 +314,10 @@ class METADES(_BaseKNORA):
         """Meta-train on the DSEL ``rows``, block by block of rows.
 
         The default naive Bayes learns block by block (``partial_fit`` sums
-        the same integer counts as ``fit``, so the model is identical); any
-        other meta-classifier gets the whole meta-training set, written
-        block by block into one array.
+        the same integer counts as ``fit``, so the model is identical), from
+        blocks within ``working_memory`` and 32 MiB; any other
+        meta-classifier gets the whole meta-training set, written block by
+        block into one array.
         """
         m, width = self.n_classifiers_, self.n_meta_features_
         y_meta = self.DSEL_processed_[rows].reshape(-1)
@@ -334,7 +336,10 @@ class METADES(_BaseKNORA):
         )
         neighbors = np.atleast_2d(neighbors)[:, 1:]
         op_neighbors = np.atleast_2d(op_neighbors)[:, 1:]
-        for block in row_batches(rows.size, 8 * m * (2 * width + self.k_ + 4)):
+        row_bytes = 8 * m * (2 * width + self.k_ + 4)
+        # Learning block by block, larger blocks save no time: at most 32 MiB.
+        cap = max(1, _META_BLOCK_BYTES // row_bytes) if incremental else None
+        for block in row_batches(rows.size, row_bytes, max_n_rows=cap):
             features = self._meta_features(
                 neighbors[block],
                 op_neighbors[block],
