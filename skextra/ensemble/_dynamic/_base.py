@@ -663,6 +663,26 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
         """The row blocks of a predict call, each within ``working_memory``."""
         return row_batches(n_rows, self._row_bytes(), max_n_rows=_MAX_BATCH_ROWS)
 
+    def _member_row_bytes(self, n_members, n_features):
+        """Bytes a row needs when ``n_members`` give their probabilities: the
+        members' input copy, their outputs and the arrays they fill."""
+        return 8 * n_features + 32 * n_members * self.n_classes_
+
+    def _map_rows(self, X_in, X, func, row_bytes):
+        """``func(X_in_b, X_b, rows)`` over blocks of rows within
+        ``working_memory`` (``row_bytes`` of temporaries a row), the blocks'
+        results written into one array (no list of parts concatenated)."""
+        n = X.shape[0]
+        out = None
+        for rows in row_batches(n, row_bytes, max_n_rows=_MAX_BATCH_ROWS):
+            X_b = X[rows]
+            X_b_in = X_b if X_in is X else _safe_indexing(X_in, np.arange(n)[rows])
+            part = np.asarray(func(X_b_in, X_b, rows))
+            if out is None:
+                out = np.empty((n, *part.shape[1:]), dtype=part.dtype)
+            out[rows] = part
+        return out
+
     def _batch_size(self):
         """Rows in one block of :meth:`_batches`."""
         return next(self._batches(_MAX_BATCH_ROWS)).stop
@@ -1102,18 +1122,21 @@ default=None
         True
         """
         X_in, X = self._validated_X(X)
-        parts = []
+        n = X.shape[0]
+        report = None
         rng = check_random_state(copy.deepcopy(self.random_state))
-        for rows in self._batches(X.shape[0]):
+        for rows in self._batches(n):
             X_b = X[rows]
-            X_b_in = X_b if X_in is X else _safe_indexing(X_in, np.arange(len(X))[rows])
-            parts.append(self._explain_batch(X_b_in, X_b, rng))
-        report = {
-            key: None
-            if parts[0][key] is None
-            else np.concatenate([p[key] for p in parts])
-            for key in parts[0]
-        }
+            X_b_in = X_b if X_in is X else _safe_indexing(X_in, np.arange(n)[rows])
+            part = self._explain_batch(X_b_in, X_b, rng)
+            if report is None:  # the report's arrays, filled block by block
+                report = {
+                    key: None if v is None else np.empty((n, *v.shape[1:]), v.dtype)
+                    for key, v in part.items()
+                }
+            for key, v in part.items():
+                if v is not None:
+                    report[key][rows] = v
         report["y_pred"] = self.classes_.take(report["y_pred"])
         report["predictions"] = self.classes_.take(report["predictions"])
         return Bunch(**report)

@@ -9,11 +9,13 @@ from sklearn.naive_bayes import MultinomialNB
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ...utils._chunking import row_batches
 from ._base import _DES_CONSTRAINTS, _BaseKNORA, fill_doc
 from ._kernels import output_profiles, select_above
 from ._neighbors import fit_searcher, make_searcher
 
 _BINS = np.linspace(0.1, 1, 10)
+_META_BLOCK_BYTES = 32 << 20
 
 
 def meta_features(processed, true_proba, neighbors, op_neighbors, max_proba):
@@ -300,21 +302,60 @@ class METADES(_BaseKNORA):
 
         agreement = self.DSEL_processed_.sum(axis=1) / self.n_classifiers_
         keep = (agreement < self.Hc) | (agreement > 1 - self.Hc)
-        # Hc >= 0.5 keeps every row: then no copies of the DSEL arrays.
-        rows = slice(None) if keep.all() else np.flatnonzero(keep)
+        if not keep.any():
+            raise ValueError(
+                f"No DSEL row passes the consensus filter Hc={self.Hc} (the "
+                "members' agreement is exactly 1 - Hc on every row); the "
+                "meta-classifier has nothing to learn from. Use a larger Hc."
+            )
+        self._fit_meta_classifier(np.flatnonzero(keep), profiles)
+
+    def _fit_meta_classifier(self, rows, profiles):
+        """Meta-train on the DSEL ``rows``, block by block of rows.
+
+        The default naive Bayes learns block by block (``partial_fit`` sums
+        the same integer counts as ``fit``, so the model is identical), from
+        blocks within ``working_memory`` and 32 MiB; any other
+        meta-classifier gets the whole meta-training set, written block by
+        block into one array.
+        """
+        m, width = self.n_classifiers_, self.n_meta_features_
+        y_meta = self.DSEL_processed_[rows].reshape(-1)
+        incremental = type(self.meta_classifier_) is MultinomialNB
+        X_meta = None
+        classes = np.unique(y_meta)
+        # One search over all rows (the searchers work in blocks themselves):
+        # the neighbours do not depend on how the rows are blocked here.
+        # Every row kept: no copies of the DSEL arrays.
+        sel = slice(None) if rows.size == self.n_samples_ else rows
         _, neighbors = self.roc_algorithm_.kneighbors(
-            self.DSEL_data_[rows], n_neighbors=self.k_ + 1, return_distance=True
+            self.DSEL_data_[sel], n_neighbors=self.k_ + 1, return_distance=True
         )
         _, op_neighbors = self.op_knn_.kneighbors(
-            profiles[rows], n_neighbors=self.Kp_ + 1, return_distance=True
+            profiles[sel], n_neighbors=self.Kp_ + 1, return_distance=True
         )
-        X_meta = self._meta_features(
-            np.atleast_2d(neighbors)[:, 1:],
-            np.atleast_2d(op_neighbors)[:, 1:],
-            self.dsel_scores_[rows].max(axis=2),
-        )
-        y_meta = self.DSEL_processed_[rows].reshape(-1)
-        self.meta_classifier_.fit(X_meta, y_meta)
+        neighbors = np.atleast_2d(neighbors)[:, 1:]
+        op_neighbors = np.atleast_2d(op_neighbors)[:, 1:]
+        row_bytes = 8 * m * (2 * width + self.k_ + 4)
+        # Learning block by block, larger blocks save no time: at most 32 MiB.
+        cap = max(1, _META_BLOCK_BYTES // row_bytes) if incremental else None
+        for block in row_batches(rows.size, row_bytes, max_n_rows=cap):
+            features = self._meta_features(
+                neighbors[block],
+                op_neighbors[block],
+                self.dsel_scores_[rows[block]].max(axis=2),
+            )
+            meta_rows = slice(block.start * m, block.stop * m)
+            if incremental:
+                self.meta_classifier_.partial_fit(
+                    features, y_meta[meta_rows], classes=classes
+                )
+            else:
+                if X_meta is None:
+                    X_meta = np.empty((y_meta.size, width), features.dtype)
+                X_meta[meta_rows] = features
+        if not incremental:
+            self.meta_classifier_.fit(X_meta, y_meta)
 
     def _meta_features(self, neighbors, op_neighbors, max_proba):
         """The meta-classifier's input: binned for the naive Bayes."""

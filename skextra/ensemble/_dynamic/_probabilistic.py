@@ -88,12 +88,14 @@ def rrc_source_competence(scores, y, n_points=20):
     a[a <= 1e-20] = 1e-20
     b[b <= 1e-20] = 1e-20
     table = betainc(a[:, None], b[:, None], x)
-    # (rows, members, classes, points) per batch: bounded to ~32 MB.
-    step = max(1, (4 << 20) // max(1, n_members * n_classes * n_points))
-    for start in range(0, n, step):
-        stop = min(n, start + step)
-        cdf = table[inverse[start:stop]]
-        true = y[start:stop]
+    # Blocks of rows of (rows, members, classes, points) arrays: the CDFs,
+    # their midpoints, the true class's, the masses and the products; at
+    # most 4 Mi values an array, which keeps them fast in cache.
+    per_row = n_members * n_classes * n_points
+    cap = max(1, (4 << 20) // per_row)
+    for block in row_batches(n, 48 * per_row, max_n_rows=cap):
+        cdf = table[inverse[block]]
+        true = y[block]
         cdf_true = np.take_along_axis(cdf, true[:, None, None, None], axis=2)[:, :, 0]
         mass = cdf_true[..., 1:] - cdf_true[..., :-1]
         mid = (cdf[..., :-1] + cdf[..., 1:]) / 2
@@ -101,7 +103,7 @@ def rrc_source_competence(scores, y, n_points=20):
         for c in range(n_classes):
             factor = np.where((true == c)[:, None, None], 1.0, mid[:, :, c])
             prod = factor if prod is None else prod * factor
-        out[start:stop] = np.sum(mass * prod, axis=-1)
+        out[block] = np.sum(mass * prod, axis=-1)
     return out
 
 
@@ -367,10 +369,22 @@ class _BaseProbabilistic(BaseDynamicSelection):
         C_src : ndarray of shape (n_dsel, n_members)
         """
         check_is_fitted(self)
-        if self._source == "kl":
-            hits = np.asarray(self.DSEL_processed_, dtype=bool)
-            return source_competence("kl", self.dsel_scores_, None, hits)
-        return source_competence(self._source, self.dsel_scores_, self.DSEL_target_)
+        scores = np.asarray(self.dsel_scores_)
+        n, m, c = scores.shape
+        kl = self._source == "kl"
+        hits = np.asarray(self.DSEL_processed_, dtype=bool) if kl else None
+        y = None if kl else np.asarray(self.DSEL_target_)
+        out = np.empty((n, m))
+        # Block by block of DSEL rows: the formulas' temporaries are a few
+        # (rows, members, classes) arrays.
+        for rows in row_batches(n, 48 * m * c):
+            out[rows] = source_competence(
+                self._source,
+                scores[rows],
+                None if kl else y[rows],
+                hits[rows] if kl else None,
+            )
+        return out
 
     def _to_distance_space(self, X):
         return X if self._whitening_ is None else X @ self._whitening_

@@ -161,11 +161,18 @@ class StackedClassifier(BaseDynamicSelection):
             flat = flat[:, ::2]
         return np.hstack((flat, X)) if self.passthrough else flat
 
-    def _meta_features_of(self, X):
+    def _meta_output(self, method, X):
+        """The meta-classifier's ``method`` on ``X``, block by block of rows
+        (the members' probabilities of a block are its input)."""
         X_in, X = self._validated_X(X)
         self._check_members_proba()
-        _, scores = self._member_outputs(X_in, X, proba=True)
-        return self._meta_input(scores, X)
+        row_bytes = self._member_row_bytes(self.n_classifiers_, 2 * X.shape[1])
+
+        def block(X_b_in, X_b, rows):
+            _, scores = self._member_outputs(X_b_in, X_b, proba=True)
+            return getattr(self.meta_classifier_, method)(self._meta_input(scores, X_b))
+
+        return self._map_rows(X_in, X, block, row_bytes)
 
     def predict(self, X):
         """Predict the class of each row of ``X`` with the meta-classifier.
@@ -178,8 +185,7 @@ class StackedClassifier(BaseDynamicSelection):
         -------
         y : ndarray of shape (n_samples,)
         """
-        features = self._meta_features_of(X)
-        labels = self.meta_classifier_.predict(features)
+        labels = self._meta_output("predict", X)
         return self.classes_.take(np.asarray(labels, dtype=np.intp))
 
     def _meta_has_proba(self):
@@ -199,8 +205,7 @@ class StackedClassifier(BaseDynamicSelection):
         proba : ndarray of shape (n_samples, n_classes)
             Columns follow ``classes_`` (zero for a class absent from DSEL).
         """
-        features = self._meta_features_of(X)
-        proba = self.meta_classifier_.predict_proba(features)
+        proba = self._meta_output("predict_proba", X)
         out = np.zeros((proba.shape[0], self.n_classes_))
         out[:, np.asarray(self.meta_classifier_.classes_, dtype=np.intp)] = proba
         return out

@@ -62,6 +62,26 @@ class _BaseStatic(BaseDynamicSelection):
             )
         return scores
 
+    def _majority_vote(self, X_in, X, members):
+        """Class indices of the plurality vote of ``members``, block by block."""
+        c = self.n_classes_
+
+        def block(X_b_in, X_b, rows):
+            preds, _ = self._member_outputs(X_b_in, X_b, False, members)
+            return (preds[:, :, None] == np.arange(c)).sum(axis=1).argmax(axis=1)
+
+        row_bytes = self._member_row_bytes(len(members), X.shape[1])
+        return self._map_rows(X_in, X, block, row_bytes)
+
+    def _mean_proba(self, X_in, X, members):
+        """The mean probabilities of ``members``, block by block."""
+
+        def block(X_b_in, X_b, rows):
+            return self._member_outputs(X_b_in, X_b, True, members)[1].mean(axis=1)
+
+        row_bytes = self._member_row_bytes(len(members), X.shape[1])
+        return self._map_rows(X_in, X, block, row_bytes)
+
     def _member_labels(self, i):
         """DSEL labels written in member ``i``'s own labels."""
         member_classes = self._own_classes(self.members_[i])
@@ -159,8 +179,7 @@ class SingleBest(_BaseStatic):
         y : ndarray of shape (n_samples,)
         """
         X_in, X = self._validated_X(X)
-        preds, _ = self._member_outputs(X_in, X, False, [self.best_clf_index_])
-        return self.classes_.take(preds[:, 0])
+        return self.classes_.take(self._majority_vote(X_in, X, [self.best_clf_index_]))
 
     def _best_has_proba(self):
         if hasattr(self, "best_clf_"):
@@ -180,8 +199,7 @@ class SingleBest(_BaseStatic):
         proba : ndarray of shape (n_samples, n_classes)
         """
         X_in, X = self._validated_X(X)
-        _, probas = self._member_outputs(X_in, X, True, [self.best_clf_index_])
-        return probas[:, 0]
+        return self._mean_proba(X_in, X, [self.best_clf_index_])
 
 
 @fill_doc
@@ -281,9 +299,7 @@ class StaticSelection(_BaseStatic):
         y : ndarray of shape (n_samples,)
         """
         X_in, X = self._validated_X(X)
-        preds, _ = self._member_outputs(X_in, X, False, self.clf_indices_)
-        votes = (preds[:, :, None] == np.arange(self.n_classes_)).sum(axis=1)
-        return self.classes_.take(votes.argmax(axis=1))
+        return self.classes_.take(self._majority_vote(X_in, X, self.clf_indices_))
 
     def _kept_have_proba(self):
         if hasattr(self, "ensemble_"):
@@ -303,8 +319,7 @@ class StaticSelection(_BaseStatic):
         proba : ndarray of shape (n_samples, n_classes)
         """
         X_in, X = self._validated_X(X)
-        _, probas = self._member_outputs(X_in, X, True, self.clf_indices_)
-        return probas.mean(axis=1)
+        return self._mean_proba(X_in, X, self.clf_indices_)
 
 
 @fill_doc
@@ -395,12 +410,20 @@ class Oracle(_BaseStatic):
         """
         X_in, X = self._validated_X(X)
         if y is None:
-            preds, _ = self._member_outputs(X_in, X, False)
-            votes = (preds[:, :, None] == np.arange(self.n_classes_)).sum(axis=1)
-            return self.classes_.take(votes.argmax(axis=1))
+            members = range(self.n_classifiers_)
+            return self.classes_.take(self._majority_vote(X_in, X, members))
         truth = self._true_columns(y, X.shape[0])
-        # Each member predicts only the rows all members before it got wrong;
-        # rows no member gets right keep the first member's prediction.
+        labels = self._map_rows(
+            X_in,
+            X,
+            lambda X_b_in, X_b, rows: self._oracle_labels(X_b_in, X_b, truth[rows]),
+            self._member_row_bytes(1, X.shape[1]),
+        )
+        return self.classes_.take(labels)
+
+    def _oracle_labels(self, X_in, X, truth):
+        """Each member predicts only the rows all members before it got wrong;
+        rows no member gets right keep the first member's prediction."""
         labels = self._member_outputs(X_in, X, False, [0])[0][:, 0]
         pending = np.flatnonzero(labels != truth)
         for i in range(1, self.n_classifiers_):
@@ -412,7 +435,7 @@ class Oracle(_BaseStatic):
             right = pred == truth[pending]
             labels[pending[right]] = pred[right]
             pending = pending[~right]
-        return self.classes_.take(labels)
+        return labels
 
     @available_if(BaseDynamicSelection._members_have_proba)
     def predict_proba(self, X, y=None):
@@ -429,13 +452,17 @@ class Oracle(_BaseStatic):
         proba : ndarray of shape (n_samples, n_classes)
         """
         X_in, X = self._validated_X(X)
-        _, probas = self._member_outputs(X_in, X, True)
         if y is None:
-            return probas.mean(axis=1)
+            return self._mean_proba(X_in, X, range(self.n_classifiers_))
         truth = self._true_columns(y, X.shape[0])
-        rows = np.arange(X.shape[0])
-        best = probas[rows, :, truth].argmax(axis=1)
-        return probas[rows, best]
+
+        def block(X_b_in, X_b, rows):
+            _, probas = self._member_outputs(X_b_in, X_b, True)
+            n = np.arange(X_b.shape[0])
+            return probas[n, probas[n, :, truth[rows]].argmax(axis=1)]
+
+        row_bytes = self._member_row_bytes(self.n_classifiers_, X.shape[1])
+        return self._map_rows(X_in, X, block, row_bytes)
 
     def score(self, X, y, sample_weight=None):
         """Oracle accuracy: the fraction of rows some member gets right.
