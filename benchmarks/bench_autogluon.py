@@ -28,7 +28,8 @@ forest of 200 trees, LightGBM with 200 rounds and XGBoost with 200 rounds
   members' out-of-fold outputs, members refitted), ``select`` (the same with
   ``select_final=True``), ``bagged`` (``refit=False, select_final=True``:
   the fold models predict, as AutoGluon's bagged members), ``selection``
-  (:class:`EnsembleSelectionClassifier` / ``Regressor``, defaults).
+  (:class:`EnsembleSelectionClassifier` / ``Regressor``, defaults), ``fwls``
+  (:class:`FeatureWeightedStackingClassifier` / ``Regressor``, defaults).
 
 Scores on each outer test part, averaged over the 3 folds: ROC AUC (one-vs-
 rest macro with more than two classes) and log loss for classification, R^2
@@ -222,8 +223,6 @@ def datasets():
             "satimage",
             "glass1",
             "wisconsin",
-            "yeast1",
-            "segment0",
         )
     }
     sets.update(
@@ -285,7 +284,6 @@ def datasets():
         *("pima", "vehicle0", "satimage", "glass1", "wisconsin", "breast_cancer"),
         *("wine", "digits", "gen_3000x40_hard", "gen_4class"),
         *("diabetes", "friedman1", "friedman2", "friedman3", "make_regression"),
-        *("yeast1", "segment0"),
     ]
     return {name: sets[name] for name in order}
 
@@ -353,6 +351,8 @@ def skextra_ensembles(task):
     from skextra.ensemble import (
         EnsembleSelectionClassifier,
         EnsembleSelectionRegressor,
+        FeatureWeightedStackingClassifier,
+        FeatureWeightedStackingRegressor,
         StackingClassifier,
         StackingRegressor,
     )
@@ -361,6 +361,9 @@ def skextra_ensembles(task):
     cv = (StratifiedKFold if clf else KFold)(N_INNER, shuffle=True, random_state=SEED)
     stacking = StackingClassifier if clf else StackingRegressor
     selection = EnsembleSelectionClassifier if clf else EnsembleSelectionRegressor
+    fwls = (
+        FeatureWeightedStackingClassifier if clf else FeatureWeightedStackingRegressor
+    )
     base = members(task)
     common = dict(cv=cv, n_jobs=2)
     return {
@@ -370,6 +373,7 @@ def skextra_ensembles(task):
             base, refit=False, select_final=True, random_state=SEED, **common
         ),
         "selection": selection(base, random_state=SEED, **common),
+        "fwls": fwls(base, **common),
     }
 
 
@@ -503,7 +507,7 @@ def table(header, rows):
     return "\n".join(lines)
 
 
-SK = ["stack", "select", "bagged", "selection"]
+SK = ["stack", "select", "bagged", "selection", "fwls"]
 AG = ["AG L0", "AG L1"]
 
 
