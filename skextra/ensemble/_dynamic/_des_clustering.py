@@ -12,7 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ...utils._validation import DEVICE_CONSTRAINT, member_tags
 from ._base import BaseDynamicSelection, fill_doc
-from ._diversity import DIVERSITY_METRICS, pairwise_diversity
+from ._diversity import DIVERSITY_FUNCTIONS, DIVERSITY_METRICS, pairwise_diversity
 from ._kernels import accuracy_diversity_sizes, accuracy_then_diversity
 
 __all__ = ["DESClustering"]
@@ -86,6 +86,12 @@ class DESClustering(BaseDynamicSelection):
         The members of each cluster's ensemble.
     N_ : int
     J_ : int
+    diversity_func_ : callable
+        The function of ``metric_diversity`` (``"DF"``:
+        :func:`~skextra.ensemble.diversity.negative_double_fault`, ``"Q"``:
+        :func:`~skextra.ensemble.diversity.Q_statistic`, ``"ratio"``:
+        :func:`~skextra.ensemble.diversity.ratio_errors`), as in DESlib; the
+        fit computes the same values with a vectorised kernel.
 
     See Also
     --------
@@ -177,6 +183,7 @@ class DESClustering(BaseDynamicSelection):
             self.n_classifiers_, self.pct_accuracy, self.pct_diversity
         )
         score = _metric_function(self.metric_performance)
+        self.diversity_func_ = DIVERSITY_FUNCTIONS[self.metric_diversity]
         if self.clustering is None:
             n_clusters = self.n_clusters
             if self.n_samples_ < n_clusters:

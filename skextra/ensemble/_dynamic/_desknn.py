@@ -7,7 +7,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ...utils._validation import DEVICE_CONSTRAINT
 from ._base import BaseDynamicSelection, fill_doc
-from ._diversity import DIVERSITY_METRICS, pairwise_diversity
+from ._diversity import DIVERSITY_FUNCTIONS, DIVERSITY_METRICS, pairwise_diversity
 from ._kernels import accuracy_diversity_sizes, accuracy_then_diversity
 
 __all__ = ["DESKNN"]
@@ -59,6 +59,12 @@ class DESKNN(BaseDynamicSelection):
         Number of members kept by accuracy.
     J_ : int
         Number of members in each ensemble.
+    diversity_func_ : callable
+        The function of ``metric`` (``"DF"``:
+        :func:`~skextra.ensemble.diversity.negative_double_fault`, ``"Q"``:
+        :func:`~skextra.ensemble.diversity.Q_statistic`, ``"ratio"``:
+        :func:`~skextra.ensemble.diversity.ratio_errors`), as in DESlib; the
+        ranking computes the same values with a vectorised kernel.
 
     See Also
     --------
@@ -156,6 +162,7 @@ class DESKNN(BaseDynamicSelection):
         self.N_, self.J_ = accuracy_diversity_sizes(
             self.n_classifiers_, self.pct_accuracy, self.pct_diversity
         )
+        self.diversity_func_ = DIVERSITY_FUNCTIONS[self.metric]
 
     def _row_bytes(self):
         m = self.n_classifiers_
