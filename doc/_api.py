@@ -18,6 +18,11 @@ MODULES = (
         "outlier-detector and clusterer ensembles, and dynamic ensemble selection.",
     ),
     (
+        "skextra.ensemble.diversity",
+        "skextra.ensemble.diversity",
+        "DESlib's pairwise diversity measures of two classifiers' oracle outputs.",
+    ),
+    (
         "skextra.resampling",
         "skextra.resampling",
         "Imbalance-aware ensembles built on imbalanced-learn samplers.",

@@ -1,5 +1,6 @@
-"""The peers' own test files, with only the import of the class under test
-pointed at skextra's class of the same name.
+"""The peers' own test files, with only the imports of the classes (and
+DESlib's diversity functions) under test pointed at skextra's of the same
+name.
 
 scikit-learn's and imbalanced-learn's files are read from the installed
 packages; DESlib's from its 0.3.7 wheel, downloaded once into ``.peer-cache/``
@@ -26,31 +27,61 @@ CACHE = REPO / ".peer-cache"
 DESLIB_VERSION = "0.3.7"
 DESLIB_ROOT = CACHE / f"deslib-{DESLIB_VERSION}"
 
-# The names skextra offers under a peer's name, and where skextra has them.
+# What skextra offers under a peer's name, by peer: rules ``(peer module,
+# skextra module, names)``; an import of one of the names from the peer module
+# or one of its submodules is taken from the skextra module instead.
 REPLACED = {
-    "sklearn": (
-        "skextra.ensemble",
-        {"StackingClassifier", "StackingRegressor"},
-    ),
-    "imblearn": (
-        "skextra.resampling",
-        {
-            "BalancedBaggingClassifier",
-            "BalancedRandomForestClassifier",
-            "EasyEnsembleClassifier",
-            "RUSBoostClassifier",
-        },
-    ),
-    "deslib": (
-        "skextra.ensemble",
-        set(
-            "KNORAE KNORAU OLA LCA MCB MLA Rank APriori APosteriori KNOP DESP "
-            "METADES RRC DESKL Exponential Logarithmic MinimumDifference DESKNN "
-            "DESClustering DESMI SingleBest StaticSelection Oracle "
-            "StackedClassifier".split()
+    "sklearn": [
+        ("sklearn", "skextra.ensemble", {"StackingClassifier", "StackingRegressor"}),
+    ],
+    "imblearn": [
+        (
+            "imblearn",
+            "skextra.resampling",
+            {
+                "BalancedBaggingClassifier",
+                "BalancedRandomForestClassifier",
+                "EasyEnsembleClassifier",
+                "RUSBoostClassifier",
+            },
         ),
-    ),
+    ],
+    "deslib": [
+        (
+            "deslib",
+            "skextra.ensemble",
+            set(
+                "KNORAE KNORAU OLA LCA MCB MLA Rank APriori APosteriori KNOP DESP "
+                "METADES RRC DESKL Exponential Logarithmic MinimumDifference "
+                "DESKNN DESClustering DESMI SingleBest StaticSelection Oracle "
+                "StackedClassifier".split()
+            ),
+        ),
+        (
+            "deslib.util.diversity",
+            "skextra.ensemble.diversity",
+            set(
+                "double_fault negative_double_fault Q_statistic ratio_errors "
+                "disagreement_measure agreement_measure correlation_coefficient "
+                "compute_pairwise_diversity".split()
+            ),
+        ),
+    ],
 }
+
+
+def in_module(module, package):
+    """Whether ``module`` is ``package`` or one of its submodules."""
+    return module == package or module.startswith(package + ".")
+
+
+def replacement(peer, module, name):
+    """The skextra module offering ``module``'s ``name``, or None."""
+    for peer_module, target, names in REPLACED[peer]:
+        if name in names and in_module(module, peer_module):
+            return target
+    return None
+
 
 # Test files whose class under test skextra offers, by peer, relative to the
 # peer package's directory. DESlib's files left out test what skextra does not
@@ -133,13 +164,12 @@ def peer_root(peer):
 
 
 def rewrite_imports(source, peer):
-    """``source`` with the peer's import of each replaced class taken from
+    """``source`` with the peer's import of each replaced name taken from
     skextra instead; other names of the same statement stay with the peer.
 
     Returns the new source and a list of ``(line, old, new)`` changes. The
     line count is kept, so the peer's line numbers still hold.
     """
-    target, names = REPLACED[peer]
     lines = source.splitlines(keepends=True)
     changes = []
     nodes = [
@@ -147,18 +177,22 @@ def rewrite_imports(source, peer):
         for node in ast.walk(ast.parse(source))
         if isinstance(node, ast.ImportFrom)
         and node.level == 0
-        and (node.module == peer or node.module.startswith(peer + "."))
-        and any(alias.name in names for alias in node.names)
+        and any(replacement(peer, node.module, a.name) for a in node.names)
     ]
     for node in sorted(nodes, key=lambda n: n.lineno, reverse=True):
         if any(alias.asname for alias in node.names):
             raise ValueError(f"line {node.lineno}: an aliased import is not handled")
-        kept = [a.name for a in node.names if a.name not in names]
-        ours = [a.name for a in node.names if a.name in names]
+        by_module = {}
+        for alias in node.names:
+            module = replacement(peer, node.module, alias.name) or node.module
+            by_module.setdefault(module, []).append(alias.name)
         indent = lines[node.lineno - 1][: node.col_offset]
-        new = [f"{indent}from {target} import {', '.join(ours)}\n"]
-        if kept:
-            new.insert(0, f"{indent}from {node.module} import {', '.join(kept)}\n")
+        new = [
+            f"{indent}from {module} import {', '.join(names)}\n"
+            for module, names in sorted(
+                by_module.items(), key=lambda item: item[0] != node.module
+            )
+        ]
         span = node.end_lineno - node.lineno + 1
         new += ["\n"] * max(span - len(new), 0)
         old = "".join(lines[node.lineno - 1 : node.end_lineno])

@@ -26,12 +26,6 @@ KINDS = {
 }
 
 
-_DESLIB_DIVERSITY = (
-    PEER,
-    "asserts that ``diversity_func_`` is DESlib's own function object "
-    "(``deslib.util.diversity``); skextra does not import DESlib and applies "
-    "``metric_diversity`` through its vectorised pairwise kernel",
-)
 _NO_NPY = (
     PEER,
     "loads ``deslib/tests/expected_values/*.npy``, which neither DESlib's wheel "
@@ -87,11 +81,6 @@ KNOWN_FAILURES = {
             "size in a bag; the test asserts the row count that imbalanced-learn's "
             "plain bootstrap happens to draw with its seed",
         ),
-    },
-    "deslib/tests/des/test_des_clustering.py": {
-        "test_diversity_metric_Q": _DESLIB_DIVERSITY,
-        "test_diversity_metric_DF": _DESLIB_DIVERSITY,
-        "test_diversity_metric_ratio": _DESLIB_DIVERSITY,
     },
     "deslib/tests/des/test_probabilistic.py": {
         "test_not_predict_proba": _BASE_PROBABILISTIC,

@@ -52,9 +52,37 @@ def test_aliased_import_is_refused():
         )
 
 
+def test_a_name_goes_to_the_module_of_its_rule():
+    source = (
+        "from deslib.util.diversity import Q_statistic, \\\n"
+        "    _process_predictions\n"
+        "from deslib.util import Q_statistic\n"
+        "from deslib.des.knora_e import KNORAE\n"
+    )
+    new, changes = _sources.rewrite_imports(source, "deslib")
+    assert new.splitlines() == [
+        "from deslib.util.diversity import _process_predictions",
+        "from skextra.ensemble.diversity import Q_statistic",
+        "from deslib.util import Q_statistic",
+        "from skextra.ensemble import KNORAE",
+    ]
+    assert [line for line, _, _ in changes] == [1, 4]
+
+
+def _imported(tree, module_matches):
+    return {
+        (node.module, alias.name)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        and node.module
+        and module_matches(node.module)
+        for alias in node.names
+    }
+
+
 @pytest.mark.parametrize("peer", PEERS)
 def test_only_the_imports_of_replaced_classes_change(peer):
-    target, names = _sources.REPLACED[peer]
+    rules = _sources.REPLACED[peer]
     root = _sources.peer_root(peer)
     for relative in _sources.PEER_FILES[peer]:
         old = (root / relative).read_text().splitlines()
@@ -63,22 +91,20 @@ def test_only_the_imports_of_replaced_classes_change(peer):
         changed = [i for i, (a, b) in enumerate(zip(old, new)) if a != b]
         assert changed, relative
         tree = ast.parse("\n".join(new))
-        ours = {
-            alias.name
-            for node in ast.walk(tree)
-            if isinstance(node, ast.ImportFrom) and node.module == target
-            for alias in node.names
+        targets = {target for _, target, _ in rules}
+        ours = _imported(tree, targets.__contains__)
+        assert ours, relative
+        for module, name in ours:
+            assert any(
+                module == target and name in names for _, target, names in rules
+            ), f"{relative}: {name} from {module}"
+        still_peer = _imported(tree, lambda m: m.split(".")[0] == peer)
+        left = {
+            (module, name)
+            for module, name in still_peer
+            if _sources.replacement(peer, module, name)
         }
-        assert ours and ours <= names
-        still_peer = {
-            alias.name
-            for node in ast.walk(tree)
-            if isinstance(node, ast.ImportFrom)
-            and node.module
-            and node.module.split(".")[0] == peer
-            for alias in node.names
-        }
-        assert not still_peer & names, relative
+        assert not left, relative
 
 
 def _test_functions(path):
