@@ -29,7 +29,13 @@ from skextra.ensemble import (
 )
 from tests.peers._sources import DESLIB_ROOT, REPLACED
 
-DESLIB_NAMES = sorted(REPLACED["deslib"][1])
+# DESlib's classes (not its diversity functions).
+DESLIB_NAMES = sorted(
+    name
+    for _, target, names in REPLACED["deslib"]
+    if target == "skextra.ensemble"
+    for name in names
+)
 _ABSENT = object()
 
 
