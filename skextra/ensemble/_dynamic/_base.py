@@ -201,6 +201,16 @@ class _Route:
     batch: Batch
 
 
+def row_blocks(X_in, X, batches):
+    """``(rows, X_in[rows], X[rows])`` for each slice of ``batches``; ``X_in``
+    is the caller's input (a data frame, say) and ``X`` its validated array."""
+    n = X.shape[0]
+    for rows in batches:
+        X_b = X[rows]
+        X_b_in = X_b if X_in is X else _safe_indexing(X_in, np.arange(n)[rows])
+        yield rows, X_b_in, X_b
+
+
 def _default_pool(random_state, n_jobs):
     """DESlib's default pool: bagging of 10 decision trees."""
     return BaggingClassifier(
@@ -674,9 +684,8 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
         results written into one array (no list of parts concatenated)."""
         n = X.shape[0]
         out = None
-        for rows in row_batches(n, row_bytes, max_n_rows=_MAX_BATCH_ROWS):
-            X_b = X[rows]
-            X_b_in = X_b if X_in is X else _safe_indexing(X_in, np.arange(n)[rows])
+        batches = row_batches(n, row_bytes, max_n_rows=_MAX_BATCH_ROWS)
+        for rows, X_b_in, X_b in row_blocks(X_in, X, batches):
             part = np.asarray(func(X_b_in, X_b, rows))
             if out is None:
                 out = np.empty((n, *part.shape[1:]), dtype=part.dtype)
@@ -708,9 +717,7 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
         labels = np.empty(n, dtype=np.intp)
         proba = np.zeros((n, self.n_classes_)) if want_proba else None
         rng = check_random_state(copy.deepcopy(self.random_state))
-        for rows in self._batches(n):
-            X_b = X[rows]
-            X_b_in = X_b if X_in is X else _safe_indexing(X_in, np.arange(n)[rows])
+        for rows, X_b_in, X_b in row_blocks(X_in, X, self._batches(n)):
             lab, pro = self._predict_batch(X_b_in, X_b, want_proba, rng)
             labels[rows] = lab
             if want_proba:
@@ -1125,9 +1132,7 @@ default=None
         n = X.shape[0]
         report = None
         rng = check_random_state(copy.deepcopy(self.random_state))
-        for rows in self._batches(n):
-            X_b = X[rows]
-            X_b_in = X_b if X_in is X else _safe_indexing(X_in, np.arange(n)[rows])
+        for rows, X_b_in, X_b in row_blocks(X_in, X, self._batches(n)):
             part = self._explain_batch(X_b_in, X_b, rng)
             if report is None:  # the report's arrays, filled block by block
                 report = {

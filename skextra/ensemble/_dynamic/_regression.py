@@ -21,7 +21,7 @@ from ...gpu._resident import device_input
 from ...utils._array_api import to_host
 from ...utils._chunking import row_batches
 from ...utils._validation import DEVICE_CONSTRAINT, is_dataframe
-from ._base import fill_doc
+from ._base import fill_doc, row_blocks
 from ._neighbors import fit_searcher, make_searcher
 from ._pool import check_member_features, check_pool_size, feature_subsets, resolve_pool
 
@@ -325,9 +325,8 @@ class DynamicSelectionRegressor(RegressorMixin, BaseEstimator):
             X_in = X
         n = X.shape[0]
         out = np.empty(n)
-        for rows in row_batches(n, 8 * self.n_regressors_ * (3 * self.k_ + 4)):
-            X_b = X[rows]
-            X_b_in = X_b if X_in is X else _safe_indexing(X_in, np.arange(n)[rows])
+        batches = row_batches(n, 8 * self.n_regressors_ * (3 * self.k_ + 4))
+        for rows, X_b_in, X_b in row_blocks(X_in, X, batches):
             preds = self._member_predictions(X_b_in, X_b)
             dist, nbrs = self.roc_algorithm_.kneighbors(
                 X_b, n_neighbors=self.k_, return_distance=True
