@@ -27,7 +27,9 @@ forest of 200 trees, LightGBM with 200 rounds and XGBoost with 200 rounds
   ``Regressor`` with its defaults: logistic regression / RidgeCV on the
   members' out-of-fold outputs, members refitted), ``select`` (the same with
   ``select_final=True``), ``bagged`` (``refit=False, select_final=True``:
-  the fold models predict, as AutoGluon's bagged members), ``selection``
+  the fold models predict, as AutoGluon's bagged members), ``bagged-es``
+  (the same with ``early_stopping_rounds=20``: LightGBM and XGBoost fold
+  models stop on their held-out fold, as AutoGluon's do), ``selection``
   (:class:`EnsembleSelectionClassifier` / ``Regressor``, defaults), ``fwls``
   (:class:`FeatureWeightedStackingClassifier` / ``Regressor``, defaults).
 
@@ -223,6 +225,10 @@ def datasets():
             "satimage",
             "glass1",
             "wisconsin",
+            "ada",
+            "ecoli1",
+            "kc1",
+            "page_blocks0",
         )
     }
     sets.update(
@@ -283,6 +289,7 @@ def datasets():
     order = [
         *("pima", "vehicle0", "satimage", "glass1", "wisconsin", "breast_cancer"),
         *("wine", "digits", "gen_3000x40_hard", "gen_4class"),
+        *("ada", "ecoli1", "kc1", "page_blocks0"),
         *("diabetes", "friedman1", "friedman2", "friedman3", "make_regression"),
     ]
     return {name: sets[name] for name in order}
@@ -371,6 +378,24 @@ def skextra_ensembles(task):
         "select": stacking(base, select_final=True, **common),
         "bagged": stacking(
             base, refit=False, select_final=True, random_state=SEED, **common
+        ),
+        "bagged-es": stacking(
+            base,
+            refit=False,
+            select_final=True,
+            early_stopping_rounds=20,
+            random_state=SEED,
+            **common,
+        ),
+        "bagged-l2": stacking(
+            base,
+            layers=[[(f"{name}-l2", est) for name, est in members(task)]],
+            passthrough="inputs",
+            refit=False,
+            select_final=True,
+            early_stopping_rounds=20,
+            random_state=SEED,
+            **common,
         ),
         "selection": selection(base, random_state=SEED, **common),
         "fwls": fwls(base, **common),
@@ -507,7 +532,7 @@ def table(header, rows):
     return "\n".join(lines)
 
 
-SK = ["stack", "select", "bagged", "selection", "fwls"]
+SK = ["stack", "select", "bagged", "bagged-es", "bagged-l2", "selection", "fwls"]
 AG = ["AG L0", "AG L1"]
 
 
