@@ -29,7 +29,10 @@ forest of 200 trees, LightGBM with 200 rounds and XGBoost with 200 rounds
   ``select_final=True``), ``bagged`` (``refit=False, select_final=True``:
   the fold models predict, as AutoGluon's bagged members), ``bagged-es``
   (the same with ``early_stopping_rounds=20``: LightGBM and XGBoost fold
-  models stop on their held-out fold, as AutoGluon's do), ``selection``
+  models stop on their held-out fold, as AutoGluon's do), ``bagged-l2``
+  (``bagged-es`` with a second layer of the same four members on the first
+  layer's out-of-fold outputs and the inputs, ``passthrough="inputs"``:
+  AutoGluon's ``num_stack_levels=1``), ``selection``
   (:class:`EnsembleSelectionClassifier` / ``Regressor``, defaults), ``fwls``
   (:class:`FeatureWeightedStackingClassifier` / ``Regressor``, defaults).
 
