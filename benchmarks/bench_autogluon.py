@@ -376,29 +376,19 @@ def skextra_ensembles(task):
     )
     base = members(task)
     common = dict(cv=cv, n_jobs=2)
+    bagged = dict(refit=False, select_final=True, random_state=SEED, **common)
+    second_layer = [[(f"{name}-l2", est) for name, est in members(task)]]
     return {
         "stack": stacking(base, **common),
         "select": stacking(base, select_final=True, **common),
-        "bagged": stacking(
-            base, refit=False, select_final=True, random_state=SEED, **common
-        ),
-        "bagged-es": stacking(
-            base,
-            refit=False,
-            select_final=True,
-            early_stopping_rounds=20,
-            random_state=SEED,
-            **common,
-        ),
+        "bagged": stacking(base, **bagged),
+        "bagged-es": stacking(base, early_stopping_rounds=20, **bagged),
         "bagged-l2": stacking(
             base,
-            layers=[[(f"{name}-l2", est) for name, est in members(task)]],
+            layers=second_layer,
             passthrough="inputs",
-            refit=False,
-            select_final=True,
             early_stopping_rounds=20,
-            random_state=SEED,
-            **common,
+            **bagged,
         ),
         "selection": selection(base, random_state=SEED, **common),
         "fwls": fwls(base, **common),
