@@ -33,6 +33,10 @@ _MAX_CELLS = 1024
 # Queries with more candidates are searched over all of DSEL in float64.
 _MAX_CANDIDATES = 512
 _BLOCK_ROWS = 256  # queries multiplied by a cell at once
+# Up to this many DSEL rows per feature every query is multiplied by every
+# row (``_scan_all``); above, by the cells that can hold its neighbours.
+_SCAN_ALL_ROWS = 128
+_SCAN_BYTES = 2**23  # products of one block of queries in ``_scan_all``
 # Safety factors on the rounding bounds of the float32 products and of the
 # float64 products of the queries searched over all of DSEL.
 _SAFETY = 4.0
@@ -81,14 +85,14 @@ def choose_exact(n_dsel, n_features, k, metric="minkowski"):
     >>> from skextra.ensemble._dynamic._search import choose_exact
     >>> choose_exact(6_000, 16, 7), choose_exact(100_000, 4, 7)
     ('blas', 'kd_tree')
-    >>> choose_exact(2_000, 8, 7), choose_exact(50_000, 8, 7)
+    >>> choose_exact(400, 8, 7), choose_exact(50_000, 8, 7)
     ('brute', 'blas')
     """
     if metric not in ("minkowski", "euclidean"):
         return "brute"
     if n_features <= 4:
         return "kd_tree"
-    if n_dsel >= 4_000:
+    if n_dsel >= 500:
         return "blas"
     return "brute"
 
@@ -264,6 +268,25 @@ class BlockNeighbors:
         self._max_sqnorm = float(sqnorm.max())
         use32 = self._max_sqnorm < _FLOAT32_LIMIT
         dtype = np.dtype(np.float32 if use32 else np.float64)
+        self._by_cells = n > _SCAN_ALL_ROWS * X.shape[1]
+        if not self._by_cells:
+            # Rows in a fixed random order, so that the groups of
+            # ``_scan_all`` are random samples of DSEL.
+            self._order = np.random.RandomState(0).permutation(n)
+            self._start = np.array([0, n])
+        else:
+            self._make_cells(X, sqnorm, dtype)
+        self._fit_T = np.empty((X.shape[1] + 1, n), dtype=dtype)
+        for rows in _blocks(n):
+            self._fit_T[:-1, rows] = (X[self._order[rows]] - self._mean).T
+        self._fit_T[-1] = -0.5 * sqnorm[self._order]
+        self.n_samples_fit_ = n
+        return self
+
+    def _make_cells(self, X, sqnorm, dtype):
+        """Seeds, each row's cell (rows stored cell by cell), the cells'
+        radii and the seeds' separations."""
+        n = X.shape[0]
         n_cells = int(min(_MAX_CELLS, max(1, np.sqrt(n) / 2)))
         seeds = np.sort(np.random.RandomState(0).choice(n, n_cells, replace=False))
         self._seeds = X[seeds] - self._mean
@@ -273,10 +296,6 @@ class BlockNeighbors:
         self._order = np.argsort(cells, kind="stable")
         cells = cells[self._order]
         self._start = np.searchsorted(cells, np.arange(n_cells + 1))
-        self._fit_T = np.empty((X.shape[1] + 1, n), dtype=dtype)
-        for rows in _blocks(n):
-            self._fit_T[:-1, rows] = (X[self._order[rows]] - self._mean).T
-        self._fit_T[-1] = -0.5 * sqnorm[self._order]
         # Each row's squared distance to its seed from the same products.
         slack = 2 * _SAFETY * _rounding(dtype, X.shape[1], 1.5 * self._max_sqnorm)
         own = (sqnorm - 2 * products)[self._order] + slack
@@ -291,8 +310,6 @@ class BlockNeighbors:
         self._assign_slack = (
             4 * _SAFETY * _rounding(dtype, X.shape[1], 1.5 * self._max_sqnorm)
         )
-        self.n_samples_fit_ = n
-        return self
 
     def kneighbors(self, X, n_neighbors, return_distance=True):
         k = _check_k(n_neighbors, self.n_samples_fit_)
@@ -307,14 +324,17 @@ class BlockNeighbors:
     def _search(self, Q, k):
         centred = Q - self._mean
         q_sq = np.einsum("ij,ij->i", centred, centred)
-        seed_d2 = q_sq[:, None] - 2 * centred @ self._seeds.T + self._seed_sq
-        near = seed_d2.argmin(axis=1)
-        bound = self._probe_bound(Q, centred, near, k)
-        scan = self._cells_to_scan(q_sq, seed_d2, near, bound)
         fit_T = self._fit_T
         if fit_T.dtype == np.float32 and q_sq.max() >= _FLOAT32_LIMIT:
             fit_T = fit_T.astype(np.float64)
-        rows, cols, crowded = self._candidates(centred, q_sq, bound, scan, fit_T)
+        if not self._by_cells:
+            bound, rows, cols, crowded = self._scan_all(Q, centred, q_sq, k, fit_T)
+        else:
+            seed_d2 = q_sq[:, None] - 2 * centred @ self._seeds.T + self._seed_sq
+            near = seed_d2.argmin(axis=1)
+            bound = self._probe_bound(Q, centred, near, k)
+            scan = self._cells_to_scan(q_sq, seed_d2, near, bound)
+            rows, cols, crowded = self._candidates(centred, q_sq, bound, scan, fit_T)
         sqdist = _exact_sqdist(self._fit_X, Q, rows, cols)
         keep = sqdist <= bound[rows]
         rows, cols, sqdist = rows[keep], cols[keep], sqdist[keep]
@@ -415,19 +435,67 @@ class BlockNeighbors:
         far[np.arange(near.size), near] = False
         return ~far
 
-    def _candidates(self, centred, q_sq, bound, scan, fit_T):
-        """The (query, DSEL row) pairs of the scanned cells whose product is
-        within the rounding bound of ``bound``, and which queries had more
-        than ``_MAX_CANDIDATES`` (no pairs returned for those)."""
-        dtype = fit_T.dtype
-        n_queries, d = centred.shape
+    def _threshold(self, q_sq, bound, dtype):
+        """The smallest product ``q.x - |x|^2 / 2`` a row within
+        ``sqrt(bound)`` of the query can have, less its rounding bound."""
+        d = self._fit_X.shape[1]
         scale = np.sqrt(q_sq * self._max_sqnorm) + self._max_sqnorm / 2
         err = _SAFETY * (
             _rounding(dtype, d, scale) + _rounding(np.float64, d, q_sq + bound)
         )
-        thr = np.nextafter((0.5 * (q_sq - bound) - err).astype(dtype), -np.inf)
-        Qa = np.ones((n_queries, d + 1), dtype=dtype)
-        Qa[:, :-1] = centred
+        return np.nextafter((0.5 * (q_sq - bound) - err).astype(dtype), -np.inf)
+
+    def _scan_all(self, Q, centred, q_sq, k, fit_T):
+        """Bounds and candidates from the products with every DSEL row.
+
+        The stored rows are dealt into ``n_groups`` groups (position modulo
+        ``n_groups``, between ``4 k`` and ``8 k``); the best products of the ``k``
+        groups whose best is largest belong to ``k`` distinct rows, so the
+        ``k``-th largest product is at least the smallest of them, ``p``,
+        less its rounding, and the ``k``-th smallest squared distance at
+        most ``|q|^2 - 2 p`` plus twice that rounding. A bound too small
+        for rounding this analysis missed leaves fewer than ``k`` rows
+        within it, which ``_search`` sends to the float64 search. Returns
+        the bounds, the (query, DSEL row) pairs within them and the
+        crowded queries, as :meth:`_candidates`.
+        """
+        n, d = fit_T.shape[1], centred.shape[1]
+        folds = max(0, int(np.log2(n / (4 * k))))
+        n_groups = n >> folds
+        Qa = _augmented_queries(centred, fit_T.dtype)
+        scale = np.sqrt(q_sq * self._max_sqnorm) + self._max_sqnorm / 2
+        bound = np.empty(Q.shape[0])
+        found_rows, found_cols = [], []
+        # The products, their halves and the comparison, in cache.
+        row_bytes = (2 * fit_T.itemsize + 1) * n
+        cap = max(1, _SCAN_BYTES // row_bytes)
+        for block in row_batches(Q.shape[0], row_bytes, max_n_rows=cap):
+            queries = np.arange(block.start, block.stop)
+            g = Qa[queries] @ fit_T
+            best = _fold_max(g, n_groups, folds)
+            p = np.partition(best, n_groups - k, axis=1)[:, n_groups - k]
+            p = p.astype(np.float64)
+            err = _SAFETY * (
+                _rounding(fit_T.dtype, d, scale[queries])
+                + _rounding(np.float64, d, q_sq[queries] + 2 * np.abs(p))
+            )
+            bound[queries] = np.maximum(q_sq[queries] - 2 * p + 2 * err, 0.0)
+            thr = self._threshold(q_sq[queries], bound[queries], fit_T.dtype)
+            hit = np.flatnonzero(g >= thr[:, None])
+            found_rows.append(queries[hit // n])
+            found_cols.append(self._order[hit % n])
+        rows, cols = np.concatenate(found_rows), np.concatenate(found_cols)
+        crowded = np.bincount(rows, minlength=Q.shape[0]) > _MAX_CANDIDATES
+        keep = ~crowded[rows]
+        return bound, rows[keep], cols[keep], crowded
+
+    def _candidates(self, centred, q_sq, bound, scan, fit_T):
+        """The (query, DSEL row) pairs of the scanned cells whose product is
+        within the rounding bound of ``bound``, and which queries had more
+        than ``_MAX_CANDIDATES`` (no pairs returned for those)."""
+        n_queries = centred.shape[0]
+        thr = self._threshold(q_sq, bound, fit_T.dtype)
+        Qa = _augmented_queries(centred, fit_T.dtype)
         found_rows, found_cols = [], []
         counts = np.zeros(n_queries, dtype=np.intp)
         scan = scan & (np.diff(self._start) > 0)
@@ -466,6 +534,27 @@ def _augmented(centred, sqnorm, dtype):
     out = np.empty((centred.shape[1] + 1, centred.shape[0]), dtype=dtype)
     out[:-1] = centred.T
     out[-1] = -0.5 * sqnorm
+    return out
+
+
+def _fold_max(g, width, folds):
+    """Per row of ``g``, the largest of the columns ``j, j + width, ...,
+    j + (2^folds - 1) width`` for each ``j < width``: ``folds`` halvings
+    of the row, each an elementwise maximum of its two halves."""
+    half = width << max(folds - 1, 0)
+    if folds == 0:
+        return g[:, :width]
+    out = np.maximum(g[:, :half], g[:, half : 2 * half])
+    while half > width:
+        half //= 2
+        np.maximum(out[:, :half], out[:, half : 2 * half], out=out[:, :half])
+    return out[:, :width]
+
+
+def _augmented_queries(centred, dtype):
+    """``[centred, 1]`` in ``dtype``."""
+    out = np.ones((centred.shape[0], centred.shape[1] + 1), dtype=dtype)
+    out[:, :-1] = centred
     return out
 
 

@@ -38,6 +38,18 @@ def _with_duplicates(seed=0, n=400, d=5, offset=0.0, scale=1.0):
     return X, Q
 
 
+@pytest.fixture(params=["scan_all", "cells"])
+def mode(request, monkeypatch):
+    """Both ways of ``BlockNeighbors``: every row of DSEL multiplied by
+    every query, or only the cells that can hold a neighbour."""
+    from skextra.ensemble._dynamic import _search
+
+    monkeypatch.setattr(
+        _search, "_SCAN_ALL_ROWS", 10**9 if request.param == "scan_all" else 0
+    )
+    return request.param
+
+
 def _full_sort(X, Q, k):
     """The k nearest by (exact distance, index), from all distances."""
     dist = np.sqrt(((Q[:, None, :] - X[None, :, :]) ** 2).sum(axis=2))
@@ -46,7 +58,7 @@ def _full_sort(X, Q, k):
 
 
 @pytest.mark.parametrize("k", [1, 3, 16, 56])
-def test_block_search_matches_sklearn_brute_including_duplicated_rows(k):
+def test_block_search_matches_sklearn_brute_including_duplicated_rows(k, mode):
     X, Q = _with_duplicates()
     sk_dist, sk_ind = canonical_order(
         *NearestNeighbors(algorithm="brute").fit(X).kneighbors(Q, k)
@@ -67,14 +79,14 @@ def test_block_search_matches_sklearn_brute_including_duplicated_rows(k):
 @pytest.mark.parametrize(
     "offset, scale", [(1e6, 1.0), (1e8, 1e3), (-3.0, 1e-4), (0.0, 1e12), (5e16, 1e16)]
 )
-def test_block_search_is_exact_far_from_the_origin(offset, scale):
+def test_block_search_is_exact_far_from_the_origin(offset, scale, mode):
     X, Q = _with_duplicates(seed=1, offset=offset, scale=scale)
     for k in (1, 7):
         ind = BlockNeighbors().fit(X).kneighbors(Q, k, return_distance=False)
         assert_array_equal(ind, _full_sort(X, Q, k))
 
 
-def test_block_search_breaks_ties_of_integer_data_by_index():
+def test_block_search_breaks_ties_of_integer_data_by_index(mode):
     rng = np.random.RandomState(2)
     X = rng.randint(0, 3, size=(300, 4)).astype(float)
     Q = rng.randint(0, 3, size=(60, 4)).astype(float)
@@ -82,7 +94,7 @@ def test_block_search_breaks_ties_of_integer_data_by_index():
     assert_array_equal(ind, _full_sort(X, Q, 12))
 
 
-def test_block_search_in_small_blocks_gives_the_same_result():
+def test_block_search_in_small_blocks_gives_the_same_result(mode):
     from sklearn import config_context
 
     X, Q = _with_duplicates(seed=3)
@@ -119,7 +131,8 @@ def test_block_search_rejects_bad_queries():
 def test_rule_follows_the_measured_crossover():
     assert choose_exact(100_000, 4, 7) == "kd_tree"
     assert choose_exact(6_000, 16, 7) == "blas"
-    assert choose_exact(3_000, 16, 7) == "brute"
+    assert choose_exact(3_000, 16, 7) == "blas"
+    assert choose_exact(400, 16, 7) == "brute"
     assert choose_exact(100_000, 4, 7, metric="manhattan") == "brute"
     searcher = make_searcher("knn", k=7).fit(np.zeros((50_000, 3)))
     assert searcher.algorithm_ == "kd_tree"
@@ -136,7 +149,7 @@ def _clustered(seed, n, d, dtype=np.float64):
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("k", [1, 7, 30])
-def test_block_search_equals_the_trees_bit_for_bit(dtype, k):
+def test_block_search_equals_the_trees_bit_for_bit(dtype, k, mode):
     X = _clustered(7, 5000, 12, dtype)
     X, Q = X[:4000], X[4000:]
     dist, ind = BlockNeighbors().fit(X).kneighbors(Q, k)
@@ -155,7 +168,7 @@ def test_block_search_equals_the_trees_bit_for_bit(dtype, k):
 
 
 @pytest.mark.parametrize("k", [1, 5, 40])
-def test_block_search_keeps_the_lowest_indices_among_many_ties(k):
+def test_block_search_keeps_the_lowest_indices_among_many_ties(k, mode):
     rng = np.random.RandomState(8)
     base = rng.randint(0, 4, size=(150, 6)).astype(float)
     X = np.vstack([base] * 30)  # 4,500 rows, each repeated 30 times
@@ -166,7 +179,7 @@ def test_block_search_keeps_the_lowest_indices_among_many_ties(k):
 
 @pytest.mark.parametrize("name, value", [("_SAFETY", -1e6), ("_MAX_CANDIDATES", 0)])
 def test_block_search_over_all_rows_for_crowded_or_broken_queries(
-    monkeypatch, name, value
+    monkeypatch, mode, name, value
 ):
     from skextra.ensemble._dynamic import _search
 
