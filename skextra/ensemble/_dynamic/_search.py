@@ -257,6 +257,12 @@ class BlockNeighbors:
         if X.ndim != 2 or X.shape[0] < 1:
             raise ValueError(f"Expected a non-empty 2D array, got shape {X.shape}.")
         self._fit_X = X
+        self.n_samples_fit_ = X.shape[0]
+        self._copies = _copies(X)
+        if self._copies is not None:
+            starts, _, members = self._copies
+            X = X[members[starts]]
+        self._rows = X
         # Rounding the mean keeps integer data exact; centring reduces the
         # norms the rounding bound grows with.
         self._mean = np.round(X.mean(axis=0))
@@ -280,7 +286,6 @@ class BlockNeighbors:
         for rows in _blocks(n):
             self._fit_T[:-1, rows] = (X[self._order[rows]] - self._mean).T
         self._fit_T[-1] = -0.5 * sqnorm[self._order]
-        self.n_samples_fit_ = n
         return self
 
     def _make_cells(self, X, sqnorm, dtype):
@@ -321,7 +326,9 @@ class BlockNeighbors:
             dist[rows], ind[rows] = self._search(Q[rows], k)
         return (dist, ind) if return_distance else ind
 
-    def _search(self, Q, k):
+    def _search(self, Q, n_neighbors):
+        # The index holds each distinct row once: ``k`` distinct rows.
+        k = min(n_neighbors, self._rows.shape[0])
         centred = Q - self._mean
         q_sq = np.einsum("ij,ij->i", centred, centred)
         fit_T = self._fit_T
@@ -335,7 +342,7 @@ class BlockNeighbors:
             bound = self._probe_bound(Q, centred, near, k)
             scan = self._cells_to_scan(q_sq, seed_d2, near, bound)
             rows, cols, crowded = self._candidates(centred, q_sq, bound, scan, fit_T)
-        sqdist = _exact_sqdist(self._fit_X, Q, rows, cols)
+        sqdist = _exact_sqdist(self._rows, Q, rows, cols)
         keep = sqdist <= bound[rows]
         rows, cols, sqdist = rows[keep], cols[keep], sqdist[keep]
         # Rows with too many candidates (queries far from DSEL, whose
@@ -344,14 +351,45 @@ class BlockNeighbors:
         dense = crowded | (np.bincount(rows, minlength=Q.shape[0]) < k)
         sparse = ~dense[rows]
         rank = np.cumsum(~dense) - 1
+        found = (rank[rows[sparse]], cols[sparse], sqdist[sparse], int((~dense).sum()))
+        k = n_neighbors
         dist = np.empty((Q.shape[0], k))
         ind = np.empty((Q.shape[0], k), dtype=np.intp)
-        dist[~dense], ind[~dense] = _first_k(
-            rank[rows[sparse]], cols[sparse], sqdist[sparse], int((~dense).sum()), k
-        )
+        if self._copies is None:
+            dist[~dense], ind[~dense] = _first_k(*found, k)
+        else:
+            dist[~dense], ind[~dense] = self._first_k_copies(*found, k)
         if dense.any():
             dist[dense], ind[dense] = self._dense_search(Q[dense], k)
         return np.sqrt(dist), ind
+
+    def _first_k_copies(self, rows, cols, sqdist, n_rows, k):
+        """:func:`_first_k` of the DSEL rows, from candidates among the
+        distinct rows: the nearest distinct rows until they hold ``k`` rows,
+        with every distinct row at that last distance, each as its (at most
+        ``k``) lowest indices."""
+        if n_rows == 0:
+            return _first_k(rows, cols, sqdist, 0, k)
+        starts, sizes, members = self._copies
+        order = np.lexsort((sqdist, rows))
+        rows, cols, sqdist = rows[order], cols[order], sqdist[order]
+        held = np.cumsum(sizes[cols])
+        per_row = np.bincount(rows, minlength=n_rows)
+        row_start = np.cumsum(per_row) - per_row
+        held -= np.repeat((held - sizes[cols])[row_start], per_row)
+        # The first candidate of each row at which it holds k rows.
+        full = np.flatnonzero(held >= k)
+        full = full[np.r_[True, rows[full[1:]] != rows[full[:-1]]]]
+        last = np.empty(n_rows)
+        last[rows[full]] = sqdist[full]
+        keep = sqdist <= last[rows]
+        rows, cols, sqdist = rows[keep], cols[keep], sqdist[keep]
+        take = np.minimum(sizes[cols], k)
+        ends = np.cumsum(take)
+        pos = np.arange(ends[-1]) + np.repeat(starts[cols] - (ends - take), take)
+        return _first_k(
+            np.repeat(rows, take), members[pos], np.repeat(sqdist, take), n_rows, k
+        )
 
     def _dense_search(self, Q, k):
         """Squared distances and indices of the ``k`` nearest rows of each
@@ -403,7 +441,7 @@ class BlockNeighbors:
             else:
                 best[queries] = members[top]
         rows = np.repeat(np.arange(Q.shape[0]), k)
-        sq = _exact_sqdist(self._fit_X, Q, rows, self._order[best.reshape(-1)])
+        sq = _exact_sqdist(self._rows, Q, rows, self._order[best.reshape(-1)])
         return sq.reshape(-1, k).max(axis=1)
 
     def _probe_members(self, c, k):
@@ -535,6 +573,36 @@ def _augmented(centred, sqnorm, dtype):
     out[:-1] = centred.T
     out[-1] = -0.5 * sqnorm
     return out
+
+
+def _copies(X):
+    """Where ``X`` repeats rows: ``(starts, sizes, members)``, ``members``
+    every row's index ordered by distinct row, then index, the distinct
+    rows in the order of their first index ``members[starts]``, ``sizes``
+    their numbers of copies; ``None`` when the rows are all distinct.
+
+    A hash of the rows' bytes rules duplicates out cheaply; equal hashes
+    are checked by sorting the rows' bytes.
+    """
+    bits = np.ascontiguousarray(X).view(np.uint64)
+    weights = np.random.RandomState(0).randint(1, 2**62, size=X.shape[1]) | 1
+    digest = np.zeros(X.shape[0], dtype=np.uint64)
+    for j in range(X.shape[1]):
+        digest += bits[:, j] * np.uint64(weights[j])
+    digest.sort()
+    if not (digest[1:] == digest[:-1]).any():
+        return None
+    rows = bits.view(np.dtype((np.void, 8 * X.shape[1]))).ravel()
+    _, first, inverse = np.unique(rows, return_index=True, return_inverse=True)
+    if first.size == X.shape[0]:
+        return None
+    by_first = np.argsort(first)
+    rank = np.empty_like(by_first)
+    rank[by_first] = np.arange(by_first.size)
+    inverse = rank[inverse.reshape(-1)]
+    members = np.argsort(inverse, kind="stable")
+    sizes = np.bincount(inverse)
+    return np.cumsum(sizes) - sizes, sizes, members
 
 
 def _fold_max(g, width, folds):

@@ -177,6 +177,21 @@ def test_block_search_keeps_the_lowest_indices_among_many_ties(k, mode):
     assert_array_equal(ind, _full_sort(X, Q, k))
 
 
+@pytest.mark.parametrize("k", [1, 4, 9, 700])
+def test_block_search_over_distinct_rows_keeps_the_lowest_copies(mode, k):
+    rng = np.random.RandomState(11)
+    base = rng.randint(0, 3, size=(8, 3)).astype(float)
+    X = base[rng.randint(0, 8, size=3000)]
+    # Zeros of either sign are equal values with different bytes.
+    X[::5] = np.where(X[::5] == 0, -0.0, X[::5])
+    Q = np.vstack([base, rng.randint(0, 3, size=(30, 3)) + 0.5])
+    searcher = BlockNeighbors().fit(X)
+    assert searcher._rows.shape[0] < 16
+    dist, ind = searcher.kneighbors(Q, k)
+    assert_array_equal(ind, _full_sort(X, Q, k))
+    assert_array_equal(dist, np.linalg.norm(X[ind] - Q[:, None], axis=2))
+
+
 @pytest.mark.parametrize("name, value", [("_SAFETY", -1e6), ("_MAX_CANDIDATES", 0)])
 def test_block_search_over_all_rows_for_crowded_or_broken_queries(
     monkeypatch, mode, name, value
