@@ -3,6 +3,10 @@
 from sklearn.utils import gen_batches
 from sklearn.utils._chunking import get_chunk_n_rows
 
+# The function under its parameter validation, which costs more than the
+# small searches it sizes blocks for.
+_chunk_n_rows = getattr(get_chunk_n_rows, "__wrapped__", get_chunk_n_rows)
+
 
 def row_batches(n_rows, row_bytes, *, max_n_rows=None):
     """Slices over ``n_rows`` rows, each block within ``working_memory``.
@@ -30,5 +34,5 @@ def row_batches(n_rows, row_bytes, *, max_n_rows=None):
     ...     [s.stop for s in row_batches(5, 2**19)]
     [2, 4, 5]
     """
-    size = get_chunk_n_rows(int(row_bytes), max_n_rows=max_n_rows)
+    size = _chunk_n_rows(int(row_bytes), max_n_rows=max_n_rows)
     return gen_batches(n_rows, size)

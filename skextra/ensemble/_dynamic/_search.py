@@ -33,10 +33,7 @@ _MAX_CELLS = 1024
 # Queries with more candidates are searched over all of DSEL in float64.
 _MAX_CANDIDATES = 512
 _BLOCK_ROWS = 256  # queries multiplied by a cell at once
-# Up to this many DSEL rows per feature every query is multiplied by every
-# row (``_scan_all``); above, by the cells that can hold its neighbours.
-_SCAN_ALL_ROWS = 128
-_SCAN_BYTES = 2**23  # products of one block of queries in ``_scan_all``
+_SCAN_BYTES = 2**22  # products of one block of queries in ``_scan_all``
 # Safety factors on the rounding bounds of the float32 products and of the
 # float64 products of the queries searched over all of DSEL.
 _SAFETY = 4.0
@@ -95,6 +92,14 @@ def choose_exact(n_dsel, n_features, k, metric="minkowski"):
     if n_dsel >= 500:
         return "blas"
     return "brute"
+
+
+def _scans_all(n_rows, n_features):
+    """Whether :class:`BlockNeighbors` multiplies every query by every row
+    rather than by the cells that can hold its neighbours: the faster of
+    the two up to 500 rows per feature and 10,000 rows
+    (``benchmarks/bench_neighbors.py``)."""
+    return n_rows <= min(10_000, 500 * n_features)
 
 
 def _check_k(n_neighbors, n_fit):
@@ -274,7 +279,7 @@ class BlockNeighbors:
         self._max_sqnorm = float(sqnorm.max())
         use32 = self._max_sqnorm < _FLOAT32_LIMIT
         dtype = np.dtype(np.float32 if use32 else np.float64)
-        self._by_cells = n > _SCAN_ALL_ROWS * X.shape[1]
+        self._by_cells = not _scans_all(n, X.shape[1])
         if not self._by_cells:
             # Rows in a fixed random order, so that the groups of
             # ``_scan_all`` are random samples of DSEL.
@@ -581,18 +586,15 @@ def _copies(X):
     rows in the order of their first index ``members[starts]``, ``sizes``
     their numbers of copies; ``None`` when the rows are all distinct.
 
-    A hash of the rows' bytes rules duplicates out cheaply; equal hashes
-    are checked by sorting the rows' bytes.
+    Products with a random vector rule duplicates out cheaply (equal rows
+    have equal products); equal products are checked by sorting the rows'
+    bytes.
     """
-    bits = np.ascontiguousarray(X).view(np.uint64)
-    weights = np.random.RandomState(0).randint(1, 2**62, size=X.shape[1]) | 1
-    digest = np.zeros(X.shape[0], dtype=np.uint64)
-    for j in range(X.shape[1]):
-        digest += bits[:, j] * np.uint64(weights[j])
+    digest = X @ np.random.RandomState(0).uniform(1.0, 2.0, size=X.shape[1])
     digest.sort()
     if not (digest[1:] == digest[:-1]).any():
         return None
-    rows = bits.view(np.dtype((np.void, 8 * X.shape[1]))).ravel()
+    rows = np.ascontiguousarray(X).view(np.dtype((np.void, 8 * X.shape[1]))).ravel()
     _, first, inverse = np.unique(rows, return_index=True, return_inverse=True)
     if first.size == X.shape[0]:
         return None

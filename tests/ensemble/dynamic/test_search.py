@@ -44,9 +44,8 @@ def mode(request, monkeypatch):
     every query, or only the cells that can hold a neighbour."""
     from skextra.ensemble._dynamic import _search
 
-    monkeypatch.setattr(
-        _search, "_SCAN_ALL_ROWS", 10**9 if request.param == "scan_all" else 0
-    )
+    scans_all = request.param == "scan_all"
+    monkeypatch.setattr(_search, "_scans_all", lambda n_rows, n_features: scans_all)
     return request.param
 
 
@@ -187,6 +186,7 @@ def test_block_search_over_distinct_rows_keeps_the_lowest_copies(mode, k):
     Q = np.vstack([base, rng.randint(0, 3, size=(30, 3)) + 0.5])
     searcher = BlockNeighbors().fit(X)
     assert searcher._rows.shape[0] < 16
+    assert searcher._by_cells == (mode == "cells")
     dist, ind = searcher.kneighbors(Q, k)
     assert_array_equal(ind, _full_sort(X, Q, k))
     assert_array_equal(dist, np.linalg.norm(X[ind] - Q[:, None], axis=2))
