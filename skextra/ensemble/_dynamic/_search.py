@@ -47,18 +47,19 @@ def choose_exact(n_dsel, n_features, k, metric="minkowski"):
     on one thread, 2,000 queries, ``k=7``, ``make_classification`` data;
     ``benchmarks/bench_neighbors.py``, table in
     ``benchmarks/results/dynamic.md``): scikit-learn's k-d tree is the
-    fastest for ``n_features <= 4``; from 4,000 DSEL rows and 5 features
-    the float32 cell search of :class:`BlockNeighbors` (``"blas"``) is the
-    fastest, 2-5x faster than scikit-learn's brute force (a fused float64
-    product and heap, ``ArgKmin``) from 10,000 rows and faster than the
-    k-d tree at 8 features; below 4,000 rows its fixed costs (the cells,
-    a Python loop over them) make scikit-learn's brute force the fastest.
-    All three are exact and keep the same neighbours once equal distances
-    are ordered by index; ``"blas"`` also keeps the lowest indices among
-    rows tied at the ``k``-th distance. A metric other than
-    Euclidean/Minkowski is left to scikit-learn's brute force. Only ``k=7``
-    (DESlib's default) was measured; ``k`` is accepted for a rule that
-    depends on it.
+    fastest for ``n_features <= 4``; from 500 DSEL rows and 5 features
+    :class:`BlockNeighbors` (``"blas"``: float32 products with every row
+    up to 10,000 rows, with the cells that can hold a neighbour above) is
+    the fastest, 1.4-1.9x faster than scikit-learn's brute force (a fused
+    float64 product and heap, ``ArgKmin``) at 1,800-4,000 rows and 2-4x
+    from 10,000 rows, and faster than the k-d tree from 8 features; at 500
+    rows it is within noise of scikit-learn's brute force, which is kept
+    below. All three are exact and keep
+    the same neighbours once equal distances are ordered by index;
+    ``"blas"`` also keeps the lowest indices among rows tied at the
+    ``k``-th distance. A metric other than Euclidean/Minkowski is left to
+    scikit-learn's brute force. Only ``k=7`` (DESlib's default) was
+    measured; ``k`` is accepted for a rule that depends on it.
 
     Parameters
     ----------
@@ -197,15 +198,19 @@ def _row_table(rows, values, n_rows, fill):
 
 
 class BlockNeighbors:
-    """Exact Euclidean neighbours: float32 products over the cells that can
-    hold them, checked in float64.
+    """Exact Euclidean neighbours: float32 products with the rows that can
+    be neighbours, checked in float64.
 
-    ``fit`` centres DSEL and splits it into ``sqrt(n) / 2`` cells, each
-    row in the cell of its nearest seed (seeds drawn at random among the
-    rows), stored cell by cell, transposed, in float32 with a row of
-    ``-|x|^2 / 2`` (so one product with ``[q, 1]`` gives ``q.x - |x|^2 / 2``,
-    which orders the rows as their distance to ``q``). ``kneighbors``, for
-    each query ``q``:
+    ``fit`` keeps one copy of each distinct row (a row repeated in DSEL is
+    indexed once and given back as its copies' indices), centres the rows
+    and stores them transposed, in float32, with a row of ``-|x|^2 / 2``
+    (so one product with ``[q, 1]`` gives ``q.x - |x|^2 / 2``, which orders
+    the rows as their distance to ``q``). Up to 10,000 rows (and 500 per
+    feature) every query is multiplied by every row: the best products of
+    ``4 k`` to ``8 k`` groups of rows bound the ``k``-th smallest distance.
+    Above, the rows are split into ``sqrt(n) / 2`` cells, each row in the
+    cell of its nearest seed (seeds drawn at random among the rows), stored
+    cell by cell, and ``kneighbors``, for each query ``q``:
 
     1. takes the ``k`` rows of its nearest seed's cell with the largest
        products and computes their exact float64 squared distances; the
@@ -223,7 +228,9 @@ class BlockNeighbors:
        away is missed;
     4. computes the kept rows' exact distances (the operations of
        scikit-learn's trees, in their order) and returns the ``k`` smallest
-       by distance, then index.
+       by distance, then index: of the distinct rows, the nearest until
+       they hold ``k`` copies, all those at that last distance included,
+       each as its lowest indices.
 
     The result is therefore exactly the canonical one of
     :func:`~skextra.ensemble._dynamic._neighbors.canonical_order` over all
