@@ -50,8 +50,8 @@ def choose_exact(n_dsel, n_features, k, metric="minkowski"):
     fastest for ``n_features <= 4``; from 500 DSEL rows and 5 features
     :class:`BlockNeighbors` (``"blas"``: float32 products with every row
     up to 10,000 rows, with the cells that can hold a neighbour above) is
-    the fastest, 1.4-1.9x faster than scikit-learn's brute force (a fused
-    float64 product and heap, ``ArgKmin``) at 1,800-4,000 rows and 2-4x
+    the fastest, 1.5-1.9x faster than scikit-learn's brute force (a fused
+    float64 product and heap, ``ArgKmin``) at 1,800-4,000 rows and 2-6x
     from 10,000 rows, and faster than the k-d tree from 8 features; at 500
     rows it is within noise of scikit-learn's brute force, which is kept
     below. All three are exact and keep
