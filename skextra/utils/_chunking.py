@@ -3,9 +3,10 @@
 from sklearn.utils import gen_batches
 from sklearn.utils._chunking import get_chunk_n_rows
 
-# The function under its parameter validation, which costs more than the
-# small searches it sizes blocks for.
+# The functions under their parameter validation, which costs more than the
+# small searches they size blocks for.
 _chunk_n_rows = getattr(get_chunk_n_rows, "__wrapped__", get_chunk_n_rows)
+_batches = getattr(gen_batches, "__wrapped__", gen_batches)
 
 
 def row_batches(n_rows, row_bytes, *, max_n_rows=None):
@@ -35,4 +36,4 @@ def row_batches(n_rows, row_bytes, *, max_n_rows=None):
     [2, 4, 5]
     """
     size = _chunk_n_rows(int(row_bytes), max_n_rows=max_n_rows)
-    return gen_batches(n_rows, size)
+    return _batches(n_rows, size)

@@ -520,19 +520,18 @@ class BlockNeighbors:
         row_bytes = (2 * fit_T.itemsize + 1) * n
         cap = max(1, _SCAN_BYTES // row_bytes)
         for block in row_batches(Q.shape[0], row_bytes, max_n_rows=cap):
-            queries = np.arange(block.start, block.stop)
-            g = Qa[queries] @ fit_T
+            g = Qa[block] @ fit_T
             best = _fold_max(g, n_groups, folds)
             p = np.partition(best, n_groups - k, axis=1)[:, n_groups - k]
             p = p.astype(np.float64)
             err = _SAFETY * (
-                _rounding(fit_T.dtype, d, scale[queries])
-                + _rounding(np.float64, d, q_sq[queries] + 2 * np.abs(p))
+                _rounding(fit_T.dtype, d, scale[block])
+                + _rounding(np.float64, d, q_sq[block] + 2 * np.abs(p))
             )
-            bound[queries] = np.maximum(q_sq[queries] - 2 * p + 2 * err, 0.0)
-            thr = self._threshold(q_sq[queries], bound[queries], fit_T.dtype)
+            bound[block] = np.maximum(q_sq[block] - 2 * p + 2 * err, 0.0)
+            thr = self._threshold(q_sq[block], bound[block], fit_T.dtype)
             hit = np.flatnonzero(g >= thr[:, None])
-            found_rows.append(queries[hit // n])
+            found_rows.append(block.start + hit // n)
             found_cols.append(self._order[hit % n])
         rows, cols = np.concatenate(found_rows), np.concatenate(found_cols)
         crowded = np.bincount(rows, minlength=Q.shape[0]) > _MAX_CANDIDATES
