@@ -54,12 +54,12 @@ def choose_exact(n_dsel, n_features, k, metric="minkowski"):
     float64 product and heap, ``ArgKmin``) at 1,800-4,000 rows and 2-6x
     from 10,000 rows, and faster than the k-d tree from 8 features; at 500
     rows it is within noise of scikit-learn's brute force, which is kept
-    below. All three are exact and keep
-    the same neighbours once equal distances are ordered by index;
-    ``"blas"`` also keeps the lowest indices among rows tied at the
-    ``k``-th distance. A metric other than Euclidean/Minkowski is left to
-    scikit-learn's brute force. Only ``k=7`` (DESlib's default) was
-    measured; ``k`` is accepted for a rule that depends on it.
+    below. All three are exact and keep the same neighbours once equal
+    distances are ordered by index; ``"blas"`` also keeps the lowest
+    indices among rows tied at the ``k``-th distance. A metric other than
+    Euclidean/Minkowski is left to scikit-learn's brute force. Only ``k=7``
+    (DESlib's default) was measured; ``k`` is accepted for a rule that
+    depends on it.
 
     Parameters
     ----------
@@ -498,16 +498,16 @@ class BlockNeighbors:
     def _scan_all(self, Q, centred, q_sq, k, fit_T):
         """Bounds and candidates from the products with every DSEL row.
 
-        The stored rows are dealt into ``n_groups`` groups (position modulo
-        ``n_groups``, between ``4 k`` and ``8 k``); the best products of the ``k``
-        groups whose best is largest belong to ``k`` distinct rows, so the
-        ``k``-th largest product is at least the smallest of them, ``p``,
-        less its rounding, and the ``k``-th smallest squared distance at
-        most ``|q|^2 - 2 p`` plus twice that rounding. A bound too small
-        for rounding this analysis missed leaves fewer than ``k`` rows
-        within it, which ``_search`` sends to the float64 search. Returns
-        the bounds, the (query, DSEL row) pairs within them and the
-        crowded queries, as :meth:`_candidates`.
+        The stored rows are dealt into ``n_groups`` groups (position
+        modulo ``n_groups``, between ``4 k`` and ``8 k``); the best
+        products of the ``k`` groups whose best is largest belong to ``k``
+        distinct rows, so the ``k``-th largest product is at least the
+        smallest of them, ``p``, less its rounding, and the ``k``-th
+        smallest squared distance at most ``|q|^2 - 2 p`` plus twice that
+        rounding. A bound too small for rounding this analysis missed
+        leaves fewer than ``k`` rows within it, which ``_search`` sends to
+        the float64 search. Returns the bounds, the (query, DSEL row)
+        pairs within them and the crowded queries, as :meth:`_candidates`.
         """
         n, d = fit_T.shape[1], centred.shape[1]
         folds = max(0, int(np.log2(n / (4 * k))))
