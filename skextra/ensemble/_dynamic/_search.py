@@ -338,20 +338,20 @@ class BlockNeighbors:
             dist[rows], ind[rows] = self._search(Q[rows], k)
         return (dist, ind) if return_distance else ind
 
-    def _search(self, Q, n_neighbors):
-        # The index holds each distinct row once: ``k`` distinct rows.
-        k = min(n_neighbors, self._rows.shape[0])
+    def _search(self, Q, k):
+        # The index holds each distinct row once: ``k_rows`` distinct rows.
+        k_rows = min(k, self._rows.shape[0])
         centred = Q - self._mean
         q_sq = np.einsum("ij,ij->i", centred, centred)
         fit_T = self._fit_T
         if fit_T.dtype == np.float32 and q_sq.max() >= _FLOAT32_LIMIT:
             fit_T = fit_T.astype(np.float64)
         if not self._by_cells:
-            bound, rows, cols, crowded = self._scan_all(Q, centred, q_sq, k, fit_T)
+            bound, rows, cols, crowded = self._scan_all(Q, centred, q_sq, k_rows, fit_T)
         else:
             seed_d2 = q_sq[:, None] - 2 * centred @ self._seeds.T + self._seed_sq
             near = seed_d2.argmin(axis=1)
-            bound = self._probe_bound(Q, centred, near, k)
+            bound = self._probe_bound(Q, centred, near, k_rows)
             scan = self._cells_to_scan(q_sq, seed_d2, near, bound)
             rows, cols, crowded = self._candidates(centred, q_sq, bound, scan, fit_T)
         sqdist = _exact_sqdist(self._rows, Q, rows, cols)
@@ -360,11 +360,10 @@ class BlockNeighbors:
         # Rows with too many candidates (queries far from DSEL, whose
         # distances are all alike), or too few (products that broke their
         # bound), are searched over all of DSEL in float64.
-        dense = crowded | (np.bincount(rows, minlength=Q.shape[0]) < k)
+        dense = crowded | (np.bincount(rows, minlength=Q.shape[0]) < k_rows)
         sparse = ~dense[rows]
         rank = np.cumsum(~dense) - 1
         found = (rank[rows[sparse]], cols[sparse], sqdist[sparse], int((~dense).sum()))
-        k = n_neighbors
         dist = np.empty((Q.shape[0], k))
         ind = np.empty((Q.shape[0], k), dtype=np.intp)
         if self._copies is None:
@@ -485,14 +484,19 @@ class BlockNeighbors:
         far[np.arange(near.size), near] = False
         return ~far
 
+    def _product_error(self, q_sq, terms, dtype):
+        """Rounding bound of the products ``q.x - |x|^2 / 2`` in ``dtype``
+        and of float64 terms whose absolute values sum to ``q_sq + terms``."""
+        d = self._fit_X.shape[1]
+        scale = np.sqrt(q_sq * self._max_sqnorm) + self._max_sqnorm / 2
+        return _SAFETY * (
+            _rounding(dtype, d, scale) + _rounding(np.float64, d, q_sq + terms)
+        )
+
     def _threshold(self, q_sq, bound, dtype):
         """The smallest product ``q.x - |x|^2 / 2`` a row within
         ``sqrt(bound)`` of the query can have, less its rounding bound."""
-        d = self._fit_X.shape[1]
-        scale = np.sqrt(q_sq * self._max_sqnorm) + self._max_sqnorm / 2
-        err = _SAFETY * (
-            _rounding(dtype, d, scale) + _rounding(np.float64, d, q_sq + bound)
-        )
+        err = self._product_error(q_sq, bound, dtype)
         return np.nextafter((0.5 * (q_sq - bound) - err).astype(dtype), -np.inf)
 
     def _scan_all(self, Q, centred, q_sq, k, fit_T):
@@ -509,11 +513,10 @@ class BlockNeighbors:
         the float64 search. Returns the bounds, the (query, DSEL row)
         pairs within them and the crowded queries, as :meth:`_candidates`.
         """
-        n, d = fit_T.shape[1], centred.shape[1]
+        n = fit_T.shape[1]
         folds = max(0, int(np.log2(n / (4 * k))))
         n_groups = n >> folds
         Qa = _augmented_queries(centred, fit_T.dtype)
-        scale = np.sqrt(q_sq * self._max_sqnorm) + self._max_sqnorm / 2
         bound = np.empty(Q.shape[0])
         found_rows, found_cols = [], []
         # The products, their halves and the comparison, in cache.
@@ -524,10 +527,7 @@ class BlockNeighbors:
             best = _fold_max(g, n_groups, folds)
             p = np.partition(best, n_groups - k, axis=1)[:, n_groups - k]
             p = p.astype(np.float64)
-            err = _SAFETY * (
-                _rounding(fit_T.dtype, d, scale[block])
-                + _rounding(np.float64, d, q_sq[block] + 2 * np.abs(p))
-            )
+            err = self._product_error(q_sq[block], 2 * np.abs(p), fit_T.dtype)
             bound[block] = np.maximum(q_sq[block] - 2 * p + 2 * err, 0.0)
             thr = self._threshold(q_sq[block], bound[block], fit_T.dtype)
             hit = np.flatnonzero(g >= thr[:, None])
@@ -617,9 +617,9 @@ def _fold_max(g, width, folds):
     """Per row of ``g``, the largest of the columns ``j, j + width, ...,
     j + (2^folds - 1) width`` for each ``j < width``: ``folds`` halvings
     of the row, each an elementwise maximum of its two halves."""
-    half = width << max(folds - 1, 0)
     if folds == 0:
         return g[:, :width]
+    half = width << (folds - 1)
     out = np.maximum(g[:, :half], g[:, half : 2 * half])
     while half > width:
         half //= 2
