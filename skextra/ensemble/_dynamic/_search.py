@@ -484,20 +484,23 @@ class BlockNeighbors:
         far[np.arange(near.size), near] = False
         return ~far
 
-    def _product_error(self, q_sq, terms, dtype):
+    def _product_error(self, q_sq, dtype):
         """Rounding bound of the products ``q.x - |x|^2 / 2`` in ``dtype``
-        and of float64 terms whose absolute values sum to ``q_sq + terms``."""
+        and of float64 terms whose absolute values sum to ``q_sq + terms``,
+        as ``(base, per_term)``: the bound is ``base + per_term * terms``."""
         d = self._fit_X.shape[1]
         scale = np.sqrt(q_sq * self._max_sqnorm) + self._max_sqnorm / 2
-        return _SAFETY * (
-            _rounding(dtype, d, scale) + _rounding(np.float64, d, q_sq + terms)
-        )
+        base = _rounding(dtype, d, scale) + _rounding(np.float64, d, q_sq)
+        per_term = (d + 4) * np.finfo(np.float64).eps / 2
+        return _SAFETY * base, _SAFETY * per_term
 
-    def _threshold(self, q_sq, bound, dtype):
+    def _threshold(self, q_sq, bound, error, dtype):
         """The smallest product ``q.x - |x|^2 / 2`` a row within
-        ``sqrt(bound)`` of the query can have, less its rounding bound."""
-        err = self._product_error(q_sq, bound, dtype)
-        return np.nextafter((0.5 * (q_sq - bound) - err).astype(dtype), -np.inf)
+        ``sqrt(bound)`` of the query can have, less its rounding bound
+        (``error``, from :meth:`_product_error`)."""
+        base, per_term = error
+        thr = 0.5 * (q_sq - bound) - (base + per_term * bound)
+        return np.nextafter(thr.astype(dtype), -np.inf)
 
     def _scan_all(self, Q, centred, q_sq, k, fit_T):
         """Bounds and candidates from the products with every DSEL row.
@@ -518,19 +521,27 @@ class BlockNeighbors:
         n_groups = n >> folds
         Qa = _augmented_queries(centred, fit_T.dtype)
         bound = np.empty(Q.shape[0])
+        base, per_term = self._product_error(q_sq, fit_T.dtype)
         found_rows, found_cols = [], []
-        # The products, their halves and the comparison, in cache.
+        # The products, their maxima and the comparison, in cache, in
+        # buffers allocated once: fresh pages for each block cost as much as
+        # the product.
         row_bytes = (2 * fit_T.itemsize + 1) * n
-        cap = max(1, _SCAN_BYTES // row_bytes)
+        cap = max(1, min(Q.shape[0], _SCAN_BYTES // row_bytes))
+        products = np.empty((cap, n), dtype=fit_T.dtype)
+        maxima = np.empty((cap, n // 2), dtype=fit_T.dtype)
+        above = np.empty((cap, n), dtype=bool)
         for block in row_batches(Q.shape[0], row_bytes, max_n_rows=cap):
-            g = Qa[block] @ fit_T
-            best = _fold_max(g, n_groups, folds)
+            size = block.stop - block.start
+            g = np.matmul(Qa[block], fit_T, out=products[:size])
+            best = _fold_max(g, n_groups, folds, maxima[:size])
             p = np.partition(best, n_groups - k, axis=1)[:, n_groups - k]
             p = p.astype(np.float64)
-            err = self._product_error(q_sq[block], 2 * np.abs(p), fit_T.dtype)
+            err = base[block] + per_term * 2 * np.abs(p)
             bound[block] = np.maximum(q_sq[block] - 2 * p + 2 * err, 0.0)
-            thr = self._threshold(q_sq[block], bound[block], fit_T.dtype)
-            hit = np.flatnonzero(g >= thr[:, None])
+            error = (base[block], per_term)
+            thr = self._threshold(q_sq[block], bound[block], error, fit_T.dtype)
+            hit = np.flatnonzero(np.greater_equal(g, thr[:, None], out=above[:size]))
             found_rows.append(block.start + hit // n)
             found_cols.append(self._order[hit % n])
         rows, cols = np.concatenate(found_rows), np.concatenate(found_cols)
@@ -543,7 +554,8 @@ class BlockNeighbors:
         within the rounding bound of ``bound``, and which queries had more
         than ``_MAX_CANDIDATES`` (no pairs returned for those)."""
         n_queries = centred.shape[0]
-        thr = self._threshold(q_sq, bound, fit_T.dtype)
+        error = self._product_error(q_sq, fit_T.dtype)
+        thr = self._threshold(q_sq, bound, error, fit_T.dtype)
         Qa = _augmented_queries(centred, fit_T.dtype)
         found_rows, found_cols = [], []
         counts = np.zeros(n_queries, dtype=np.intp)
@@ -613,14 +625,16 @@ def _copies(X):
     return np.cumsum(sizes) - sizes, sizes, members
 
 
-def _fold_max(g, width, folds):
+def _fold_max(g, width, folds, out):
     """Per row of ``g``, the largest of the columns ``j, j + width, ...,
     j + (2^folds - 1) width`` for each ``j < width``: ``folds`` halvings
-    of the row, each an elementwise maximum of its two halves."""
+    of the row, each an elementwise maximum of its two halves, written
+    into ``out`` (at least ``width << (folds - 1)`` columns)."""
     if folds == 0:
         return g[:, :width]
     half = width << (folds - 1)
-    out = np.maximum(g[:, :half], g[:, half : 2 * half])
+    out = out[:, :half]
+    np.maximum(g[:, :half], g[:, half : 2 * half], out=out)
     while half > width:
         half //= 2
         np.maximum(out[:, :half], out[:, half : 2 * half], out=out[:, :half])
