@@ -321,7 +321,8 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
         """
         X_in = X
         X, y = validate_data(self, X, y, dtype=np.float64)
-        check_classification_targets(y)
+        if y.dtype.kind not in "biu":  # 1-D integers are binary or multiclass
+            check_classification_targets(y)
         if not is_dataframe(X_in):
             X_in = X
         rng = check_random_state(self.random_state)

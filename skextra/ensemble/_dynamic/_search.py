@@ -290,7 +290,7 @@ class BlockNeighbors:
         if not self._by_cells:
             # Rows in a fixed random order, so that the groups of
             # ``_scan_all`` are random samples of DSEL.
-            self._order = np.random.RandomState(0).permutation(n)
+            self._order = np.random.default_rng(0).permutation(n)
             self._start = np.array([0, n])
         else:
             self._make_cells(X, sqnorm, dtype)
@@ -305,7 +305,7 @@ class BlockNeighbors:
         radii and the seeds' separations."""
         n = X.shape[0]
         n_cells = int(min(_MAX_CELLS, max(1, np.sqrt(n) / 2)))
-        seeds = np.sort(np.random.RandomState(0).choice(n, n_cells, replace=False))
+        seeds = np.sort(np.random.default_rng(0).choice(n, n_cells, replace=False))
         self._seeds = X[seeds] - self._mean
         self._seed_sq = sqnorm[seeds]
         seeds_T = _augmented(self._seeds, self._seed_sq, dtype)
@@ -527,11 +527,13 @@ class BlockNeighbors:
         # buffers allocated once: fresh pages for each block cost as much as
         # the product.
         row_bytes = (2 * fit_T.itemsize + 1) * n
-        cap = max(1, min(Q.shape[0], _SCAN_BYTES // row_bytes))
+        cap = max(1, _SCAN_BYTES // row_bytes)
+        blocks = list(row_batches(Q.shape[0], row_bytes, max_n_rows=cap))
+        cap = blocks[0].stop
         products = np.empty((cap, n), dtype=fit_T.dtype)
         maxima = np.empty((cap, n // 2), dtype=fit_T.dtype)
         above = np.empty((cap, n), dtype=bool)
-        for block in row_batches(Q.shape[0], row_bytes, max_n_rows=cap):
+        for block in blocks:
             size = block.stop - block.start
             g = np.matmul(Qa[block], fit_T, out=products[:size])
             best = _fold_max(g, n_groups, folds, maxima[:size])
@@ -608,7 +610,7 @@ def _copies(X):
     have equal products); equal products are checked by sorting the rows'
     bytes.
     """
-    digest = X @ np.random.RandomState(0).uniform(1.0, 2.0, size=X.shape[1])
+    digest = X @ np.random.default_rng(0).uniform(1.0, 2.0, size=X.shape[1])
     digest.sort()
     if not (digest[1:] == digest[:-1]).any():
         return None
