@@ -12,7 +12,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ...utils._validation import DEVICE_CONSTRAINT
 from ._base import BaseDynamicSelection, fill_doc
-from ._kernels import consecutive_hits, select_max
+from ._kernels import consecutive_hits, neighbour_accuracy, select_max
 
 _DCS_CONSTRAINTS = {
     **BaseDynamicSelection._parameter_constraints,
@@ -171,7 +171,7 @@ class OLA(_BaseDCS):
     """
 
     def _competence(self, batch):
-        return self.DSEL_processed_[batch.neighbors].mean(axis=1)
+        return neighbour_accuracy(batch.neighbors, self.DSEL_processed_)
 
 
 @fill_doc

@@ -3,7 +3,7 @@
 from sklearn.utils._param_validation import StrOptions
 
 from ._base import _DES_CONSTRAINTS, _BaseKNORA, fill_doc
-from ._kernels import select_above
+from ._kernels import neighbour_accuracy, select_above
 
 
 @fill_doc
@@ -97,7 +97,7 @@ class DESP(_BaseKNORA):
         self.mode = mode
 
     def _competence(self, batch):
-        return self.DSEL_processed_[batch.neighbors].mean(axis=1)
+        return neighbour_accuracy(batch.neighbors, self.DSEL_processed_)
 
     def _select(self, competences, batch):
         return select_above(competences, 1.0 / self.n_classes_)
