@@ -181,9 +181,13 @@ def vote_counts(predictions, selected, n_classes, weights=None):
     >>> vote_counts(np.array([[0, 1, 1]]), np.array([[True, True, False]]), 2).tolist()
     [[1.0, 1.0]]
     """
-    w = selected.astype(np.float64) if weights is None else weights * selected
+    if weights is None:
+        counts = np.empty((predictions.shape[0], n_classes))
+        for c in range(n_classes):
+            counts[:, c] = np.count_nonzero(selected & (predictions == c), axis=1)
+        return counts
     onehot = predictions[:, :, None] == np.arange(n_classes)
-    return np.einsum("bm,bmc->bc", w, onehot.astype(np.float64))
+    return np.einsum("bm,bmc->bc", weights * selected, onehot.astype(np.float64))
 
 
 def normalized_support(support):
