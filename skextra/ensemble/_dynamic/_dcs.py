@@ -37,6 +37,22 @@ def _masked_mean(values, mask, weights=None):
     return out
 
 
+def _masked_accuracy(processed, neighbors, mask):
+    """``_masked_mean(processed[neighbors], m)`` for a 0/1 mask ``m`` given
+    neighbour by neighbour (``mask(j)`` is ``m[:, j]``, of shape (rows,
+    members) or (rows, 1)), without the (rows, k, members) arrays: integer
+    counts, so the same values."""
+    hits = np.zeros((neighbors.shape[0], processed.shape[1]), dtype=np.intp)
+    counts = 0
+    for j in range(neighbors.shape[1]):
+        kept = mask(j)
+        hits += processed[neighbors[:, j]] & kept
+        counts = counts + kept.astype(np.intp)
+    out = np.zeros(hits.shape)
+    np.divide(hits, counts, out=out, where=counts > 0)
+    return out
+
+
 class _BaseDCS(BaseDynamicSelection):
     """Shared selection of one member (or all the best ones)."""
 
@@ -261,9 +277,12 @@ class LCA(_BaseDCS):
         )
 
     def _competence(self, batch):
-        nb = batch.neighbors
-        same_class = self.DSEL_target_[nb][:, :, None] == batch.predictions[:, None, :]
-        return _masked_mean(self.DSEL_processed_[nb], same_class)
+        nb, target = batch.neighbors, self.DSEL_target_
+        return _masked_accuracy(
+            self.DSEL_processed_,
+            nb,
+            lambda j: target[nb[:, j], None] == batch.predictions,
+        )
 
 
 @fill_doc
@@ -419,7 +438,7 @@ class MCB(_BaseDCS):
         similarity = same.sum(axis=2) / self.n_classifiers_
         keep = similarity > self.similarity_threshold
         keep[~keep.any(axis=1)] = True
-        return _masked_mean(self.DSEL_processed_[nb], keep[:, :, None])
+        return _masked_accuracy(self.DSEL_processed_, nb, lambda j: keep[:, j, None])
 
 
 @fill_doc
