@@ -12,7 +12,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ...utils._validation import DEVICE_CONSTRAINT
 from ._base import BaseDynamicSelection, fill_doc
-from ._kernels import consecutive_hits, neighbour_accuracy, select_max
+from ._kernels import consecutive_hits, neighbour_hits, select_max
 
 _DCS_CONSTRAINTS = {
     **BaseDynamicSelection._parameter_constraints,
@@ -187,7 +187,8 @@ class OLA(_BaseDCS):
     """
 
     def _competence(self, batch):
-        return neighbour_accuracy(batch.neighbors, self.DSEL_processed_)
+        nb = batch.neighbors
+        return neighbour_hits(nb, self.DSEL_processed_) / nb.shape[1]
 
 
 @fill_doc

@@ -3,7 +3,7 @@
 from sklearn.utils._param_validation import StrOptions
 
 from ._base import _DES_CONSTRAINTS, _BaseKNORA, fill_doc
-from ._kernels import neighbour_accuracy, select_above
+from ._kernels import neighbour_hits, select_above
 
 
 @fill_doc
@@ -97,7 +97,8 @@ class DESP(_BaseKNORA):
         self.mode = mode
 
     def _competence(self, batch):
-        return neighbour_accuracy(batch.neighbors, self.DSEL_processed_)
+        nb = batch.neighbors
+        return neighbour_hits(nb, self.DSEL_processed_) / nb.shape[1]
 
     def _select(self, competences, batch):
         return select_above(competences, 1.0 / self.n_classes_)

@@ -15,7 +15,7 @@ __all__ = [
     "consecutive_hits",
     "dfp_mask",
     "hardness",
-    "neighbour_accuracy",
+    "neighbour_hits",
     "normalized_support",
     "output_profiles",
     "select_above",
@@ -223,23 +223,24 @@ def consecutive_hits(neighbors, processed):
     return hits
 
 
-def neighbour_accuracy(neighbors, processed):
-    """Share of the nearest neighbours each member gets right (OLA's and
-    DES-P's competence), ``processed[neighbors].mean(axis=1)`` without the
-    ``(rows, k, members)`` gather.
+def neighbour_hits(neighbors, processed):
+    """Number of nearest neighbours each member gets right (KNORA-U's
+    competence; over ``k``, OLA's and DES-P's),
+    ``processed[neighbors].sum(axis=1)`` without the ``(rows, k, members)``
+    gather.
 
     Examples
     --------
     >>> import numpy as np
-    >>> from skextra.ensemble._dynamic._kernels import neighbour_accuracy
+    >>> from skextra.ensemble._dynamic._kernels import neighbour_hits
     >>> hits = np.array([[1, 1], [1, 0], [0, 1]], dtype=bool)
-    >>> neighbour_accuracy(np.array([[0, 1, 2]]), hits).round(3).tolist()
-    [[0.667, 0.667]]
+    >>> neighbour_hits(np.array([[0, 1, 2]]), hits).tolist()
+    [[2.0, 2.0]]
     """
     hits = processed[neighbors[:, 0]].astype(np.float64)
     for j in range(1, neighbors.shape[1]):
         hits += processed[neighbors[:, j]]
-    return hits / neighbors.shape[1]
+    return hits
 
 
 def accuracy_then_diversity(

@@ -1,9 +1,7 @@
 """K-nearest oracles: KNORA-Eliminate and KNORA-Union."""
 
-import numpy as np
-
 from ._base import _BaseKNORA, fill_doc
-from ._kernels import consecutive_hits, select_above, select_max
+from ._kernels import consecutive_hits, neighbour_hits, select_above, select_max
 
 
 @fill_doc
@@ -173,7 +171,7 @@ class KNORAU(_BaseKNORA):
         )
 
     def _competence(self, batch):
-        return self.DSEL_processed_[batch.neighbors].sum(axis=1, dtype=np.float64)
+        return neighbour_hits(batch.neighbors, self.DSEL_processed_)
 
     def _select(self, competences, batch):
         return select_above(competences, 0)
