@@ -536,7 +536,10 @@ class _ProbabilisticDCS(_BaseDCS):
     def _true_class_proba(self, neighbors):
         """Each member's probability of the true class of each neighbour,
         shape (n_b, k, n_members), read from ``dsel_scores_``."""
-        return self.dsel_scores_[neighbors, :, self.DSEL_target_[neighbors]]
+        # Each DSEL row's true-class probabilities first: fewer rows than
+        # the neighbours.
+        n = self.dsel_scores_.shape[0]
+        return self.dsel_scores_[np.arange(n), :, self.DSEL_target_][neighbors]
 
 
 @fill_doc
