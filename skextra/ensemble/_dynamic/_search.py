@@ -187,6 +187,24 @@ def _first_k(rows, cols, dist, n_rows, k):
     return np.take_along_axis(table, by, 1), np.take_along_axis(index, by, 1)
 
 
+def _sort_within_rows(rows, dist, n_rows):
+    """The order of ``np.lexsort((dist, rows))`` (by row, then distance,
+    stable), from one sort of a table of each row's distances when the rows
+    hold similar numbers of candidates (a table not much larger than the
+    candidates), as the scans give them, in row order."""
+    counts = np.bincount(rows, minlength=n_rows)
+    if counts.max(initial=0) * n_rows > 4 * rows.size + 1024:
+        return np.lexsort((dist, rows))
+    first = None
+    if (rows[1:] < rows[:-1]).any():
+        first = np.argsort(rows, kind="stable")
+        rows, dist = rows[first], dist[first]
+    by = np.argsort(_row_table(rows, dist, n_rows, np.inf), axis=1, kind="stable")
+    starts = np.cumsum(counts) - counts
+    order = (starts[:, None] + by)[np.arange(by.shape[1]) < counts[:, None]]
+    return order if first is None else first[order]
+
+
 def _row_table(rows, values, n_rows, fill):
     """``values`` in a table of one row per ``rows`` value (sorted), padded
     with ``fill``."""
@@ -382,7 +400,7 @@ class BlockNeighbors:
         if n_rows == 0:
             return _first_k(rows, cols, sqdist, 0, k)
         starts, sizes, members = self._copies
-        order = np.lexsort((sqdist, rows))
+        order = _sort_within_rows(rows, sqdist, n_rows)
         rows, cols, sqdist = rows[order], cols[order], sqdist[order]
         held = np.cumsum(sizes[cols])
         per_row = np.bincount(rows, minlength=n_rows)

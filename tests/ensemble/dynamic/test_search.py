@@ -27,7 +27,11 @@ from skextra.ensemble._dynamic._neighbors import (
     canonical_order,
     make_searcher,
 )
-from skextra.ensemble._dynamic._search import BlockNeighbors, choose_exact
+from skextra.ensemble._dynamic._search import (
+    BlockNeighbors,
+    _sort_within_rows,
+    choose_exact,
+)
 
 
 def _with_duplicates(seed=0, n=400, d=5, offset=0.0, scale=1.0):
@@ -332,3 +336,16 @@ def test_tree_members_with_their_own_predict_are_asked():
     assert len(set(plain)) == 2
     # Every member predicts the first class: they agree on every row.
     assert_array_equal(KNORAE(own).fit(X_dsel, y_dsel).predict(X_test), 0)
+
+
+@pytest.mark.parametrize("layout", ["sorted", "shuffled", "one wide row"])
+def test_sort_within_rows_is_lexsort(layout):
+    rng = np.random.default_rng(0)
+    rows = np.sort(rng.integers(0, 300, 3000))
+    if layout == "one wide row":
+        rows = np.concatenate([rows, np.full(5000, 7)])
+    dist = np.round(rng.random(rows.size), 2)  # many ties
+    if layout == "shuffled":
+        order = rng.permutation(rows.size)
+        rows, dist = rows[order], dist[order]
+    assert_array_equal(_sort_within_rows(rows, dist, 300), np.lexsort((dist, rows)))
