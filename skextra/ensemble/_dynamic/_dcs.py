@@ -37,19 +37,26 @@ def _masked_mean(values, mask, weights=None):
     return out
 
 
-def _masked_accuracy(processed, neighbors, mask):
-    """``_masked_mean(processed[neighbors], m)`` for a 0/1 mask ``m`` given
-    neighbour by neighbour (``mask(j)`` is ``m[:, j]``, of shape (rows,
-    members) or (rows, 1)), without the (rows, k, members) arrays: integer
-    counts, so the same values."""
-    hits = np.zeros((neighbors.shape[0], processed.shape[1]), dtype=np.intp)
-    counts = 0
-    for j in range(neighbors.shape[1]):
+def _neighbour_mean(value, mask, n_neighbors, weights=None):
+    """:func:`_masked_mean` of ``value(j)`` over the neighbours ``j`` where
+    ``mask(j)`` holds (each of shape (rows, members), the mask's may be
+    (rows, 1)), weighted by ``weights[:, j]``, without the (rows, k,
+    members) arrays and with the same values: integer counts unweighted,
+    weighted sums in neighbour order, the order NumPy sums a middle axis in
+    (but for one member, where it sums 9 or more pairwise)."""
+    if weights is not None and n_neighbors > 8 and value(0).shape[1] == 1:
+        stack = [
+            np.stack([f(j) for j in range(n_neighbors)], axis=1) for f in (value, mask)
+        ]
+        return _masked_mean(*stack, weights[:, :, None])
+    num = den = 0
+    for j in range(n_neighbors):
         kept = mask(j)
-        hits += processed[neighbors[:, j]] & kept
-        counts = counts + kept.astype(np.intp)
-    out = np.zeros(hits.shape)
-    np.divide(hits, counts, out=out, where=counts > 0)
+        kept = kept.astype(np.intp) if weights is None else kept * weights[:, j, None]
+        num = num + value(j) * kept
+        den = den + kept
+    out = np.zeros(np.shape(num))
+    np.divide(num, den, out=out, where=den > 0)
     return out
 
 
@@ -278,11 +285,11 @@ class LCA(_BaseDCS):
         )
 
     def _competence(self, batch):
-        nb, target = batch.neighbors, self.DSEL_target_
-        return _masked_accuracy(
-            self.DSEL_processed_,
-            nb,
+        nb, target, hits = batch.neighbors, self.DSEL_target_, self.DSEL_processed_
+        return _neighbour_mean(
+            lambda j: hits[nb[:, j]],
             lambda j: target[nb[:, j], None] == batch.predictions,
+            nb.shape[1],
         )
 
 
@@ -333,10 +340,13 @@ class MLA(_BaseDCS):
     _competence_inputs = ("neighbors", "distances", "predictions")
 
     def _competence(self, batch):
-        nb = batch.neighbors
-        w = _inverse_distances(batch.distances)[:, :, None]
-        same_class = self.DSEL_target_[nb][:, :, None] == batch.predictions[:, None, :]
-        return _masked_mean(self.DSEL_processed_[nb], same_class, w)
+        nb, target, hits = batch.neighbors, self.DSEL_target_, self.DSEL_processed_
+        return _neighbour_mean(
+            lambda j: hits[nb[:, j]],
+            lambda j: target[nb[:, j], None] == batch.predictions,
+            nb.shape[1],
+            _inverse_distances(batch.distances),
+        )
 
 
 @fill_doc
@@ -439,7 +449,10 @@ class MCB(_BaseDCS):
         similarity = same.sum(axis=2) / self.n_classifiers_
         keep = similarity > self.similarity_threshold
         keep[~keep.any(axis=1)] = True
-        return _masked_accuracy(self.DSEL_processed_, nb, lambda j: keep[:, j, None])
+        hits = self.DSEL_processed_
+        return _neighbour_mean(
+            lambda j: hits[nb[:, j]], lambda j: keep[:, j, None], nb.shape[1]
+        )
 
 
 @fill_doc
@@ -536,10 +549,13 @@ class _ProbabilisticDCS(_BaseDCS):
     def _true_class_proba(self, neighbors):
         """Each member's probability of the true class of each neighbour,
         shape (n_b, k, n_members), read from ``dsel_scores_``."""
-        # Each DSEL row's true-class probabilities first: fewer rows than
-        # the neighbours.
+        return self._true_class_table()[neighbors]
+
+    def _true_class_table(self):
+        """Each member's probability of each DSEL row's true class, shape
+        (n_dsel, n_members): one row per DSEL row, before the neighbours'."""
         n = self.dsel_scores_.shape[0]
-        return self.dsel_scores_[np.arange(n), :, self.DSEL_target_][neighbors]
+        return self.dsel_scores_[np.arange(n), :, self.DSEL_target_]
 
 
 @fill_doc
@@ -635,7 +651,11 @@ class APosteriori(_ProbabilisticDCS):
     _competence_inputs = ("neighbors", "distances", "predictions")
 
     def _competence(self, batch):
-        nb = batch.neighbors
-        w = _inverse_distances(batch.distances)[:, :, None]
-        same_class = self.DSEL_target_[nb][:, :, None] == batch.predictions[:, None, :]
-        return _masked_mean(self._true_class_proba(nb), same_class, w)
+        nb, target = batch.neighbors, self.DSEL_target_
+        true = self._true_class_table()
+        return _neighbour_mean(
+            lambda j: true[nb[:, j]],
+            lambda j: target[nb[:, j], None] == batch.predictions,
+            nb.shape[1],
+            _inverse_distances(batch.distances),
+        )
