@@ -37,23 +37,22 @@ def _masked_mean(values, mask, weights=None):
     return out
 
 
-def _neighbour_mean(value, mask, n_neighbors, weights=None):
-    """:func:`_masked_mean` of ``value(j)`` over the neighbours ``j`` where
-    ``mask(j)`` holds (each of shape (rows, members), the mask's may be
-    (rows, 1)), weighted by ``weights[:, j]``, without the (rows, k,
-    members) arrays and with the same values: integer counts unweighted,
-    weighted sums in neighbour order, the order NumPy sums a middle axis in
-    (but for one member, where it sums 9 or more pairwise)."""
-    if weights is not None and n_neighbors > 8 and value(0).shape[1] == 1:
-        stack = [
-            np.stack([f(j) for j in range(n_neighbors)], axis=1) for f in (value, mask)
-        ]
-        return _masked_mean(*stack, weights[:, :, None])
+def _neighbour_mean(table, neighbors, mask, weights=None):
+    """:func:`_masked_mean` of ``table[neighbors]`` (DSEL rows x members)
+    over the neighbours ``j`` where ``mask(j)`` holds (shape (rows,
+    members) or (rows, 1)), weighted by ``weights[:, j]``, without the
+    (rows, k, members) arrays and with the same values: integer counts
+    unweighted, weighted sums in neighbour order, the order NumPy sums a
+    middle axis in (but for one member, where it sums 9 or more pairwise)."""
+    k = neighbors.shape[1]
+    if weights is not None and k > 8 and table.shape[1] == 1:
+        masks = np.stack([mask(j) for j in range(k)], axis=1)
+        return _masked_mean(table[neighbors], masks, weights[:, :, None])
     num = den = 0
-    for j in range(n_neighbors):
+    for j in range(k):
         kept = mask(j)
         kept = kept.astype(np.intp) if weights is None else kept * weights[:, j, None]
-        num = num + value(j) * kept
+        num = num + table[neighbors[:, j]] * kept
         den = den + kept
     out = np.zeros(np.shape(num))
     np.divide(num, den, out=out, where=den > 0)
@@ -122,6 +121,12 @@ class _BaseDCS(BaseDynamicSelection):
         if self.selection_method == "all":
             return selected
         return selected.argmax(axis=1)
+
+    def _same_class(self, batch):
+        """Neighbour ``j``'s mask (rows x members): the member predicts the
+        row's class as the neighbour's true class."""
+        nb, target = batch.neighbors, self.DSEL_target_
+        return lambda j: target[nb[:, j], None] == batch.predictions
 
     def _select(self, competences, batch):
         method = self.selection_method
@@ -285,11 +290,8 @@ class LCA(_BaseDCS):
         )
 
     def _competence(self, batch):
-        nb, target, hits = batch.neighbors, self.DSEL_target_, self.DSEL_processed_
         return _neighbour_mean(
-            lambda j: hits[nb[:, j]],
-            lambda j: target[nb[:, j], None] == batch.predictions,
-            nb.shape[1],
+            self.DSEL_processed_, batch.neighbors, self._same_class(batch)
         )
 
 
@@ -340,11 +342,10 @@ class MLA(_BaseDCS):
     _competence_inputs = ("neighbors", "distances", "predictions")
 
     def _competence(self, batch):
-        nb, target, hits = batch.neighbors, self.DSEL_target_, self.DSEL_processed_
         return _neighbour_mean(
-            lambda j: hits[nb[:, j]],
-            lambda j: target[nb[:, j], None] == batch.predictions,
-            nb.shape[1],
+            self.DSEL_processed_,
+            batch.neighbors,
+            self._same_class(batch),
             _inverse_distances(batch.distances),
         )
 
@@ -449,10 +450,7 @@ class MCB(_BaseDCS):
         similarity = same.sum(axis=2) / self.n_classifiers_
         keep = similarity > self.similarity_threshold
         keep[~keep.any(axis=1)] = True
-        hits = self.DSEL_processed_
-        return _neighbour_mean(
-            lambda j: hits[nb[:, j]], lambda j: keep[:, j, None], nb.shape[1]
-        )
+        return _neighbour_mean(self.DSEL_processed_, nb, lambda j: keep[:, j, None])
 
 
 @fill_doc
@@ -651,11 +649,9 @@ class APosteriori(_ProbabilisticDCS):
     _competence_inputs = ("neighbors", "distances", "predictions")
 
     def _competence(self, batch):
-        nb, target = batch.neighbors, self.DSEL_target_
-        true = self._true_class_table()
         return _neighbour_mean(
-            lambda j: true[nb[:, j]],
-            lambda j: target[nb[:, j], None] == batch.predictions,
-            nb.shape[1],
+            self._true_class_table(),
+            batch.neighbors,
+            self._same_class(batch),
             _inverse_distances(batch.distances),
         )

@@ -44,11 +44,11 @@ def test_neighbour_mean_is_masked_mean(n_members, k):
         want = _masked_mean(
             values[nb], same, None if weights is None else weights[:, :, None]
         )
-        got = _neighbour_mean(lambda j: values[nb[:, j]], same_class, k, weights)
+        got = _neighbour_mean(values, nb, same_class, weights)
         assert_array_equal(got, want)
     keep = c["keep"]
     assert_array_equal(
-        _neighbour_mean(lambda j: c["hits"][nb[:, j]], lambda j: keep[:, j, None], k),
+        _neighbour_mean(c["hits"], nb, lambda j: keep[:, j, None]),
         _masked_mean(c["hits"][nb], keep[:, :, None]),
     )
 
