@@ -34,6 +34,7 @@ _MAX_CELLS = 1024
 _MAX_CANDIDATES = 512
 _BLOCK_ROWS = 256  # queries multiplied by a cell at once
 _SCAN_BYTES = 2**22  # products of one block of queries in ``_scan_all``
+_KEPT_FOLDS = 3  # halvings of the products before the threshold's comparison
 # Safety factors on the rounding bounds of the float32 products and of the
 # float64 products of the queries searched over all of DSEL.
 _SAFETY = 4.0
@@ -298,8 +299,14 @@ class BlockNeighbors:
         self._mean = np.round(X.mean(axis=0))
         n = X.shape[0]
         sqnorm = np.empty(n)
-        for rows in _blocks(n):
-            centred = X[rows] - self._mean
+        # One buffer for the centred rows of every block: fresh pages cost
+        # more than the subtraction.
+        blocks = _blocks(n)
+        buf = np.empty((blocks[0].stop, X.shape[1]))
+        for rows in blocks:
+            centred = np.subtract(
+                X[rows], self._mean, out=buf[: rows.stop - rows.start]
+            )
             sqnorm[rows] = np.einsum("ij,ij->i", centred, centred)
         self._max_sqnorm = float(sqnorm.max())
         use32 = self._max_sqnorm < _FLOAT32_LIMIT
@@ -313,8 +320,12 @@ class BlockNeighbors:
         else:
             self._make_cells(X, sqnorm, dtype)
         self._fit_T = np.empty((X.shape[1] + 1, n), dtype=dtype)
-        for rows in _blocks(n):
-            self._fit_T[:-1, rows] = (X[self._order[rows]] - self._mean).T
+        for rows in blocks:
+            centred = X.take(
+                self._order[rows], axis=0, out=buf[: rows.stop - rows.start]
+            )
+            centred -= self._mean
+            self._fit_T[:-1, rows] = centred.T
         self._fit_T[-1] = -0.5 * sqnorm[self._order]
         return self
 
@@ -531,12 +542,15 @@ class BlockNeighbors:
         smallest squared distance at most ``|q|^2 - 2 p`` plus twice that
         rounding. A bound too small for rounding this analysis missed
         leaves fewer than ``k`` rows within it, which ``_search`` sends to
-        the float64 search. Returns the bounds, the (query, DSEL row)
-        pairs within them and the crowded queries, as :meth:`_candidates`.
+        the float64 search. The products are compared with the threshold
+        after ``_KEPT_FOLDS`` of the halvings that find the groups' best
+        (:func:`_hits`). Returns the bounds, the (query, DSEL row) pairs
+        within them and the crowded queries, as :meth:`_candidates`.
         """
         n = fit_T.shape[1]
         folds = max(0, int(np.log2(n / (4 * k))))
         n_groups = n >> folds
+        kept = min(_KEPT_FOLDS, folds)
         Qa = _augmented_queries(centred, fit_T.dtype)
         bound = np.empty(Q.shape[0])
         base, per_term = self._product_error(q_sq, fit_T.dtype)
@@ -544,24 +558,27 @@ class BlockNeighbors:
         # The products, their maxima and the comparison, in cache, in
         # buffers allocated once: fresh pages for each block cost as much as
         # the product.
-        row_bytes = (2 * fit_T.itemsize + 1) * n
+        row_bytes = fit_T.itemsize * (n + n // 2 + (n >> (kept + 1))) + (n >> kept)
         cap = max(1, _SCAN_BYTES // row_bytes)
         blocks = list(row_batches(Q.shape[0], row_bytes, max_n_rows=cap))
         cap = blocks[0].stop
         products = np.empty((cap, n), dtype=fit_T.dtype)
-        maxima = np.empty((cap, n // 2), dtype=fit_T.dtype)
-        above = np.empty((cap, n), dtype=bool)
+        halves = np.empty((cap, n // 2), dtype=fit_T.dtype)
+        rest = np.empty((cap, max(1, n >> (kept + 1))), dtype=fit_T.dtype)
+        above = np.empty(cap * (n >> kept), dtype=bool)
         for block in blocks:
             size = block.stop - block.start
             g = np.matmul(Qa[block], fit_T, out=products[:size])
-            best = _fold_max(g, n_groups, folds, maxima[:size])
+            best, level = _fold_max(
+                g, n_groups, folds, halves[:size], rest[:size], kept
+            )
             p = np.partition(best, n_groups - k, axis=1)[:, n_groups - k]
             p = p.astype(np.float64)
             err = base[block] + per_term * 2 * np.abs(p)
             bound[block] = np.maximum(q_sq[block] - 2 * p + 2 * err, 0.0)
             error = (base[block], per_term)
             thr = self._threshold(q_sq[block], bound[block], error, fit_T.dtype)
-            hit = np.flatnonzero(np.greater_equal(g, thr[:, None], out=above[:size]))
+            hit = _hits(g, level, thr, n_groups << folds, above)
             found_rows.append(block.start + hit // n)
             found_cols.append(self._order[hit % n])
         rows, cols = np.concatenate(found_rows), np.concatenate(found_cols)
@@ -645,20 +662,46 @@ def _copies(X):
     return np.cumsum(sizes) - sizes, sizes, members
 
 
-def _fold_max(g, width, folds, out):
+def _fold_max(g, width, folds, halves, rest, kept):
     """Per row of ``g``, the largest of the columns ``j, j + width, ...,
     j + (2^folds - 1) width`` for each ``j < width``: ``folds`` halvings
-    of the row, each an elementwise maximum of its two halves, written
-    into ``out`` (at least ``width << (folds - 1)`` columns)."""
-    if folds == 0:
-        return g[:, :width]
-    half = width << (folds - 1)
-    out = out[:, :half]
-    np.maximum(g[:, :half], g[:, half : 2 * half], out=out)
-    while half > width:
+    of the row, each an elementwise maximum of its two halves, the first
+    ``kept`` written into ``halves`` (at least ``width << (folds - 1)``
+    columns), the others into ``rest``. Returns the maxima and the row
+    after ``kept`` halvings (``g`` itself when ``kept`` is 0)."""
+    level = g[:, : width << folds]
+    half = width << folds
+    after_kept = level
+    for i in range(folds):
         half //= 2
-        np.maximum(out[:, :half], out[:, half : 2 * half], out=out[:, :half])
-    return out[:, :width]
+        out = (halves if i < kept else rest)[:, :half]
+        np.maximum(level[:, :half], level[:, half : 2 * half], out=out)
+        level = out
+        if i + 1 == kept:
+            after_kept = level
+    return level, after_kept
+
+
+def _hits(g, level, thr, span, above):
+    """Flat positions in ``g`` of the products at least ``thr`` (per row):
+    those of the first ``span`` columns from ``level``, whose column ``j``
+    is the largest of ``g``'s columns ``j + m w`` (``w`` its width, ``m <
+    span / w``), so that only ``level`` is compared in full; those past
+    ``span`` directly. In increasing order, as ``np.flatnonzero``.
+    ``above`` is a buffer of at least ``level.size`` booleans."""
+    n = g.shape[1]
+    w = level.shape[1]
+    above = above[: level.size].reshape(level.shape)
+    at = np.flatnonzero(np.greater_equal(level, thr[:, None], out=above))
+    rows, cols = np.divmod(at, w)
+    pos = (rows * n + cols)[:, None] + w * np.arange(span // w)
+    pos = pos[g.reshape(-1)[pos] >= thr[rows, None]]
+    if span < n:
+        tail = np.flatnonzero(g[:, span:] >= thr[:, None])
+        width = n - span
+        pos = np.concatenate([pos, tail // width * n + span + tail % width])
+    pos.sort()
+    return pos
 
 
 def _augmented_queries(centred, dtype):
@@ -670,7 +713,7 @@ def _augmented_queries(centred, dtype):
 
 def _blocks(n_rows):
     """Blocks of rows for the temporary float64 copies of ``fit``."""
-    return row_batches(n_rows, 2**10, max_n_rows=8192)
+    return list(row_batches(n_rows, 2**10, max_n_rows=8192))
 
 
 def _nearest_seed(X, mean, seeds_T):

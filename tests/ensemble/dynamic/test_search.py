@@ -29,6 +29,8 @@ from skextra.ensemble._dynamic._neighbors import (
 )
 from skextra.ensemble._dynamic._search import (
     BlockNeighbors,
+    _fold_max,
+    _hits,
     _sort_within_rows,
     choose_exact,
 )
@@ -349,3 +351,24 @@ def test_sort_within_rows_is_lexsort(layout):
         order = rng.permutation(rows.size)
         rows, dist = rows[order], dist[order]
     assert_array_equal(_sort_within_rows(rows, dist, 300), np.lexsort((dist, rows)))
+
+
+@pytest.mark.parametrize(
+    "n, width, folds, kept",
+    [(6000, 46, 7, 3), (1800, 28, 6, 3), (64, 8, 3, 3), (100, 25, 2, 1), (9, 9, 0, 0)],
+)
+def test_fold_max_and_hits(n, width, folds, kept):
+    rng = np.random.default_rng(0)
+    g = np.round(rng.standard_normal((13, n)), 1).astype(np.float32)  # ties
+    span = width << folds
+    halves = np.empty((13, n // 2), dtype=np.float32)
+    rest = np.empty((13, max(1, n >> (kept + 1))), dtype=np.float32)
+    best, level = _fold_max(g, width, folds, halves, rest, kept)
+    groups = g[:, :span].reshape(13, 1 << folds, width)
+    assert_array_equal(best, groups.max(axis=1))
+    assert level.shape == (13, width << (folds - kept))
+    thr = np.quantile(g, 0.99, axis=1).astype(np.float32)
+    above = np.empty(level.size, dtype=bool)
+    expected = np.flatnonzero(g >= thr[:, None])
+    assert expected.size > 13
+    assert_array_equal(_hits(g, level, thr, span, above), expected)
