@@ -34,7 +34,7 @@ _MAX_CELLS = 1024
 _MAX_CANDIDATES = 512
 _BLOCK_ROWS = 256  # queries multiplied by a cell at once
 _SCAN_BYTES = 2**22  # products of one block of queries in ``_scan_all``
-_KEPT_FOLDS = 3  # halvings of the products before the threshold's comparison
+_KEPT_FOLDS = 3  # 2^_KEPT_FOLDS slices of products compared as their maxima
 # Safety factors on the rounding bounds of the float32 products and of the
 # float64 products of the queries searched over all of DSEL.
 _SAFETY = 4.0
@@ -543,9 +543,10 @@ class BlockNeighbors:
         rounding. A bound too small for rounding this analysis missed
         leaves fewer than ``k`` rows within it, which ``_search`` sends to
         the float64 search. The products are compared with the threshold
-        after ``_KEPT_FOLDS`` of the halvings that find the groups' best
-        (:func:`_hits`). Returns the bounds, the (query, DSEL row) pairs
-        within them and the crowded queries, as :meth:`_candidates`.
+        in the maxima of ``2^_KEPT_FOLDS`` slices of the row
+        (:func:`_fold_max`, :func:`_hits`). Returns the bounds, the (query,
+        DSEL row) pairs within them and the crowded queries, as
+        :meth:`_candidates`.
         """
         n = fit_T.shape[1]
         folds = max(0, int(np.log2(n / (4 * k))))
@@ -558,27 +559,26 @@ class BlockNeighbors:
         # The products, their maxima and the comparison, in cache, in
         # buffers allocated once: fresh pages for each block cost as much as
         # the product.
-        row_bytes = fit_T.itemsize * (n + n // 2 + (n >> (kept + 1))) + (n >> kept)
+        wide = n_groups << (folds - kept)
+        row_bytes = fit_T.itemsize * (n + wide + wide // 2) + wide
         cap = max(1, _SCAN_BYTES // row_bytes)
         blocks = list(row_batches(Q.shape[0], row_bytes, max_n_rows=cap))
         cap = blocks[0].stop
         products = np.empty((cap, n), dtype=fit_T.dtype)
-        halves = np.empty((cap, n // 2), dtype=fit_T.dtype)
-        rest = np.empty((cap, max(1, n >> (kept + 1))), dtype=fit_T.dtype)
-        above = np.empty(cap * (n >> kept), dtype=bool)
+        level = np.empty((cap, wide), dtype=fit_T.dtype)
+        rest = np.empty((cap, max(1, wide // 2)), dtype=fit_T.dtype)
+        above = np.empty(cap * wide, dtype=bool)
         for block in blocks:
             size = block.stop - block.start
             g = np.matmul(Qa[block], fit_T, out=products[:size])
-            best, level = _fold_max(
-                g, n_groups, folds, halves[:size], rest[:size], kept
-            )
+            best, after = _fold_max(g, n_groups, folds, kept, level[:size], rest[:size])
             p = np.partition(best, n_groups - k, axis=1)[:, n_groups - k]
             p = p.astype(np.float64)
             err = base[block] + per_term * 2 * np.abs(p)
             bound[block] = np.maximum(q_sq[block] - 2 * p + 2 * err, 0.0)
             error = (base[block], per_term)
             thr = self._threshold(q_sq[block], bound[block], error, fit_T.dtype)
-            hit = _hits(g, level, thr, n_groups << folds, above)
+            hit = _hits(g, after, thr, n_groups << folds, above)
             found_rows.append(block.start + hit // n)
             found_cols.append(self._order[hit % n])
         rows, cols = np.concatenate(found_rows), np.concatenate(found_cols)
@@ -662,24 +662,27 @@ def _copies(X):
     return np.cumsum(sizes) - sizes, sizes, members
 
 
-def _fold_max(g, width, folds, halves, rest, kept):
+def _fold_max(g, width, folds, kept, level, rest):
     """Per row of ``g``, the largest of the columns ``j, j + width, ...,
-    j + (2^folds - 1) width`` for each ``j < width``: ``folds`` halvings
-    of the row, each an elementwise maximum of its two halves, the first
-    ``kept`` written into ``halves`` (at least ``width << (folds - 1)``
-    columns), the others into ``rest``. Returns the maxima and the row
-    after ``kept`` halvings (``g`` itself when ``kept`` is 0)."""
-    level = g[:, : width << folds]
-    half = width << folds
-    after_kept = level
-    for i in range(folds):
+    j + (2^folds - 1) width`` for each ``j < width``: the elementwise
+    maximum of ``g``'s first ``2^kept`` slices of ``width << (folds -
+    kept)`` columns, written into ``level`` (``g`` itself when ``kept`` is
+    0), then ``folds - kept`` halvings of it, each the elementwise maximum
+    of its two halves, into ``rest``. Returns the maxima and ``level``."""
+    wide = width << (folds - kept)
+    if kept == 0:
+        level = g[:, :wide]
+    else:
+        level = level[:, :wide]
+        np.maximum(g[:, :wide], g[:, wide : 2 * wide], out=level)
+        for m in range(2, 1 << kept):
+            np.maximum(level, g[:, m * wide : (m + 1) * wide], out=level)
+    out, half = level, wide
+    for _ in range(folds - kept):
         half //= 2
-        out = (halves if i < kept else rest)[:, :half]
-        np.maximum(level[:, :half], level[:, half : 2 * half], out=out)
-        level = out
-        if i + 1 == kept:
-            after_kept = level
-    return level, after_kept
+        np.maximum(out[:, :half], out[:, half : 2 * half], out=rest[:, :half])
+        out = rest[:, :half]
+    return out, level
 
 
 def _hits(g, level, thr, span, above):

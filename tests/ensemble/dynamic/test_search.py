@@ -361,12 +361,13 @@ def test_fold_max_and_hits(n, width, folds, kept):
     rng = np.random.default_rng(0)
     g = np.round(rng.standard_normal((13, n)), 1).astype(np.float32)  # ties
     span = width << folds
-    halves = np.empty((13, n // 2), dtype=np.float32)
-    rest = np.empty((13, max(1, n >> (kept + 1))), dtype=np.float32)
-    best, level = _fold_max(g, width, folds, halves, rest, kept)
+    wide = width << (folds - kept)
+    level = np.empty((13, wide), dtype=np.float32)
+    rest = np.empty((13, max(1, wide // 2)), dtype=np.float32)
+    best, level = _fold_max(g, width, folds, kept, level, rest)
     groups = g[:, :span].reshape(13, 1 << folds, width)
     assert_array_equal(best, groups.max(axis=1))
-    assert level.shape == (13, width << (folds - kept))
+    assert_array_equal(level, g[:, :span].reshape(13, 1 << kept, wide).max(axis=1))
     thr = np.quantile(g, 0.99, axis=1).astype(np.float32)
     above = np.empty(level.size, dtype=bool)
     expected = np.flatnonzero(g >= thr[:, None])
