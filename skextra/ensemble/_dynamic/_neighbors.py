@@ -46,6 +46,7 @@ neighbours equality: the same number of neighbours from every class).
 """
 
 import copy
+import functools
 import inspect
 
 import numpy as np
@@ -301,12 +302,16 @@ def _sorted_by_distance(dists, inds):
     )
 
 
-def _fit_searcher(searcher, X, y):
+@functools.cache
+def _fit_takes_y(searcher_type):
     try:
-        accepts_y = "y" in inspect.signature(searcher.fit).parameters
+        return "y" in inspect.signature(searcher_type.fit).parameters
     except (TypeError, ValueError):  # pragma: no cover - builtins
-        accepts_y = True
-    if accepts_y:
+        return True
+
+
+def _fit_searcher(searcher, X, y):
+    if _fit_takes_y(type(searcher)):
         searcher.fit(X, y)
     else:
         searcher.fit(X)
