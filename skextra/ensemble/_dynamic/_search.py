@@ -33,7 +33,7 @@ _MAX_CELLS = 1024
 # Queries with more candidates are searched over all of DSEL in float64.
 _MAX_CANDIDATES = 512
 _BLOCK_ROWS = 256  # queries multiplied by a cell at once
-_SCAN_BYTES = 2**23  # products of one block of queries in ``_scan_all``
+_SCAN_BYTES = 2**22  # products of one block of queries in ``_scan_all``
 _KEPT_FOLDS = 3  # 2^_KEPT_FOLDS slices of products compared as their maxima
 # Safety factors on the rounding bounds of the float32 products and of the
 # float64 products of the queries searched over all of DSEL.
