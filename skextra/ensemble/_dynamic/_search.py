@@ -321,8 +321,12 @@ class BlockNeighbors:
             self._make_cells(X, sqnorm, dtype)
         self._fit_T = np.empty((X.shape[1] + 1, n), dtype=dtype)
         for rows in blocks:
+            # mode="clip": the positions are valid, and "raise" buffers out.
             centred = X.take(
-                self._order[rows], axis=0, out=buf[: rows.stop - rows.start]
+                self._order[rows],
+                axis=0,
+                out=buf[: rows.stop - rows.start],
+                mode="clip",
             )
             centred -= self._mean
             self._fit_T[:-1, rows] = centred.T
