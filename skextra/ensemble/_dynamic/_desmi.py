@@ -8,7 +8,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ...utils._validation import DEVICE_CONSTRAINT
 from ._base import BaseDynamicSelection, fill_doc
-from ._kernels import select_top, top_members
+from ._kernels import hits_by_class, select_top, top_members
 
 __all__ = ["DESMI", "class_weights"]
 
@@ -302,13 +302,14 @@ default=None
         y_nb = self.DSEL_target_[batch.neighbors]
         counts = np.bincount(self.DSEL_target_, minlength=self.n_classes_)
         weights = class_weights(y_nb, counts, self.alpha)
-        hits = self.DSEL_processed_[batch.neighbors]
+        right = hits_by_class(
+            batch.neighbors, self.DSEL_processed_, self.DSEL_target_, self.n_classes_
+        )
         # Correct neighbours of each class, weighted class by class: members
         # right on the same classes of neighbours get bitwise-equal competences.
-        competence = np.zeros(hits.shape[::2])
+        competence = np.zeros(right.shape[1:])
         for c in range(self.n_classes_):
-            n_right = (hits & (y_nb == c)[:, :, None]).sum(axis=1)
-            competence += n_right * weights[:, c : c + 1]
+            competence += right[c] * weights[:, c : c + 1]
         return competence
 
     def _select(self, competences, batch):

@@ -15,6 +15,7 @@ __all__ = [
     "consecutive_hits",
     "dfp_mask",
     "hardness",
+    "hits_by_class",
     "neighbour_hits",
     "normalized_support",
     "output_profiles",
@@ -241,6 +242,30 @@ def neighbour_hits(neighbors, processed):
     for j in range(1, neighbors.shape[1]):
         hits += processed[neighbors[:, j]]
     return hits
+
+
+def hits_by_class(neighbors, processed, y, n_classes):
+    """Per class, how many of each row's neighbours of that class each
+    member gets right (DES-MI's counts): ``(n_classes, n_rows, n_members)``
+    integers, ``(processed[neighbors] & (y[neighbors] == c)[..., None])
+    .sum(axis=1)`` for each class ``c``, without the ``(rows, k,
+    members)`` gather.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skextra.ensemble._dynamic._kernels import hits_by_class
+    >>> hits = np.array([[1, 1], [1, 0], [0, 1]], dtype=bool)
+    >>> hits_by_class(np.array([[0, 1, 2]]), hits, np.array([0, 1, 1]), 2).tolist()
+    [[[1, 1]], [[1, 1]]]
+    """
+    n_rows = neighbors.shape[0]
+    counts = np.zeros((n_classes * n_rows, processed.shape[1]), dtype=np.intp)
+    rows = np.arange(n_rows)
+    for j in range(neighbors.shape[1]):
+        # One neighbour per row: its class's counts of each row, no repeats.
+        counts[y[neighbors[:, j]] * n_rows + rows] += processed[neighbors[:, j]]
+    return counts.reshape(n_classes, n_rows, -1)
 
 
 def accuracy_then_diversity(

@@ -7,6 +7,7 @@ from numpy.testing import assert_array_equal
 from skextra.ensemble._dynamic._dcs import _masked_mean, _neighbour_mean
 from skextra.ensemble._dynamic._kernels import (
     consecutive_hits,
+    hits_by_class,
     neighbour_hits,
     vote_counts,
 )
@@ -64,6 +65,9 @@ def test_hit_kernels_are_their_gathered_forms(k):
         consecutive_hits(c["nb"], c["hits"]),
         np.logical_and.accumulate(gathered, axis=1).sum(axis=1).astype(float),
     )
+    y_nb = c["y"][c["nb"]]
+    want = [(gathered & (y_nb == cls)[:, :, None]).sum(axis=1) for cls in range(4)]
+    assert_array_equal(hits_by_class(c["nb"], c["hits"], c["y"], 4), want)
     onehot = (c["pred"][:, :, None] == np.arange(3)).astype(float)
     selected = c["hits"][c["nb"][:, 0]]
     assert_array_equal(
