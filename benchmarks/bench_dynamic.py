@@ -18,7 +18,11 @@ they are identical. Then, method by method, the parent asks the two workers
 in turn for one fit and predict each, run after run, so both see the same
 machine load, and keeps each library's best fit and best predict time of up
 to 11 runs (a library stops repeating once a run takes over 0.5 s) and its
-first run's predictions. ``n_jobs=1`` everywhere.
+first run's predictions. ``n_jobs=1`` everywhere. Before each timed run a
+worker keeps its core busy for 30 ms (``--warm-ms``; 0 turns it off): on
+the development VM a core that sat idle, as each worker does while the
+other runs (the faster library's the longer), runs its next milliseconds
+slower, which weighed on the faster library's ratio.
 
 DESlib's probabilistic methods (``k=None``) gather an ``n_test x n_dsel x
 n_members`` array; the DESlib worker predicts them 500 test rows at a time so
@@ -95,6 +99,8 @@ N_MEMBERS = 16
 # Runs shorter than 0.5 s are repeated and the best time kept.
 REPEATS = 11
 MAX_DEPTH = 10
+# Each worker keeps its core busy this long before a timed run (``--warm-ms``).
+WARM_MS = 30
 
 
 # ---------------------------------------------------------------- data/pool
@@ -207,7 +213,15 @@ def _exact_ties_predict(name, pool, data):
         ref.set_exact_ties(False)
 
 
-def worker(lib, data_path, search="knn"):
+def _keep_busy(ms):
+    """Spin for ``ms`` milliseconds: a core that sat idle runs the next few
+    milliseconds slower, a cost unrelated to the code timed next."""
+    end = time.perf_counter() + ms / 1e3
+    while time.perf_counter() < end:
+        pass
+
+
+def worker(lib, data_path, search="knn", warm_ms=WARM_MS):
     warnings.simplefilter("ignore")
     data = dict(np.load(data_path))
     pool = fit_pool(data)
@@ -218,6 +232,7 @@ def worker(lib, data_path, search="knn"):
             break
         name, *first = line.split()
         try:
+            _keep_busy(warm_ms)
             fit_s, pred_s, pred = _timed(lib, name, pool, data, search)
             out = {"fit": fit_s, "predict": pred_s}
             if first:
@@ -233,10 +248,10 @@ def worker(lib, data_path, search="knn"):
 
 
 class _Worker:
-    def __init__(self, python, lib, data_path, search="knn"):
+    def __init__(self, python, lib, data_path, search="knn", warm_ms=WARM_MS):
         self.proc = subprocess.Popen(
             [python, __file__, "--worker", lib, "--data", str(data_path)]
-            + ["--search", search],
+            + ["--search", search, "--warm-ms", str(warm_ms)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -258,14 +273,14 @@ class _Worker:
         self.proc.wait()
 
 
-def compare(problems, methods, search="knn"):
+def compare(problems, methods, search="knn", warm_ms=WARM_MS):
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for label, spec in problems.items():
             path = Path(tmp) / f"{label}.npz"
             make_problem(path, **spec)
-            sk = _Worker(sys.executable, "skextra", path, search)
-            ds = _Worker(DESLIB_PYTHON, "deslib", path)
+            sk = _Worker(sys.executable, "skextra", path, search, warm_ms)
+            ds = _Worker(DESLIB_PYTHON, "deslib", path, warm_ms=warm_ms)
             same_pool = sk.ready["pool_predict"] == ds.ready["pool_predict"]
             print(
                 f"\n{label}: identical pool predictions in both environments: "
@@ -511,6 +526,12 @@ def main(argv=None):
     parser.add_argument("--n-dsel", type=int, default=200_000)
     parser.add_argument("--n-features", type=int, default=32)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--warm-ms",
+        type=float,
+        default=WARM_MS,
+        help="busy milliseconds before each timed run (0: none)",
+    )
     parser.add_argument("--scale", action="store_true")
     parser.add_argument(
         "--no-deslib", action="store_true", help="with --scale: skip DESlib's KNORA-E"
@@ -522,7 +543,7 @@ def main(argv=None):
     parser.add_argument("--json", help="also save the raw results here")
     args = parser.parse_args(argv)
     if args.worker:
-        return worker(args.worker, args.data, args.search)
+        return worker(args.worker, args.data, args.search, args.warm_ms)
     if args.scale_worker:
         return scale_worker(
             args.scale_worker, args.data, args.method, args.n_test, args.search
@@ -547,7 +568,7 @@ def main(argv=None):
         ),
     }
     methods = args.methods.split(",") if args.methods else list(METHODS)
-    rows = compare(problems, methods, args.search)
+    rows = compare(problems, methods, args.search, args.warm_ms)
     print()
     print(markdown(rows))
     if args.json:

@@ -147,11 +147,14 @@ def _tree_pools(X, y):
     }
 
 
+@pytest.mark.parametrize("sorted_rows", [True, False])
 @pytest.mark.parametrize("pool_name", ["trees", "subspaces", "named"])
 @pytest.mark.parametrize("cls", [KNORAU, METADES, RRC, Oracle])
 def test_tree_members_give_the_same_outputs_without_per_member_checks(
-    monkeypatch, cls, pool_name
+    monkeypatch, cls, pool_name, sorted_rows
 ):
+    # sorted_rows: the trees get the rows ordered by the first tree's leaves.
+    monkeypatch.setattr(_base, "_SORTED_TREE_ROWS", 1 if sorted_rows else 10**9)
     X_tr, y_tr, X, y, X_test, y_test = _data()
     pool, named = _tree_pools(X_tr, y_tr)[pool_name]
     if named:
@@ -167,6 +170,9 @@ def test_tree_members_give_the_same_outputs_without_per_member_checks(
     call = spy.call_args
     assert call.kwargs == {"check_input": False}
     assert call.args[1].dtype == np.float32
+    X_last = np.asarray(X_test, dtype=np.float32)[:, : call.args[1].shape[1]]
+    if call.args[1].shape == X_last.shape and pool_name != "subspaces":
+        assert np.array_equal(call.args[1], X_last) != sorted_rows
     is_tree = [isinstance(m, DecisionTreeClassifier) for m in fast.members_]
     assert fast._tree_members_ == is_tree
 
