@@ -557,13 +557,16 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
         estimator's keeps its own checks. ``_leaf_columns_[i]``: for such a
         tree whose ``predict`` is scikit-learn's, the class column each node
         predicts (the argmax of its value, what ``predict`` takes), so its
-        predictions are read from the leaves it sends the rows to.
+        predictions are read from the leaves it sends the rows to;
+        ``_leaf_proba_[i]``, when its ``predict_proba`` is scikit-learn's, its
+        nodes' values (the probabilities ``predict_proba`` reads).
         """
         own_names = getattr(self, "feature_names_in_", None)
         self._label_lookup_ = []
         self._proba_columns_ = []
         self._tree_members_ = []
         self._leaf_columns_ = []
+        self._leaf_proba_ = []
         all_columns = np.arange(self.n_classes_)
         for member, index in zip(self.members_, self._member_index_):
             classes = self._own_classes(member)
@@ -580,10 +583,12 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
                     or (own_names is not None and np.array_equal(names, own_names))
                 )
             )
-            plain = self._tree_members_[-1] and _plain_predict(member)
-            self._leaf_columns_.append(
-                index[member.tree_.value[:, 0, :].argmax(axis=1)] if plain else None
-            )
+            tree = self._tree_members_[-1]
+            values = member.tree_.value[:, 0, :] if tree else None
+            plain = tree and _plain(member, "predict")
+            self._leaf_columns_.append(index[values.argmax(axis=1)] if plain else None)
+            plain = tree and _plain(member, "predict_proba")
+            self._leaf_proba_.append(values[:, : member.n_classes_] if plain else None)
 
     def _own_classes(self, member):
         """The labels ``member`` predicts: its ``classes_``, or the
@@ -615,26 +620,28 @@ class BaseDynamicSelection(ClassifierMixin, BaseEstimator):
         if proba:
             probas = np.zeros((n, m, c))
             for j, i in enumerate(members):
-                p = self._call_member(i, "predict_proba", X_in, X, shared)
+                if self._leaf_proba_[i] is not None:
+                    p = self._leaf_proba_[i][self._tree_leaves(i, X, shared)]
+                else:
+                    p = self._call_member(i, "predict_proba", X_in, X, shared)
                 probas[:, j, self._proba_columns_[i]] = np.asarray(p)
             return probas.argmax(axis=2), probas
         preds = np.empty((n, m), dtype=np.intp)
         for j, i in enumerate(members):
             if self._leaf_columns_[i] is not None:
-                preds[:, j] = self._tree_columns(i, X, shared)
+                preds[:, j] = self._leaf_columns_[i][self._tree_leaves(i, X, shared)]
                 continue
             raw = self._call_member(i, "predict", X_in, X, shared)
             preds[:, j] = self._predicted_columns(i, np.asarray(raw))
         return preds, None
 
-    def _tree_columns(self, i, X, shared):
-        """Class columns a decision tree predicts, read from its leaves."""
+    def _tree_leaves(self, i, X, shared):
+        """The leaf decision tree ``i`` sends each row to."""
         X_i = self._tree_input(i, X, shared)
         first, leaves = shared.get("first_leaves", (None, None))
-        if i == first:
-            return self._leaf_columns_[i][leaves]
-        leaves = self.members_[i].tree_.apply(X_i)
-        return _unsorted(self._leaf_columns_[i][leaves], shared)
+        if i != first:
+            leaves = _unsorted(self.members_[i].tree_.apply(X_i), shared)
+        return leaves
 
     def _tree_input(self, i, X, shared):
         """Tree ``i``'s rows: one float32 copy of ``X`` for a pass over the
@@ -1295,10 +1302,11 @@ def _unchecked_tree(cls):
         return False
 
 
-def _plain_predict(tree):
-    """Whether the tree's ``predict`` is scikit-learn's (the label of the
-    largest leaf value), not a subclass's own."""
-    return type(tree).predict is BaseDecisionTree.predict
+def _plain(tree, method):
+    """Whether the tree's ``predict`` (the label of the largest leaf value)
+    or ``predict_proba`` (the leaf's value) is scikit-learn's, not a
+    subclass's own."""
+    return getattr(type(tree), method) is getattr(DecisionTreeClassifier, method)
 
 
 def _unsorted(out, shared):

@@ -104,7 +104,7 @@ def test_oracle_predicts_with_the_first_right_member_and_asks_later_members_less
         expected.append(row[right[0]] if right.size else row[0])
     assert (~(preds == y_test[:, None]).any(axis=1)).sum() > 0  # rows nobody gets
     # Tree members' classes are read from the leaves they send the rows to.
-    with _spy(_base.BaseDynamicSelection, "_tree_columns") as spy:
+    with _spy(_base.BaseDynamicSelection, "_tree_leaves") as spy:
         got = oracle.predict(X_test, y_test)
     assert_array_equal(got, expected)
     # The last member only sees the rows the first two got wrong.
@@ -164,15 +164,24 @@ def test_tree_members_give_the_same_outputs_without_per_member_checks(
             pd.DataFrame(X_test, columns=columns),
         )
     args = (X_test, y_test) if cls is Oracle else (X_test,)
-    with _spy(DecisionTreeClassifier, "predict_proba") as spy:
-        fast = cls(pool, random_state=0).fit(X, y)
-        fast_outputs = [fast.predict(*args), fast.predict_proba(*args)]
-    call = spy.call_args
-    assert call.kwargs == {"check_input": False}
-    assert call.args[1].dtype == np.float32
-    X_last = np.asarray(X_test, dtype=np.float32)[:, : call.args[1].shape[1]]
-    if call.args[1].shape == X_last.shape and pool_name != "subspaces":
-        assert np.array_equal(call.args[1], X_last) != sorted_rows
+    tree_rows = []
+    tree_input = _base.BaseDynamicSelection._tree_input
+
+    def record(self, i, X, shared):
+        tree_rows.append(tree_input(self, i, X, shared))
+        return tree_rows[-1]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(_base.BaseDynamicSelection, "_tree_input", record)
+        with _spy(DecisionTreeClassifier, "predict_proba") as spy:
+            fast = cls(pool, random_state=0).fit(X, y)
+            fast_outputs = [fast.predict(*args), fast.predict_proba(*args)]
+    # Plain trees are read from the leaves they send the rows to.
+    assert spy.call_count == 0
+    assert tree_rows[-1].dtype == np.float32
+    if pool_name != "subspaces":
+        in_order = np.array_equal(tree_rows[-1], np.asarray(X_test, np.float32))
+        assert in_order != sorted_rows
     is_tree = [isinstance(m, DecisionTreeClassifier) for m in fast.members_]
     assert fast._tree_members_ == is_tree
 

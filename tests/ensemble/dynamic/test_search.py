@@ -19,6 +19,7 @@ from skextra.ensemble import (
     MCB,
     MLA,
     OLA,
+    RRC,
     ANNNeighbors,
     PrecomputedNeighbors,
 )
@@ -324,6 +325,9 @@ class _FirstClassTree(DecisionTreeClassifier):
     def predict(self, X, check_input=True):
         return np.full(np.shape(X)[0], self.classes_[0])
 
+    def predict_proba(self, X, check_input=True):
+        return np.repeat([[1.0, 0.0]], np.shape(X)[0], axis=0)
+
 
 def test_tree_members_with_their_own_predict_are_asked():
     pool, X_dsel, y_dsel, X_test = _problem(seed=2)
@@ -338,6 +342,7 @@ def test_tree_members_with_their_own_predict_are_asked():
     assert len(set(plain)) == 2
     # Every member predicts the first class: they agree on every row.
     assert_array_equal(KNORAE(own).fit(X_dsel, y_dsel).predict(X_test), 0)
+    assert_array_equal(RRC(own).fit(X_dsel, y_dsel).predict_proba(X_test)[:, 0], 1)
 
 
 @pytest.mark.parametrize("layout", ["sorted", "shuffled", "one wide row"])
