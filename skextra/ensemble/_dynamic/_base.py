@@ -154,13 +154,6 @@ from ._pool import (
 __all__ = ["BaseDynamicSelection", "Batch", "fill_doc"]
 
 
-def _unsorted(out, shared):
-    """Outputs of the rows of :meth:`BaseDynamicSelection._tree_input`, in
-    the rows' own order."""
-    inverse = shared.get("inverse")
-    return out if inverse is None else np.asarray(out)[inverse]
-
-
 _MAX_BATCH_ROWS = 100_000
 _SORTED_TREE_ROWS = 1_000
 
