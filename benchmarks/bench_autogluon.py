@@ -49,6 +49,14 @@ Usage::
         --ag-python /tmp/ag-venv/bin/python
     ... --quick                       # two small sets, a smoke run
     ... --sets pima,diabetes          # some sets only
+    ... --outer-repeats 3 --recipes select,bagged,bagged-es
+
+``--outer-repeats R`` repeats the 3 outer folds with seeds 0 .. R-1 (repeat 0
+is the folds above), both sides on each; the tables are then means over 3R
+folds, and a table counts the sets where a recipe is below AutoGluon's better
+level (or the best member) by more than two standard errors of its paired
+per-fold difference (folds of different repeats overlap, so the standard
+error is a rough one). ``--recipes`` fits only some skextra recipes.
 """
 
 import argparse
@@ -97,7 +105,7 @@ def autogluon_side(in_path, out_path):
     else:
         problem, metric = "regression", "root_mean_squared_error"
     out = []
-    for fold in range(N_OUTER):
+    for fold in range(sum(key.startswith("train") for key in data.files)):
         train, test = data[f"train{fold}"], data[f"test{fold}"]
         frame = pd.DataFrame(X[train], columns=columns)
         frame["target"] = y[train]
@@ -319,11 +327,13 @@ def load(task, loader, max_rows):
     return X, y, n_rows
 
 
-def outer_folds(task, X, y):
+def outer_folds(task, X, y, repeat=0):
+    """The outer folds of one repeat (repeat 0: seed 0, the folds of every run)."""
     from sklearn.model_selection import KFold, StratifiedKFold
 
     splitter = StratifiedKFold if task == "clf" else KFold
-    return list(splitter(N_OUTER, shuffle=True, random_state=SEED).split(X, y))
+    seed = SEED + repeat
+    return list(splitter(N_OUTER, shuffle=True, random_state=seed).split(X, y))
 
 
 # --------------------------------------------------------------------------
@@ -406,7 +416,7 @@ def run_skextra(task, X, y, folds, cache=None):
     ``<cache>/<method>.pkl`` when there and written there otherwise.
     """
     out = [{} for _ in folds]
-    for name in skextra_ensembles(task):
+    for name in SK:
         path = None if cache is None else Path(cache, f"{name}.pkl")
         if path is not None and path.exists():
             per_fold = pickle.loads(path.read_bytes())
@@ -547,7 +557,8 @@ def report(results):
                 [f"{name} ({r['shape']})"]
                 + [f"{means[c][metric]:.4f}" if c in means else "" for c in cols]
             )
-        print(f"\n### {metric} (test, mean of {N_OUTER} outer folds)\n")
+        n_folds = len(next(iter(sets.values()))["folds"])
+        print(f"\n### {metric} (test, mean of {n_folds} outer folds)\n")
         print(table(["set (rows x features)"] + cols, rows))
         member_cols = sorted(
             {
@@ -585,6 +596,46 @@ def report(results):
     targets(results)
 
 
+def paired(r, ours, theirs, metric):
+    """Mean and standard error over the outer folds of ``ours - theirs``."""
+    d = np.array([f[ours][metric] - f[theirs][metric] for f in r["folds"]])
+    return d.mean(), d.std(ddof=1) / np.sqrt(len(d))
+
+
+def _ag_level(r, metric):
+    return max(AG, key=lambda c: r["mean"][c][metric])
+
+
+def noise(results):
+    """Per recipe: sets where it is below AutoGluon / the best member by > 2 SE."""
+    print(
+        "\n### Below by more than two standard errors of the paired"
+        " per-fold difference\n"
+    )
+    rows = []
+    for method in SK:
+        below_ag, below_member = [], []
+        for name, r in results.items():
+            metric = "AUC" if r["task"] == "clf" else "R^2"
+            d, se = paired(r, method, "best member (CV)", metric)
+            if d < -2 * se:
+                below_member.append(f"{name} {d:+.4f}")
+            if "AG L0" in r["mean"]:
+                d, se = paired(r, method, _ag_level(r, metric), metric)
+                if d < -2 * se:
+                    below_ag.append(f"{name} {d:+.4f} (se {se:.4f})")
+        rows.append(
+            [
+                method,
+                f"{len(below_ag)}: " + ", ".join(below_ag),
+                f"{len(below_member)}: " + ", ".join(below_member),
+            ]
+        )
+    print(
+        table(["recipe", "below AG's better level", "below the best member (CV)"], rows)
+    )
+
+
 def targets(results):
     print(
         "\n### Per set: difference to AutoGluon's best of L0/L1"
@@ -603,6 +654,8 @@ def targets(results):
             row.append(f"{vs_ag} \\| {vs_member:+.4f}")
         rows.append(row)
     print(table(["set", "metric", "AG best"] + SK, rows))
+    if len(next(iter(results.values()))["folds"]) > 2:
+        noise(results)
     print("\n### Targets per skextra recipe\n")
     rows = []
     for method in SK:
@@ -646,6 +699,47 @@ def targets(results):
     )
 
 
+def run_set(name, task, X, y, args):
+    """Scores and times per outer fold of every repeat; ``select_final``'s choices.
+
+    Repeat 0 is cached under the set's name, repeat ``r`` under ``name@r``.
+    """
+    per_fold, choices, sk_s = [], {}, 0.0
+    for repeat in range(args.outer_repeats):
+        folds = outer_folds(task, X, y, repeat)
+        tag = name if repeat == 0 else f"{name}@{repeat}"
+        ag_cache = None if args.ag_cache is None else Path(args.ag_cache, f"{tag}.json")
+        if args.ag_only:
+            run_autogluon(args.ag_python, task, X, y, folds, ag_cache)
+            continue
+        start = time.perf_counter()
+        sk_cache = None if args.sk_cache is None else Path(args.sk_cache, tag)
+        sk = run_skextra(task, X, y, folds, sk_cache)
+        sk_s += time.perf_counter() - start
+        ag = run_autogluon(args.ag_python, task, X, y, folds, ag_cache)
+        for i, (train, test) in enumerate(folds):
+            ag_fold = None if ag is None else {str(k): v for k, v in ag[i].items()}
+            per_fold.append(score_fold(task, y[train], y[test], sk[i], ag_fold))
+        for k in SK:
+            if "choice" in sk[0][k]:
+                choices.setdefault(k, []).extend(f[k]["choice"] for f in sk)
+    return per_fold, choices, sk_s
+
+
+def summarise(task, per_fold):
+    """Means over the folds of the scores and times; the scores per fold."""
+    scores = [s for s, _ in per_fold]
+    mean = {
+        col: {m: float(np.mean([s[col][m] for s in scores])) for m in scores[0][col]}
+        for col in scores[0]
+    }
+    times = {
+        col: tuple(float(np.mean([t[col][k] for _, t in per_fold])) for k in (0, 1))
+        for col in per_fold[0][1]
+    }
+    return dict(task=task, mean=mean, time=times, folds=scores)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ag-python", default=None)
@@ -667,7 +761,24 @@ def main():
     parser.add_argument(
         "--ag-only", action="store_true", help="only fill --ag-cache, no skextra"
     )
+    parser.add_argument(
+        "--outer-repeats",
+        type=int,
+        default=1,
+        help="repeat the 3 outer folds with seeds 0, 1, ... (default 1)",
+    )
+    parser.add_argument(
+        "--recipes",
+        default=None,
+        help="skextra recipes to fit, comma-separated (stack always: its members"
+        " give the best member)",
+    )
     args = parser.parse_args()
+    if args.recipes:
+        wanted = set(args.recipes.split(","))
+        if wanted - set(SK):
+            parser.error(f"unknown recipes {sorted(wanted - set(SK))}; known {SK}")
+        SK[:] = [r for r in SK if r in wanted or r == "stack"]
     if args.ag_side:
         autogluon_side(*args.ag_side)
         return
@@ -686,44 +797,15 @@ def main():
     begin = time.perf_counter()
     for name, (task, loader) in sets.items():
         X, y, n_rows = load(task, loader, args.max_rows)
-        folds = outer_folds(task, X, y)
-        cache = None if args.ag_cache is None else Path(args.ag_cache, f"{name}.json")
+        start = time.perf_counter()
+        per_fold, choices, sk_s = run_set(name, task, X, y, args)
         if args.ag_only:
-            start = time.perf_counter()
-            run_autogluon(args.ag_python, task, X, y, folds, cache)
             print(f"{name}: AutoGluon {time.perf_counter() - start:.0f} s", flush=True)
             continue
-        start = time.perf_counter()
-        sk_cache = None if args.sk_cache is None else Path(args.sk_cache, name)
-        sk = run_skextra(task, X, y, folds, sk_cache)
-        sk_s = time.perf_counter() - start
-        ag = run_autogluon(args.ag_python, task, X, y, folds, cache)
-        per_fold = []
-        for i, (train, test) in enumerate(folds):
-            ag_fold = None if ag is None else {str(k): v for k, v in ag[i].items()}
-            per_fold.append(score_fold(task, y[train], y[test], sk[i], ag_fold))
-        mean = {
-            col: {
-                m: float(np.mean([s[col][m] for s, _ in per_fold]))
-                for m in per_fold[0][0][col]
-            }
-            for col in per_fold[0][0]
-        }
-        times = {
-            col: tuple(float(np.mean([t[col][k] for _, t in per_fold])) for k in (0, 1))
-            for col in per_fold[0][1]
-        }
         shape = f"{len(y)}" + (f" of {n_rows}" if n_rows > len(y) else "")
-        results[name] = dict(
-            task=task,
-            shape=f"{shape} x {X.shape[1]}",
-            mean=mean,
-            time=times,
-            choice={
-                k: [f[k]["choice"] for f in sk] for k in SK if "choice" in sk[0][k]
-            },
-            ag_best=None if ag is None else [f["1"]["best"] for f in ag],
-        )
+        results[name] = summarise(task, per_fold)
+        results[name].update(shape=f"{shape} x {X.shape[1]}", choice=choices)
+        mean = results[name]["mean"]
         metric = "AUC" if task == "clf" else "R^2"
         print(
             f"{name}: "
