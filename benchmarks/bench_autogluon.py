@@ -606,34 +606,36 @@ def _ag_level(r, metric):
     return max(AG, key=lambda c: r["mean"][c][metric])
 
 
+def _clear(d, se):
+    """-1 / +1 where ``d`` is below / above 0 by two standard errors and 0.0001."""
+    margin = max(2 * se, 1e-4)
+    return -1 if d < -margin else int(d > margin)
+
+
 def noise(results):
-    """Per recipe: sets where it is below AutoGluon / the best member by > 2 SE."""
+    """Per recipe: sets clearly below / above AutoGluon, clearly below the member."""
     print(
-        "\n### Below by more than two standard errors of the paired"
-        " per-fold difference\n"
+        "\n### Clearly below or above: by more than two standard errors of the"
+        " paired per-fold difference (and 0.0001)\n"
     )
     rows = []
     for method in SK:
-        below_ag, below_member = [], []
+        found = {-1: [], 1: [], "member": []}
         for name, r in results.items():
             metric = "AUC" if r["task"] == "clf" else "R^2"
             d, se = paired(r, method, "best member (CV)", metric)
-            if d < -2 * se:
-                below_member.append(f"{name} {d:+.4f}")
+            if _clear(d, se) < 0:
+                found["member"].append(f"{name} {d:+.4f}")
             if "AG L0" in r["mean"]:
                 d, se = paired(r, method, _ag_level(r, metric), metric)
-                if d < -2 * se:
-                    below_ag.append(f"{name} {d:+.4f} (se {se:.4f})")
+                if _clear(d, se):
+                    found[_clear(d, se)].append(f"{name} {d:+.4f} (se {se:.4f})")
         rows.append(
-            [
-                method,
-                f"{len(below_ag)}: " + ", ".join(below_ag),
-                f"{len(below_member)}: " + ", ".join(below_member),
-            ]
+            [method]
+            + [f"{len(found[k])}: " + ", ".join(found[k]) for k in (-1, 1, "member")]
         )
-    print(
-        table(["recipe", "below AG's better level", "below the best member (CV)"], rows)
-    )
+    header = ["recipe", "below AG's better level", "above it", "below the best member"]
+    print(table(header, rows))
 
 
 def targets(results):
