@@ -14,8 +14,12 @@ read from this table::
 
     OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 \\
         .venv/bin/python benchmarks/bench_neighbors.py
+
+``--n-dsel`` and ``--features`` take another grid, ``--queries`` another
+number of queries.
 """
 
+import argparse
 import time
 
 import numpy as np
@@ -52,15 +56,22 @@ def best_time(name, X, Q, repeats=3):
 
 
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--n-dsel", type=int, nargs="+", default=[500, 1800, 4000, 10000, 30000, 100000]
+    )
+    parser.add_argument("--features", type=int, nargs="+", default=[4, 8, 16, 32, 48])
+    parser.add_argument("--queries", type=int, default=N_QUERIES)
+    args = parser.parse_args()
     print(
         "| n_dsel | n_features | blas all (s) | blas cells (s) | sklearn brute (s) "
         "| kd_tree (s) | fastest | same neighbours |"
     )
     print("|---:|---:|---:|---:|---:|---:|---|---|")
-    for d in (4, 8, 16, 32, 48):
-        for n in (500, 1800, 4000, 10000, 30000, 100000):
+    for d in args.features:
+        for n in args.n_dsel:
             X, _ = make_classification(
-                n_samples=n + N_QUERIES,
+                n_samples=n + args.queries,
                 n_features=d,
                 n_informative=max(2, d // 2),
                 n_redundant=d // 4,

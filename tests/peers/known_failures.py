@@ -66,7 +66,7 @@ _KNOP_PROFILE_TIES = (
     "(its float64 rounding): skextra's KNOP scores it, 0.8106, with "
     "``knn_classifier=ExactNeighbors(algorithm='brute')``, 0.8136 with the "
     "k-d tree's order and 0.8091 with equal distances ordered by index, its "
-    "default from 500 DSEL rows",
+    "default",
 )
 _BASE_PROBABILISTIC = (
     PEER,

@@ -16,7 +16,7 @@ The estimators' ``knn_classifier`` parameter chooses the searcher:
 
 - ``"knn"`` (default) or ``None``: exact search, on the CPU by the fastest
   algorithm for the DSEL shape (:class:`ExactNeighbors`: scikit-learn's
-  k-d tree or brute force, or skextra's float32 cell search
+  k-d tree, or skextra's float32 cell search
   :class:`~._search.BlockNeighbors`, by the measured rule of
   :func:`~._search.choose_exact`), or with
   :class:`skextra.gpu.GPUNeighbors` on the GPU when the estimator's
@@ -58,6 +58,7 @@ from ._search import (
     ANNNeighbors,
     BlockNeighbors,
     PrecomputedNeighbors,
+    _exact_order,
     choose_exact,
 )
 
@@ -100,8 +101,9 @@ class ExactNeighbors:
         Number of parallel jobs of the search.
     algorithm : {"auto", "sklearn", "blas", "brute", "kd_tree", "ball_tree"}, \
 default="auto"
-        ``"auto"`` picks scikit-learn's k-d tree or brute force or
-        ``"blas"`` from the DSEL shape at ``fit``, by the measured rule of
+        ``"auto"`` picks scikit-learn's k-d tree or ``"blas"`` (or, for
+        another metric, its brute force) from the DSEL shape at ``fit``, by
+        the rule of
         :func:`~skextra.ensemble._dynamic._search.choose_exact`;
         ``"sklearn"`` lets scikit-learn choose (as DESlib does); ``"blas"``
         is the float32 cell search of
@@ -110,7 +112,9 @@ default="auto"
         far from the origin) and which keeps the lowest indices among rows
         tied at the ``k``-th distance (scikit-learn's algorithms keep any of
         them). Otherwise all return the same neighbours once equal distances
-        are ordered by index.
+        are ordered by index: the Euclidean distances of scikit-learn's
+        brute force, which its product rounds differently for copies of a
+        row, are recomputed exactly.
     n_neighbors : int, default=None
         The ``k`` the rule assumes; ``None`` assumes 7 (DESlib's default).
 
@@ -155,8 +159,22 @@ default="auto"
                 dist, ind = self.nn_.kneighbors(X, n_neighbors=n_neighbors)
         else:
             dist, ind = self.nn_.kneighbors(X, n_neighbors=n_neighbors)
-        dist, ind = canonical_order(dist, ind)
+        if self._rounds_apart():
+            fit_X = np.asarray(self.nn_._fit_X, dtype=np.float64)
+            dist, ind = _exact_order(fit_X, np.asarray(X, dtype=np.float64), ind)
+        else:
+            dist, ind = canonical_order(dist, ind)
         return (dist, ind) if return_distance else ind
+
+    def _rounds_apart(self):
+        """Whether the distances come from scikit-learn's Euclidean product,
+        whose rounding depends on the BLAS kernel and on a row's place in
+        its block (copies of a row can get different distances)."""
+        return (
+            self.algorithm_ != "blas"
+            and self.nn_._fit_method == "brute"
+            and self.nn_.effective_metric_ == "euclidean"
+        )
 
 
 class WhitenedNeighbors:

@@ -53,10 +53,16 @@ def choose_exact(n_dsel, n_features, k, metric="minkowski"):
     up to 10,000 rows, with the cells that can hold a neighbour above) is
     the fastest, 1.5-1.9x faster than scikit-learn's brute force (a fused
     float64 product and heap, ``ArgKmin``) at 1,800-4,000 rows and 2-6x
-    from 10,000 rows, and faster than the k-d tree from 8 features; at 500
-    rows it is within noise of scikit-learn's brute force, which is kept
-    below. All three are exact and keep the same neighbours once equal
-    distances are ordered by index; ``"blas"`` also keeps the lowest
+    from 10,000 rows, and faster than the k-d tree from 8 features. It is
+    kept below 500 rows too, where scikit-learn's brute force is faster by
+    at most 2 ms per 2,000 queries (and slower for 50 queries or fewer),
+    because only its distances are exact for every shape: scikit-learn's
+    product rounds copies of a row to different distances, depending on
+    the BLAS kernel and on the row's place in its block, so which copy is
+    kept at the ``k``-th place would depend on how the queries were
+    batched. All three keep the same neighbours once equal distances are
+    ordered by index (:class:`~._neighbors.ExactNeighbors` recomputes the
+    distances of the brute force exactly); ``"blas"`` also keeps the lowest
     indices among rows tied at the ``k``-th distance. A metric other than
     Euclidean/Minkowski is left to scikit-learn's brute force. Only ``k=7``
     (DESlib's default) was measured; ``k`` is accepted for a rule that
@@ -84,16 +90,12 @@ def choose_exact(n_dsel, n_features, k, metric="minkowski"):
     >>> from skextra.ensemble._dynamic._search import choose_exact
     >>> choose_exact(6_000, 16, 7), choose_exact(100_000, 4, 7)
     ('blas', 'kd_tree')
-    >>> choose_exact(400, 8, 7), choose_exact(50_000, 8, 7)
-    ('brute', 'blas')
+    >>> choose_exact(400, 8, 7), choose_exact(100_000, 8, 7, metric="manhattan")
+    ('blas', 'brute')
     """
     if metric not in ("minkowski", "euclidean"):
         return "brute"
-    if n_features <= 4:
-        return "kd_tree"
-    if n_dsel >= 500:
-        return "blas"
-    return "brute"
+    return "kd_tree" if n_features <= 4 else "blas"
 
 
 def _scans_all(n_rows, n_features):

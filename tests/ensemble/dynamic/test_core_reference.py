@@ -21,6 +21,11 @@ from . import _core_cases
 
 DATA = np.load(Path(__file__).parent / "data" / "deslib_core.npz")
 CASES = {case[0]: case for case in _core_cases.cases()}
+# DESlib's default pool gives 0/1 output profiles (113 distinct among 200
+# DSEL rows), which tie at KNOP's k-th distance; DESlib keeps scikit-learn's
+# choice among them, skextra's default search the lowest indices (it differs
+# on 1 of 200 test rows). The case runs with scikit-learn's search.
+SEARCH_AS_DESLIB = {"default_pool/KNOP": {"knn_classifier": "sklearn"}}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -36,6 +41,7 @@ def test_same_outputs_as_deslib(name):
             [m.predict(X_test[:, f]) for m, f in zip(pool.estimators_, features)]
         )
         assert_array_equal(rebuilt, DATA[f"{name}/pool"])
+    params = {**params, **SEARCH_AS_DESLIB.get(name, {})}
     est = getattr(skextra.ensemble, method)(pool_classifiers=pool, **params)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -90,7 +90,12 @@ def test_predict_memory_does_not_grow_with_test_rows(data, name):
     with config_context(working_memory=1):
         blocked, peak = _traced(lambda: est.predict_proba(X_test, *args))
         labels = est.predict(X_test, *args)
-    assert_array_equal(blocked, whole)
+    if name == "StackedClassifier":
+        # The meta-classifier multiplies its block through BLAS, whose kernel
+        # (so the last bit) can depend on the block's size.
+        assert_allclose(blocked, whole, rtol=1e-13, atol=0)
+    else:
+        assert_array_equal(blocked, whole)
     assert_array_equal(labels, est.predict(X_test, *args))
     assert peak - blocked.nbytes < 2 * MiB
 

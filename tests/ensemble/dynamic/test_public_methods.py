@@ -31,6 +31,7 @@ from skextra.ensemble import (
     StackedClassifier,
     StaticSelection,
 )
+from skextra.ensemble._dynamic._neighbors import canonical_order
 
 
 @pytest.fixture(scope="module")
@@ -123,11 +124,13 @@ def test_estimate_competence_from_proba_is_what_predict_uses(data):
     knop = _fit(KNOP, data)
     competences = knop.estimate_competence_from_proba(probas)
     assert_allclose(competences, knop.explain(X_test).competences)
-    # KNOP's competence: hits on the k nearest output profiles of DSEL.
+    # KNOP's competence: hits on the k nearest output profiles of DSEL, the
+    # lowest indices among profiles tied at the k-th distance.
     profiles = knop.dsel_scores_.reshape(len(data[1]), -1)
-    nn = NearestNeighbors(n_neighbors=knop.k_).fit(profiles)
-    _, op = nn.kneighbors(probas.reshape(len(X_test), -1))
-    assert_allclose(competences, knop.DSEL_processed_[op].sum(axis=1))
+    nn = NearestNeighbors(n_neighbors=len(profiles)).fit(profiles)
+    _, op = canonical_order(*nn.kneighbors(probas.reshape(len(X_test), -1)))
+    hits = knop.DSEL_processed_[op[:, : knop.k_]].sum(axis=1)
+    assert_allclose(competences, hits)
 
 
 def test_methods_from_probabilities_have_no_estimate_competence():
