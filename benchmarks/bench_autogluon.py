@@ -32,7 +32,12 @@ forest of 200 trees, LightGBM with 200 rounds and XGBoost with 200 rounds
   models stop on their held-out fold, as AutoGluon's do), ``bagged-l2``
   (``bagged-es`` with a second layer of the same four members on the first
   layer's out-of-fold outputs and the inputs, ``passthrough="inputs"``:
-  AutoGluon's ``num_stack_levels=1``), ``selection``
+  AutoGluon's ``num_stack_levels=1``), ``bagged-l2all`` (``bagged`` with
+  the same second layer and ``passthrough="all"``: layer 2 sees the inputs
+  and layer 1's outputs, the final layer is chosen among the final
+  estimator on everything, the weighted ensemble of all eight members and
+  the best of them, as AutoGluon's predictor picks the better of its two
+  weighted ensembles), ``selection``
   (:class:`EnsembleSelectionClassifier` / ``Regressor``, defaults), ``fwls``
   (:class:`FeatureWeightedStackingClassifier` / ``Regressor``, defaults).
 
@@ -401,6 +406,9 @@ def skextra_ensembles(task):
             early_stopping_rounds=20,
             **bagged,
         ),
+        "bagged-l2all": stacking(
+            base, layers=second_layer, passthrough="all", **bagged
+        ),
         "selection": selection(base, random_state=SEED, **common),
         "fwls": fwls(base, **common),
     }
@@ -536,7 +544,16 @@ def table(header, rows):
     return "\n".join(lines)
 
 
-SK = ["stack", "select", "bagged", "bagged-es", "bagged-l2", "selection", "fwls"]
+SK = [
+    "stack",
+    "select",
+    "bagged",
+    "bagged-es",
+    "bagged-l2",
+    "bagged-l2all",
+    "selection",
+    "fwls",
+]
 AG = ["AG L0", "AG L1"]
 
 

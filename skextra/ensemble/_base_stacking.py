@@ -639,19 +639,24 @@ class _BaseStacking(
             )
         keep_layers, _ = self._passthrough_mode()
         widths = [sum(layer) for layer in self._n_feature_outs]
-        start = sum(widths[:-1]) if keep_layers else 0
-        methods = self.layers_stack_method_[-1]
+        layers = (
+            self.layers_stack_method_
+            if keep_layers
+            else [self.layers_stack_method_[-1]]
+        )
         full_blocks = len(getattr(self, "classes_", ())) == 2 or not getattr(
             self, "drop_proba_col", None
         )
-        probabilities = full_blocks and all(m == "predict_proba" for m in methods)
+        probabilities = full_blocks and all(
+            m == "predict_proba" for methods in layers for m in methods
+        )
         splits = list(plan["cv"].split(X_meta, y))
         splits = splits[: len(splits) // getattr(self, "n_repeats", 1)]
         self.final_choice_, chosen, self.final_scores_ = select_final_estimator(
             final,
             X_meta,
             y,
-            columns=range(start, start + widths[-1]),
+            columns=range(sum(widths) if keep_layers else widths[-1]),
             splits=splits,
             probabilities=probabilities,
             fit_params=final_params,

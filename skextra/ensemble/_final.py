@@ -465,10 +465,11 @@ def select_final_estimator(
 
     Each candidate is scored out of fold on the meta-features (a second
     cross-validation on ``splits``): ``final`` itself; Caruana's weighted
-    ensemble of the last layer's outputs (``columns``); the best single
-    member of the last layer (the same selection stopped after its first
-    pick). Classifiers are scored by log loss when every candidate gives
-    probabilities (accuracy otherwise), regressors by squared error.
+    ensemble of the members' outputs in ``columns`` (the last layer's, or
+    every layer's); the best single member among them (the same selection
+    stopped after its first pick). Classifiers are scored by log loss when
+    every candidate gives probabilities (accuracy otherwise), regressors by
+    squared error.
 
     Returns
     -------

@@ -28,7 +28,9 @@ _STACKING_DOCS = {
         outputs (:class:`ConvexWeightsClassifier` / ``Regressor`` with
         ``method="greedy"``: with replacement, first pick = best single
         member, best prefix of 25 picks kept); and the best single member of
-        the last layer (the same selection stopped after one pick). Each is
+        the last layer (the same selection stopped after one pick). With
+        ``passthrough="layers"`` or ``"all"`` the last two choose among the
+        members of every layer, as the final estimator sees them. Each is
         scored by a second cross-validation over the meta-features on the
         stack's folds (the first repeat's), by log loss (classifiers, when
         all give probabilities; accuracy otherwise) or squared error
@@ -38,13 +40,13 @@ _STACKING_DOCS = {
         member's own out-of-fold score whenever the same member is the best
         on every training part, so the chosen final layer does not score
         below the best member out of fold. The weighted candidates need the
-        last layer's probabilities (``predict_proba`` and, with more than two
-        classes, ``drop_proba_col=None``); otherwise only the final
-        estimator is left. Leakage: a meta-feature of a row used to fit a
-        candidate was made by a member model that saw the rows the
-        candidate is scored on; this second-order leak is the same for all
-        candidates and small next to the first-order one that out-of-fold
-        meta-features remove.""",
+        probabilities of the layers they choose from (``predict_proba``
+        and, with more than two classes, ``drop_proba_col=None``); otherwise
+        only the final estimator is left. Leakage: a meta-feature of a row
+        used to fit a candidate was made by a member model that saw the rows
+        the candidate is scored on; this second-order leak is the same for
+        all candidates and small next to the first-order one that
+        out-of-fold meta-features remove.""",
 }
 
 

@@ -303,6 +303,24 @@ def test_selected_final_regressor_and_the_chosen_layer_predicts(diabetes):
     assert_allclose(stack.predict(X_new), members_new @ weights)
 
 
+@pytest.mark.parametrize("passthrough", [False, "inputs", "layers", "all"])
+def test_selected_final_chooses_among_every_layer_passed_through(diabetes, passthrough):
+    # Layer 2 holds only a constant: the best member is layer 1's ridge when
+    # the layers are passed through, the constant otherwise.
+    X, y, _ = diabetes
+    members = [("ridge", Ridge(alpha=0.01)), ("prior", DummyRegressor())]
+    stack = StackingRegressor(
+        members,
+        layers=[[("prior2", DummyRegressor())]],
+        passthrough=passthrough,
+        select_final=True,
+        cv=KFold(4, shuffle=True, random_state=0),
+    ).fit(X, y)
+    scores = {n: -np.mean((y - p) ** 2) for n, p in stack.oof_predictions_.items()}
+    best = "ridge" if passthrough in ("layers", "all") else "prior2"
+    assert_allclose(stack.final_scores_["best_member"], scores[best])
+
+
 def test_selected_final_needs_folds(iris):
     X, y, _ = iris
     members = [(name, clone(m).fit(X, y)) for name, m in _classifiers()]
