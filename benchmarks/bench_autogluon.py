@@ -37,7 +37,8 @@ forest of 200 trees, LightGBM with 200 rounds and XGBoost with 200 rounds
   and layer 1's outputs, the final layer is chosen among the final
   estimator on everything, the weighted ensemble of all eight members and
   the best of them, as AutoGluon's predictor picks the better of its two
-  weighted ensembles), ``selection``
+  weighted ensembles), ``select-l2all`` (the same two layers with the
+  members refitted on all rows, ``select_final=True``), ``selection``
   (:class:`EnsembleSelectionClassifier` / ``Regressor``, defaults), ``fwls``
   (:class:`FeatureWeightedStackingClassifier` / ``Regressor``, defaults).
 
@@ -409,6 +410,13 @@ def skextra_ensembles(task):
         "bagged-l2all": stacking(
             base, layers=second_layer, passthrough="all", **bagged
         ),
+        "select-l2all": stacking(
+            base,
+            layers=second_layer,
+            passthrough="all",
+            select_final=True,
+            **common,
+        ),
         "selection": selection(base, random_state=SEED, **common),
         "fwls": fwls(base, **common),
     }
@@ -551,6 +559,7 @@ SK = [
     "bagged-es",
     "bagged-l2",
     "bagged-l2all",
+    "select-l2all",
     "selection",
     "fwls",
 ]
