@@ -38,7 +38,12 @@ forest of 200 trees, LightGBM with 200 rounds and XGBoost with 200 rounds
   estimator on everything, the weighted ensemble of all eight members and
   the best of them, as AutoGluon's predictor picks the better of its two
   weighted ensembles), ``select-l2all`` (the same two layers with the
-  members refitted on all rows, ``select_final=True``), ``selection``
+  members refitted on all rows, ``select_final=True``),
+  ``levels-holdout`` (``bagged`` or ``bagged-l2all``, whichever has the
+  lower log loss / squared error on a held-out ninth of the training part
+  when both are fitted on the rest, as AutoGluon's ``dynamic_stacking``;
+  its fit time counts that check and the chosen recipe's fit; needs both
+  recipes in the run), ``selection``
   (:class:`EnsembleSelectionClassifier` / ``Regressor``, defaults), ``fwls``
   (:class:`FeatureWeightedStackingClassifier` / ``Regressor``, defaults).
 
@@ -438,13 +443,48 @@ def run_skextra(task, X, y, folds, cache=None):
         if path is not None and path.exists():
             per_fold = pickle.loads(path.read_bytes())
         else:
-            per_fold = [_fit_skextra(task, name, X, y, tr, te) for tr, te in folds]
+            if name == "levels-holdout":
+                per_fold = [
+                    _fit_levels_holdout(task, X, y, tr, fold)
+                    for (tr, _), fold in zip(folds, out)
+                ]
+            else:
+                per_fold = [_fit_skextra(task, name, X, y, tr, te) for tr, te in folds]
             if path is not None:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(pickle.dumps(per_fold))
         for fold, result in zip(out, per_fold):
             fold.update(result)
     return out
+
+
+def _fit_levels_holdout(task, X, y, train, fold):
+    """``bagged`` or ``bagged-l2all``, whichever scores better on a held-out
+    ninth of the training part when both are fitted on the rest (as
+    AutoGluon's ``dynamic_stacking``); the chosen one's fit on the whole
+    training part is the fold's ``bagged`` / ``bagged-l2all`` result."""
+    from sklearn.metrics import log_loss, mean_squared_error
+    from sklearn.model_selection import train_test_split
+
+    stratify = y[train] if task == "clf" else None
+    fit_rows, held = train_test_split(
+        train, test_size=1 / 9, stratify=stratify, random_state=SEED
+    )
+    start = time.perf_counter()
+    losses = {}
+    for name in ("bagged", "bagged-l2all"):
+        est = skextra_ensembles(task)[name].fit(X[fit_rows], y[fit_rows])
+        pred = _output(est, X[held], task)
+        losses[name] = (
+            log_loss(y[held], pred, labels=est.classes_)
+            if task == "clf"
+            else mean_squared_error(y[held], pred)
+        )
+    check_s = time.perf_counter() - start
+    chosen = min(losses, key=losses.get)
+    result = dict(fold[chosen], choice=chosen)
+    result["fit_s"] = fold[chosen]["fit_s"] + check_s
+    return {"levels-holdout": result}
 
 
 def _fit_skextra(task, name, X, y, train, test):
@@ -560,6 +600,7 @@ SK = [
     "bagged-l2",
     "bagged-l2all",
     "select-l2all",
+    "levels-holdout",
     "selection",
     "fwls",
 ]

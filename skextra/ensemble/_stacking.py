@@ -45,8 +45,10 @@ _STACKING_DOCS = {
         only the final estimator is left. Leakage: a meta-feature of a row
         used to fit a candidate was made by a member model that saw the rows
         the candidate is scored on; this second-order leak is the same for
-        all candidates and small next to the first-order one that
-        out-of-fold meta-features remove.""",
+        all candidates of one layer and small next to the first-order one
+        that out-of-fold meta-features remove. A later layer's members carry
+        more of it (their own inputs are out-of-fold outputs), so a choice
+        among every layer can favour them.""",
 }
 
 

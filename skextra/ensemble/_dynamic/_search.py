@@ -55,14 +55,14 @@ def choose_exact(n_dsel, n_features, k, metric="minkowski"):
     float64 product and heap, ``ArgKmin``) at 1,800-4,000 rows and 2-6x
     from 10,000 rows, and faster than the k-d tree from 8 features. It is
     kept below 500 rows too, where scikit-learn's brute force is faster by
-    at most 2 ms per 2,000 queries (and slower for 50 queries or fewer),
-    because only its distances are exact for every shape: scikit-learn's
-    product rounds copies of a row to different distances, depending on
-    the BLAS kernel and on the row's place in its block, so which copy is
-    kept at the ``k``-th place would depend on how the queries were
-    batched. All three keep the same neighbours once equal distances are
-    ordered by index (:class:`~._neighbors.ExactNeighbors` recomputes the
-    distances of the brute force exactly); ``"blas"`` also keeps the lowest
+    at most 2 ms per 2,000 queries (and within 0.1 ms for 50 queries),
+    because its distances are exact: scikit-learn's product rounds copies
+    of a row to different distances, depending on the BLAS kernel and on
+    the row's place in its block, so which copy it keeps at the ``k``-th
+    place depends on how the queries were batched. All three keep the same
+    neighbours once equal distances are ordered by index
+    (:class:`~._neighbors.ExactNeighbors` recomputes the distances of the
+    brute force exactly); ``"blas"`` also keeps the lowest
     indices among rows tied at the ``k``-th distance. A metric other than
     Euclidean/Minkowski is left to scikit-learn's brute force. Only ``k=7``
     (DESlib's default) was measured; ``k`` is accepted for a rule that
