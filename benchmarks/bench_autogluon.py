@@ -42,8 +42,8 @@ forest of 200 trees, LightGBM with 200 rounds and XGBoost with 200 rounds
   ``levels-holdout`` (``bagged`` or ``bagged-l2all``, whichever has the
   lower log loss / squared error on a held-out ninth of the training part
   when both are fitted on the rest, as AutoGluon's ``dynamic_stacking``;
-  its fit time counts that check and the chosen recipe's fit; needs both
-  recipes in the run), ``selection``
+  its fit time counts that check and the chosen recipe's fit; it brings
+  both recipes into the run), ``selection``
   (:class:`EnsembleSelectionClassifier` / ``Regressor``, defaults), ``fwls``
   (:class:`FeatureWeightedStackingClassifier` / ``Regressor``, defaults).
 
@@ -849,6 +849,8 @@ def main():
         wanted = set(args.recipes.split(","))
         if wanted - set(SK):
             parser.error(f"unknown recipes {sorted(wanted - set(SK))}; known {SK}")
+        if "levels-holdout" in wanted:
+            wanted |= {"bagged", "bagged-l2all"}
         SK[:] = [r for r in SK if r in wanted or r == "stack"]
     if args.ag_side:
         autogluon_side(*args.ag_side)
