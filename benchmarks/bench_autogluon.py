@@ -443,13 +443,12 @@ def run_skextra(task, X, y, folds, cache=None):
         if path is not None and path.exists():
             per_fold = pickle.loads(path.read_bytes())
         else:
-            if name == "levels-holdout":
-                per_fold = [
-                    _fit_levels_holdout(task, X, y, tr, fold)
-                    for (tr, _), fold in zip(folds, out)
-                ]
-            else:
-                per_fold = [_fit_skextra(task, name, X, y, tr, te) for tr, te in folds]
+            per_fold = [
+                _fit_levels_holdout(task, X, y, tr, fold)
+                if name == "levels-holdout"
+                else _fit_skextra(task, name, X, y, tr, te)
+                for (tr, te), fold in zip(folds, out)
+            ]
             if path is not None:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(pickle.dumps(per_fold))
@@ -463,23 +462,18 @@ def _fit_levels_holdout(task, X, y, train, fold):
     ninth of the training part when both are fitted on the rest (as
     AutoGluon's ``dynamic_stacking``); the chosen one's fit on the whole
     training part is the fold's ``bagged`` / ``bagged-l2all`` result."""
-    from sklearn.metrics import log_loss, mean_squared_error
     from sklearn.model_selection import train_test_split
 
     stratify = y[train] if task == "clf" else None
     fit_rows, held = train_test_split(
         train, test_size=1 / 9, stratify=stratify, random_state=SEED
     )
+    recipes = skextra_ensembles(task)
     start = time.perf_counter()
     losses = {}
     for name in ("bagged", "bagged-l2all"):
-        est = skextra_ensembles(task)[name].fit(X[fit_rows], y[fit_rows])
-        pred = _output(est, X[held], task)
-        losses[name] = (
-            log_loss(y[held], pred, labels=est.classes_)
-            if task == "clf"
-            else mean_squared_error(y[held], pred)
-        )
+        est = recipes[name].fit(X[fit_rows], y[fit_rows])
+        losses[name] = oof_loss(task, y[held], _output(est, X[held], task))
     check_s = time.perf_counter() - start
     chosen = min(losses, key=losses.get)
     result = dict(fold[chosen], choice=chosen)

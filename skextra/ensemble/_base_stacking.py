@@ -639,7 +639,7 @@ class _BaseStacking(
             )
         keep_layers, _ = self._passthrough_mode()
         widths = [sum(layer) for layer in self._n_feature_outs]
-        layers = (
+        methods = (
             self.layers_stack_method_
             if keep_layers
             else [self.layers_stack_method_[-1]]
@@ -648,7 +648,7 @@ class _BaseStacking(
             self, "drop_proba_col", None
         )
         probabilities = full_blocks and all(
-            m == "predict_proba" for methods in layers for m in methods
+            m == "predict_proba" for layer in methods for m in layer
         )
         splits = list(plan["cv"].split(X_meta, y))
         splits = splits[: len(splits) // getattr(self, "n_repeats", 1)]
