@@ -123,7 +123,7 @@ def autogluon_side(in_path, out_path):
         frame["target"] = y[train]
         test_frame = pd.DataFrame(X[test], columns=columns)
         levels = {}
-        for level in (0, 1):
+        for level in data["levels"].tolist():
             with tempfile.TemporaryDirectory() as path:
                 start = time.perf_counter()
                 predictor = TabularPredictor(
@@ -137,8 +137,9 @@ def autogluon_side(in_path, out_path):
                     hyperparameters=AG_HYPERPARAMETERS,
                     num_bag_folds=N_INNER,
                     num_bag_sets=1,
-                    num_stack_levels=level,
-                    dynamic_stacking=False,
+                    num_stack_levels=0 if level == "0" else 1,
+                    dynamic_stacking=level == "ds",
+                    ds_args={"memory_safe_fits": False},
                     fit_weighted_ensemble=True,
                     fit_full_last_level_weighted_ensemble=False,
                     full_weighted_ensemble_additionally=False,
@@ -161,7 +162,7 @@ def autogluon_side(in_path, out_path):
                         ).tolist(),
                     )
                     for _, row in board.iterrows()
-                    if level == 0
+                    if level == "0"
                 }
                 levels[level] = dict(
                     fit_s=fit_s,
@@ -170,6 +171,7 @@ def autogluon_side(in_path, out_path):
                     pred=pred.tolist(),
                     models=members,
                     n_models=len(board),
+                    stacked_overfitting=bool(predictor._stacked_overfitting_occurred),
                 )
         out.append(levels)
         print(f"  AutoGluon fold {fold} done", file=sys.stderr, flush=True)
@@ -184,24 +186,33 @@ def _ag_predict(predictor, frame, task, model):
 
 
 def run_autogluon(python, task, X, y, folds, cache=None):
-    """AutoGluon's outputs per fold; read from / written to ``cache`` if given."""
-    if cache is not None and cache.exists():
-        return json.loads(cache.read_text())
-    if python is None:
-        return None
-    out = _run_autogluon(python, task, X, y, folds)
-    if cache is not None and out is not None:
+    """AutoGluon's outputs per fold and level (``"0"``, ``"1"``, ``"ds"``).
+
+    The levels in ``AG_LEVELS`` are read from ``cache`` when there; the
+    missing ones are fitted and added to it.
+    """
+    out = (
+        json.loads(cache.read_text()) if cache is not None and cache.exists() else None
+    )
+    missing = [level for level in AG_LEVELS if out is None or level not in out[0]]
+    if not missing or python is None:
+        return out
+    fitted = _run_autogluon(python, task, X, y, folds, missing)
+    if fitted is None:
+        return out
+    out = fitted if out is None else [dict(o, **f) for o, f in zip(out, fitted)]
+    if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
         cache.write_text(json.dumps(out))
     return out
 
 
-def _run_autogluon(python, task, X, y, folds):
+def _run_autogluon(python, task, X, y, folds, levels):
     with tempfile.TemporaryDirectory() as tmp:
         in_path, out_path = Path(tmp, "in.npz"), Path(tmp, "out.json")
         arrays = {f"train{i}": tr for i, (tr, _) in enumerate(folds)}
         arrays.update({f"test{i}": te for i, (_, te) in enumerate(folds)})
-        np.savez(in_path, task=task, X=X, y=y, **arrays)
+        np.savez(in_path, task=task, X=X, y=y, levels=levels, **arrays)
         env = dict(os.environ, PYTHONPATH="")
         done = subprocess.run(
             [python, __file__, "--ag-side", str(in_path), str(out_path)],
@@ -548,9 +559,9 @@ def score_fold(task, y_train, y_test, sk, ag):
     member_test = {m: np.asarray(v["pred"]) for m, v in sk["members"].items()}
     outputs["best member (CV)"] = member_test[min(member_loss, key=member_loss.get)]
     if ag is not None:
-        for level in ("0", "1"):
-            outputs[f"AG L{level}"] = np.asarray(ag[level]["pred"])
-            times[f"AG L{level}"] = (ag[level]["fit_s"], ag[level]["predict_s"])
+        for level, col in zip(AG_LEVELS, AG):
+            outputs[col] = np.asarray(ag[level]["pred"])
+            times[col] = (ag[level]["fit_s"], ag[level]["predict_s"])
         ag_members = {
             m: v for m, v in ag["0"]["models"].items() if m.endswith("_BAG_L1")
         }
@@ -598,6 +609,7 @@ SK = [
     "selection",
     "fwls",
 ]
+AG_LEVELS = ["0", "1"]
 AG = ["AG L0", "AG L1"]
 
 
@@ -665,7 +677,7 @@ def paired(r, ours, theirs, metric):
 
 
 def _ag_level(r, metric):
-    return max(AG, key=lambda c: r["mean"][c][metric])
+    return max(AG[:2], key=lambda c: r["mean"][c][metric])
 
 
 def _clear(d, se):
@@ -722,46 +734,47 @@ def targets(results):
     if len(next(iter(results.values()))["folds"]) > 2:
         noise(results)
     print("\n### Targets per skextra recipe\n")
-    rows = []
-    for method in SK:
-        wins, diffs, worst_vs_member, time_ratio, n = 0, [], 0.0, [], 0
-        for name, r in results.items():
-            if "AG L0" not in r["mean"]:
-                continue
-            metric = "AUC" if r["task"] == "clf" else "R^2"
-            ours = r["mean"][method][metric]
-            theirs = r["mean"][_ag_level(r, metric)][metric]
-            n += 1
-            wins += ours >= theirs
-            diffs.append(ours - theirs)
-            worst_vs_member = min(
-                worst_vs_member, ours - r["mean"]["best member (CV)"][metric]
-            )
-            time_ratio.append(r["time"][method][0] / r["time"]["AG L0"][0])
-        if not n:
-            continue
-        rows.append(
-            [
-                method,
-                f"{wins}/{n} ({100 * wins / n:.0f} %)",
-                f"{np.mean(diffs):+.4f}",
-                f"{worst_vs_member:+.4f}",
-                f"{np.exp(np.mean(np.log(time_ratio))):.2f}x "
-                f"(max {max(time_ratio):.2f}x)",
-            ]
-        )
+    compared = {"AG best of L0/L1": _ag_level}
+    if "AG DS" in AG:
+        compared["AG DS"] = lambda r, metric: "AG DS"
+    header = ["recipe"]
+    for label in compared:
+        header += [f"sets >= {label}", f"mean difference to {label}"]
+    header += ["worst difference to best member (CV)", "fit, summed over sets"]
+    rows = [_target_row(results, method, compared) for method in SK]
+    print(table(header, [row for row in rows if row]))
+    fits = {c: sum(r["time"][c][0] for r in results.values()) for c in AG}
     print(
-        table(
-            [
-                "recipe",
-                "sets >= AG best of L0/L1 (AUC / R^2)",
-                "mean difference to AG best",
-                "worst difference to best member (CV)",
-                "fit time / AG L0 (geo. mean)",
-            ],
-            rows,
-        )
+        "\nAutoGluon's fit, summed: "
+        + ", ".join(f"{c} {v:.1f} s" for c, v in fits.items())
     )
+
+
+def _target_row(results, method, compared):
+    """One recipe's row of the targets table (empty without AutoGluon)."""
+    sets = [r for r in results.values() if "AG L0" in r["mean"]]
+    if not sets:
+        return []
+    row = [method]
+    for column in compared.values():
+        diffs = []
+        for r in sets:
+            metric = "AUC" if r["task"] == "clf" else "R^2"
+            diffs.append(
+                r["mean"][method][metric] - r["mean"][column(r, metric)][metric]
+            )
+        wins = sum(d >= 0 for d in diffs)
+        row += [
+            f"{wins}/{len(sets)} ({100 * wins / len(sets):.0f} %)",
+            f"{np.mean(diffs):+.4f}",
+        ]
+    worst = min(
+        r["mean"][method][m] - r["mean"]["best member (CV)"][m]
+        for r in sets
+        for m in (("AUC",) if r["task"] == "clf" else ("R^2",))
+    )
+    fit = sum(r["time"][method][0] for r in sets)
+    return row + [f"{worst:+.4f}", f"{fit:.1f} s"]
 
 
 def run_set(name, task, X, y, args):
@@ -833,6 +846,11 @@ def main():
         help="repeat the 3 outer folds with seeds 0, 1, ... (default 1)",
     )
     parser.add_argument(
+        "--ag-ds",
+        action="store_true",
+        help="also AutoGluon with num_stack_levels=1 and dynamic_stacking=True",
+    )
+    parser.add_argument(
         "--recipes",
         default=None,
         help="skextra recipes to fit, comma-separated (stack always: its members"
@@ -846,6 +864,9 @@ def main():
         if "levels-holdout" in wanted:
             wanted |= {"bagged", "bagged-l2all"}
         SK[:] = [r for r in SK if r in wanted or r == "stack"]
+    if args.ag_ds:
+        AG_LEVELS.append("ds")
+        AG.append("AG DS")
     if args.ag_side:
         autogluon_side(*args.ag_side)
         return

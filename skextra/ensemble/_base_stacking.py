@@ -55,6 +55,7 @@ from ..utils._validation import DEVICE_CONSTRAINT, is_dataframe
 from ._bagged import _FoldAverage
 from ._base import fit_members_oof_device_aware
 from ._final import select_final_estimator
+from ._layer_choice import check_splittable, held_out_score, holdout_split
 
 _AUTO_METHODS = ("predict_proba", "decision_function", "predict")
 
@@ -550,7 +551,22 @@ class _BaseStacking(
 
     def _fit_stack(self, X, y, sample_weight=None, groups=None, **fit_params):
         _raise_for_params(fit_params, self, "fit")
-        layers = self._validate_layers()
+        n_layers = None
+        if getattr(self, "select_layers", False):
+            n_layers = self._select_layers(X, y, sample_weight, groups, fit_params)
+        fit = self._fit_layers(X, y, sample_weight, groups, fit_params, n_layers)
+        self._fit_final(fit, len(fit.outputs))
+        return self
+
+    def _fit_layers(self, X, y, sample_weight, groups, fit_params, n_layers=None):
+        """Fit the first ``n_layers`` layers (all with ``None``) out of fold.
+
+        Returns what :meth:`_fit_final` fits a final layer from: the inputs,
+        the encoded target, each layer's out-of-fold outputs, the unfitted
+        final estimator and its parameters, the out-of-fold plan, and each
+        layer's fitted members, methods and output widths.
+        """
+        layers = self._validate_layers()[:n_layers]
         final = members_to_device([self._make_final_estimator()], self.device)[0]
         X, y = self._validate_X_y(X, y)
         y = self._encode_y(y)
@@ -615,9 +631,29 @@ class _BaseStacking(
             self._n_feature_outs.append([block.shape[1] for block in blocks])
             outputs.append(np.hstack(blocks))
             layer_input = self._next_input(X, outputs)
+        return Bunch(
+            X=X,
+            y=y,
+            outputs=outputs,
+            final=final,
+            final_params=final_params,
+            plan=plan,
+            layers=self.layers_,
+            methods=self.layers_stack_method_,
+            widths=self._n_feature_outs,
+        )
 
+    def _fit_final(self, fit, n_layers):
+        """Fit the final layer on the first ``n_layers`` layers of ``fit``."""
+        self.layers_ = fit.layers[:n_layers]
+        self.layers_stack_method_ = fit.methods[:n_layers]
+        self._n_feature_outs = fit.widths[:n_layers]
+        self.n_layers_ = n_layers
         self.estimators_ = self.layers_[0]
         self.stack_method_ = self.layers_stack_method_[0]
+        X, y, plan = fit.X, fit.y, fit.plan
+        final, final_params = clone(fit.final), fit.final_params
+        layer_input = self._next_input(X, fit.outputs[:n_layers])
         layer_input = self._fit_final_input(X, layer_input, y, final_params, plan)
         rows = plan["rows"]
         if rows is not None:
@@ -628,7 +664,51 @@ class _BaseStacking(
             final = self._select_final(final, layer_input, y, final_params, plan)
         self.final_estimator_ = final
         final.fit(layer_input, y, **final_params)
-        return self
+
+    def _select_layers(self, X, y, sample_weight, groups, fit_params):
+        """The number of layers that scores best on rows held out from the stack.
+
+        The whole stack is fitted on the other rows; each cut of it (its
+        final layer fitted again on the layers kept) is scored on the
+        held-out rows (see ``select_layers``).
+        """
+        check_splittable(self.cv)
+        X, y = self._validate_X_y(X, y)
+        classifier = is_classifier(self)
+        if classifier:
+            check_classification_targets(y)
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight)
+        share = 1 / 9 if self.select_layers is True else self.select_layers
+        fit_rows, held = holdout_split(
+            y, groups, share, self.random_state, classifier and y.ndim == 1
+        )
+
+        def rows(values, index):
+            return None if values is None else _safe_indexing(values, index)
+
+        probe = clone(self).set_params(select_layers=False)
+        fit = probe._fit_layers(
+            rows(X, fit_rows),
+            y[fit_rows],
+            rows(sample_weight, fit_rows),
+            rows(groups, fit_rows),
+            _slice_params(fit_params, fit_rows, len(y)),
+        )
+        scores = []
+        for n_layers in range(1, len(fit.outputs) + 1):
+            probe._fit_final(fit, n_layers)
+            scores.append(
+                held_out_score(
+                    probe,
+                    rows(X, held),
+                    y[held],
+                    rows(sample_weight, held),
+                    probe.classes_ if classifier else None,
+                )
+            )
+        self.holdout_scores_ = np.asarray(scores)
+        return int(np.argmax(scores)) + 1
 
     def _select_final(self, final, X_meta, y, final_params, plan):
         """The best-scoring final layer out of fold (see ``select_final``)."""

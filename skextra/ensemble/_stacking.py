@@ -1,7 +1,9 @@
 """Stacking classifier and regressor: scikit-learn's, with layers and more."""
 
+from numbers import Real
+
 from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
-from sklearn.utils._param_validation import StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..utils._docstring import fill_doc
 from ._base import ENSEMBLE_DOCS
@@ -18,6 +20,7 @@ _STACKING_CONSTRAINTS = {
     **_StackingCV._parameter_constraints,
     "layers": [None, list],
     "select_final": ["boolean"],
+    "select_layers": ["boolean", Interval(Real, 0, 1, closed="neither")],
 }
 
 
@@ -49,6 +52,25 @@ _STACKING_DOCS = {
         that out-of-fold meta-features remove. A later layer's members carry
         more of it (their own inputs are out-of-fold outputs), so a choice
         among every layer can favour them.""",
+    "select_layers": """select_layers : bool or float, default=False
+        Choose how many layers to keep on rows held out from the stack, as
+        AutoGluon's dynamic stacking does against stacked overfitting: the
+        out-of-fold outputs a later layer learns from leak a little (see
+        ``select_final``), so its own out-of-fold score flatters it and
+        cannot decide. ``True`` holds out 1/9 of the rows (a float: that
+        share), stratified for classifiers, by ``groups`` when given, drawn
+        with ``random_state``. The whole stack is fitted on the other rows;
+        the stack cut after each layer (its final layer fitted again on the
+        layers kept, as ``passthrough`` says, and chosen again with
+        ``select_final``) is scored on the held-out rows by log loss
+        (classifiers with probabilities; accuracy otherwise) or squared
+        error, weighted by ``sample_weight``. Then the stack is fitted on
+        all the rows with the number of layers that scored best (the fewest
+        on ties): ``n_layers_``, with each cut's score in
+        ``holdout_scores_``. It costs one more fit of the whole stack on the
+        rows not held out. ``cv`` must split any rows (``None``, an int or a
+        splitter); an iterable of splits or ``"prefit"`` raises a
+        ``ValueError``.""",
 }
 
 
@@ -131,6 +153,8 @@ class StackingClassifier(
 
     {{select_final}}
 
+    {{select_layers}}
+
     drop_proba_col : {"first", "last"} or None, default=None
         With more than two classes, drop the first or the last probability
         column of each member stacked on ``predict_proba`` (the columns sum
@@ -172,6 +196,15 @@ class StackingClassifier(
     final_scores_ : dict of str to float
         With ``select_final=True``: each candidate's out-of-fold score
         (``-log_loss``, or accuracy), greater is better.
+
+    n_layers_ : int
+        Number of layers fitted: all of them, or with ``select_layers`` the
+        number chosen (``layers_`` and the final layer are those of the cut
+        stack).
+
+    holdout_scores_ : ndarray of shape (1 + len(layers),)
+        With ``select_layers``: the held-out score of the stack cut after
+        each layer (``-log_loss``, or accuracy), greater is better.
 
     oof_predictions_ : dict of str to ndarray of shape (n_samples, ...)
         Each member's out-of-fold predictions (what its stack method returned
@@ -278,6 +311,7 @@ class StackingClassifier(
         n_repeats=1,
         random_state=None,
         select_final=False,
+        select_layers=False,
         drop_proba_col=None,
     ):
         self.estimators = estimators
@@ -296,6 +330,7 @@ class StackingClassifier(
         self.n_repeats = n_repeats
         self.random_state = random_state
         self.select_final = select_final
+        self.select_layers = select_layers
         self.drop_proba_col = drop_proba_col
 
     def _stack_method_param(self):
@@ -401,6 +436,8 @@ class StackingRegressor(
 
     {{select_final}}
 
+    {{select_layers}}
+
     Attributes
     ----------
     estimators_ : list of estimators
@@ -431,6 +468,15 @@ class StackingRegressor(
     final_scores_ : dict of str to float
         With ``select_final=True``: each candidate's out-of-fold score
         (``-mean_squared_error``), greater is better.
+
+    n_layers_ : int
+        Number of layers fitted: all of them, or with ``select_layers`` the
+        number chosen (``layers_`` and the final layer are those of the cut
+        stack).
+
+    holdout_scores_ : ndarray of shape (1 + len(layers),)
+        With ``select_layers``: the held-out score of the stack cut after
+        each layer (``-mean_squared_error``), greater is better.
 
     oof_predictions_ : dict of str to ndarray of shape (n_samples,)
         Each member's out-of-fold predictions, rows in the order of ``X``.
@@ -503,6 +549,7 @@ class StackingRegressor(
         n_repeats=1,
         random_state=None,
         select_final=False,
+        select_layers=False,
     ):
         self.estimators = estimators
         self.final_estimator = final_estimator
@@ -519,6 +566,7 @@ class StackingRegressor(
         self.n_repeats = n_repeats
         self.random_state = random_state
         self.select_final = select_final
+        self.select_layers = select_layers
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, *, sample_weight=None, groups=None, **fit_params):

@@ -46,6 +46,14 @@ INSTANCES = {
             refit=False,
             select_final=True,
         ),
+        StackingClassifier(
+            estimators=_classifiers(),
+            layers=[[("top", DecisionTreeClassifier(max_depth=2, random_state=0))]],
+            passthrough="all",
+            cv=3,
+            select_layers=True,
+            random_state=0,
+        ),
     ],
     "StackingRegressor": [
         StackingRegressor(estimators=_regressors(), cv=3),
@@ -60,6 +68,13 @@ INSTANCES = {
             cv=3,
             refit=False,
             select_final=True,
+        ),
+        StackingRegressor(
+            estimators=_regressors(),
+            layers=[[("top", Ridge())]],
+            cv=3,
+            select_layers=True,
+            random_state=0,
         ),
     ],
     "BlendingClassifier": [
@@ -87,10 +102,25 @@ _HOLDOUT_REASON = (
     "rows are held out; weights cannot match repetitions"
 )
 
+_SAMPLE_WEIGHT_CHECKS = (
+    "check_sample_weight_equivalence_on_dense_data",
+    "check_sample_weight_equivalence_on_sparse_data",
+)
+
+
+def _held_out_layers(estimator):
+    """A stack that chooses its layers on held-out rows fails what Blending fails."""
+    if not estimator.select_layers:
+        return {}
+    reason = f"select_layers: {_HOLDOUT_REASON}"
+    return dict.fromkeys(_SAMPLE_WEIGHT_CHECKS, reason)
+
+
 EXPECTED_FAILED_CHECKS = {
-    name: {
-        "check_sample_weight_equivalence_on_dense_data": _HOLDOUT_REASON,
-        "check_sample_weight_equivalence_on_sparse_data": _HOLDOUT_REASON,
-    }
-    for name in ("BlendingClassifier", "BlendingRegressor")
+    **{
+        name: dict.fromkeys(_SAMPLE_WEIGHT_CHECKS, _HOLDOUT_REASON)
+        for name in ("BlendingClassifier", "BlendingRegressor")
+    },
+    "StackingClassifier": _held_out_layers,
+    "StackingRegressor": _held_out_layers,
 }

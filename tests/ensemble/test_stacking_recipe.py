@@ -16,6 +16,7 @@ from sklearn.model_selection import (
     RepeatedStratifiedKFold,
     StratifiedKFold,
     cross_val_predict,
+    train_test_split,
 )
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -27,6 +28,7 @@ from skextra.ensemble import (
     StackingClassifier,
     StackingRegressor,
 )
+from skextra.ensemble._layer_choice import holdout_split
 
 
 def _classifiers():
@@ -358,3 +360,99 @@ def test_classifier_decision_function_is_the_log_odds():
     p = clf.predict_proba(X)[:, 1]
     assert_allclose(clf.decision_function(X), np.log(p / (1 - p)))
     assert_array_equal(clf.predict(X), (clf.decision_function(X) > 0).astype(int))
+
+
+# ------------------------------------------------------------- select_layers
+def _two_layer_classifier(**params):
+    return StackingClassifier(
+        [
+            ("lr", make_pipeline(StandardScaler(), LogisticRegression())),
+            ("tree", DecisionTreeClassifier(max_depth=3, random_state=0)),
+        ],
+        layers=[[("top", DecisionTreeClassifier(max_depth=2, random_state=0))]],
+        passthrough="all",
+        cv=StratifiedKFold(3, shuffle=True, random_state=0),
+        **params,
+    )
+
+
+@pytest.mark.parametrize("select_final", [False, True])
+def test_select_layers_scores_each_cut_on_the_held_out_rows(select_final):
+    X, y = load_breast_cancer(return_X_y=True)
+    X, y = X[::3], y[::3]
+    stack = _two_layer_classifier(
+        select_layers=0.25, select_final=select_final, random_state=0
+    ).fit(X, y)
+    fit_rows, held = train_test_split(
+        np.arange(len(y)), test_size=0.25, stratify=y, random_state=0
+    )
+    cuts = [
+        _two_layer_classifier(select_final=select_final).set_params(layers=None),
+        _two_layer_classifier(select_final=select_final),
+    ]
+    expected = [
+        -log_loss(y[held], cut.fit(X[fit_rows], y[fit_rows]).predict_proba(X[held]))
+        for cut in cuts
+    ]
+    assert_allclose(stack.holdout_scores_, expected)
+    assert stack.n_layers_ == np.argmax(expected) + 1
+    reference = cuts[stack.n_layers_ - 1].fit(X, y)
+    assert len(stack.layers_) == stack.n_layers_
+    assert_allclose(stack.predict_proba(X), reference.predict_proba(X))
+
+
+def test_select_layers_keeps_the_fewest_on_ties_and_weights_the_held_out_rows(
+    diabetes,
+):
+    # A constant final layer: every cut predicts the weighted mean of y.
+    X, y, _ = diabetes
+    weight = np.linspace(0.5, 2, len(y))
+    stack = StackingRegressor(
+        _regressors(),
+        final_estimator=DummyRegressor(),
+        layers=[[("again", Ridge())]],
+        cv=3,
+        select_layers=True,
+        random_state=0,
+    ).fit(X, y, sample_weight=weight)
+    fit_rows, held = train_test_split(
+        np.arange(len(y)), test_size=1 / 9, random_state=0
+    )
+    mean = np.average(y[fit_rows], weights=weight[fit_rows])
+    error = np.average((y[held] - mean) ** 2, weights=weight[held])
+    assert_allclose(stack.holdout_scores_, [-error, -error])
+    assert stack.n_layers_ == 1 and len(stack.layers_) == 1
+    assert list(stack.get_feature_names_out()) == [
+        "stackingregressor_ridge",
+        "stackingregressor_tree",
+    ]
+
+
+def test_select_layers_holds_out_whole_groups():
+    y = np.arange(60) % 2
+    groups = np.arange(60) // 4
+    fit_rows, held = holdout_split(y, groups, 0.2, 0, stratify=True)
+    assert not set(groups[fit_rows]) & set(groups[held])
+    assert len(fit_rows) + len(held) == 60
+
+
+@pytest.mark.parametrize(
+    "cv, y_change, match",
+    [
+        ("splits", None, "select_layers fits the stack again .* cv must be"),
+        ("prefit", None, "select_layers fits the stack again .* 'prefit'"),
+        (3, "lone class", "least populated class of y has only 1 sample"),
+    ],
+)
+def test_select_layers_settings_that_cannot_apply(iris, cv, y_change, match):
+    X, y, _ = iris
+    if cv == "splits":
+        cv = list(KFold(3).split(X))
+    members = _classifiers()
+    if cv == "prefit":
+        members = [(name, clone(m).fit(X, y)) for name, m in members]
+    if y_change:
+        y = y.copy()
+        y[0] = 3
+    with pytest.raises(ValueError, match=match):
+        StackingClassifier(members, cv=cv, select_layers=True).fit(X, y)
