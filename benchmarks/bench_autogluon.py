@@ -14,7 +14,11 @@ forest of 200 trees, LightGBM with 200 rounds and XGBoost with 200 rounds
   [{"n_estimators": 200}]}``, ``num_bag_folds=5, num_bag_sets=1``,
   ``num_stack_levels`` 0 (``AG L0``: the bagged members and their weighted
   ensemble) and 1 (``AG L1``: a second layer of the same four members on top,
-  then the weighted ensemble), ``dynamic_stacking=False``,
+  then the weighted ensemble), ``dynamic_stacking=False``; with ``--ag-ds``
+  also ``AG DS``: ``num_stack_levels=1, dynamic_stacking=True`` (its
+  default ``ds_args``, a held-out ninth, but ``memory_safe_fits=False``: no
+  Ray subprocess), which fits both levels on 8/9 of the rows and refits the
+  better on all of them,
   ``fit_weighted_ensemble=True``, no time limit, ``calibrate=False`` (no
   temperature scaling: the ensembles are compared, not the calibration),
   ``num_cpus=2`` and ``ag_args_fit={"num_cpus": 2}``, folds fitted one after
@@ -43,7 +47,11 @@ forest of 200 trees, LightGBM with 200 rounds and XGBoost with 200 rounds
   lower log loss / squared error on a held-out ninth of the training part
   when both are fitted on the rest, as AutoGluon's ``dynamic_stacking``;
   its fit time counts that check and the chosen recipe's fit; it brings
-  both recipes into the run), ``selection``
+  both recipes into the run), ``bagged-layers`` (``bagged-l2all`` with
+  ``select_layers=True``: the stack chooses one layer or two on a held-out
+  ninth, as ``levels-holdout`` but inside the estimator, with one fit of the
+  two layers on the rest; its one-layer cut keeps ``passthrough="all"``),
+  ``selection``
   (:class:`EnsembleSelectionClassifier` / ``Regressor``, defaults), ``fwls``
   (:class:`FeatureWeightedStackingClassifier` / ``Regressor``, defaults).
 
@@ -426,6 +434,13 @@ def skextra_ensembles(task):
         "bagged-l2all": stacking(
             base, layers=second_layer, passthrough="all", **bagged
         ),
+        "bagged-layers": stacking(
+            base,
+            layers=second_layer,
+            passthrough="all",
+            select_layers=True,
+            **bagged,
+        ),
         "select-l2all": stacking(
             base,
             layers=second_layer,
@@ -510,6 +525,8 @@ def _fit_skextra(task, name, X, y, train, test):
         }
     if hasattr(est, "final_choice_"):
         result[name]["choice"] = est.final_choice_
+        if est.select_layers:
+            result[name]["choice"] = f"{est.n_layers_} layer(s) {est.final_choice_}"
     return result
 
 
@@ -606,6 +623,7 @@ SK = [
     "bagged-l2all",
     "select-l2all",
     "levels-holdout",
+    "bagged-layers",
     "selection",
     "fwls",
 ]
@@ -661,7 +679,7 @@ def report(results):
     cols = [f"fit {c}" for c in SK + AG] + [f"predict {c}" for c in SK + AG]
     print(table(["set"] + cols, rows))
     print("\n### Final layer chosen by select_final (per outer fold)\n")
-    chosen = [k for k in SK if k in next(iter(results.values()))["choice"]]
+    chosen = [k for k in SK + AG if k in next(iter(results.values()))["choice"]]
     rows = [
         [name] + [", ".join(r["choice"][k]) for k in chosen]
         for name, r in results.items()
@@ -801,6 +819,11 @@ def run_set(name, task, X, y, args):
         for k in SK:
             if "choice" in sk[0][k]:
                 choices.setdefault(k, []).extend(f[k]["choice"] for f in sk)
+        if ag is not None and "ds" in ag[0]:
+            choices.setdefault("AG DS", []).extend(
+                "1 layer(s)" if f["ds"]["stacked_overfitting"] else "2 layer(s)"
+                for f in ag
+            )
     return per_fold, choices, sk_s
 
 

@@ -18,7 +18,8 @@ class EnsembleSpec:
     ``settings`` names the command's settings (``cv``, ``n_jobs``,
     ``random_state``) the ensemble takes; ``params`` are fixed parameters.
     Both are passed as they are, so a name the class does not take is an
-    error, never dropped.
+    error, never dropped. ``second_layer`` stacks a second layer of the
+    members (unfitted copies, named ``<key>-2``) on the first.
     """
 
     key: str
@@ -27,6 +28,7 @@ class EnsembleSpec:
     regressor: str
     settings: tuple
     params: dict = field(default_factory=dict)
+    second_layer: bool = False
 
     def class_for(self, task):
         import skextra.ensemble as ensemble
@@ -36,7 +38,11 @@ class EnsembleSpec:
 
     def build(self, task, members, **settings):
         """The unfitted ensemble of ``members`` for ``task``."""
+        from sklearn.base import clone
+
         chosen = {name: settings[name] for name in self.settings}
+        if self.second_layer:
+            chosen["layers"] = [[(f"{key}-2", clone(est)) for key, est in members]]
         return self.class_for(task)(estimators=members, **chosen, **self.params)
 
 
@@ -57,6 +63,22 @@ ENSEMBLES = (
         "StackingRegressor",
         ("cv", "n_jobs", "random_state"),
         {"refit": False, "n_repeats": 2, "select_final": True},
+    ),
+    EnsembleSpec(
+        "stacking-layers",
+        "stacking-bagged (one repeat) with a second layer of the members on "
+        "the inputs and the first layer's outputs, one layer or two chosen "
+        "on a held-out ninth of the rows",
+        "StackingClassifier",
+        "StackingRegressor",
+        ("cv", "n_jobs", "random_state"),
+        {
+            "refit": False,
+            "select_final": True,
+            "passthrough": "all",
+            "select_layers": True,
+        },
+        second_layer=True,
     ),
     EnsembleSpec(
         "stacking-fwls",

@@ -29,6 +29,7 @@ CLASSES = {
     "classification": {
         "stacking": StackingClassifier,
         "stacking-bagged": StackingClassifier,
+        "stacking-layers": StackingClassifier,
         "stacking-fwls": FeatureWeightedStackingClassifier,
         "selection": EnsembleSelectionClassifier,
         "mean": CombinationClassifier,
@@ -37,6 +38,7 @@ CLASSES = {
     "regression": {
         "stacking": StackingRegressor,
         "stacking-bagged": StackingRegressor,
+        "stacking-layers": StackingRegressor,
         "stacking-fwls": FeatureWeightedStackingRegressor,
         "selection": EnsembleSelectionRegressor,
         "mean": CombinationRegressor,
@@ -53,6 +55,15 @@ SETTINGS = {
         "refit": False,
         "n_repeats": 2,
         "select_final": True,
+    },
+    "stacking-layers": {
+        "cv": 4,
+        "n_jobs": 2,
+        "random_state": 7,
+        "refit": False,
+        "select_final": True,
+        "passthrough": "all",
+        "select_layers": True,
     },
     "stacking-fwls": {"cv": 4, "n_jobs": 2},
     "selection": {"cv": 4, "n_jobs": 2, "random_state": 7},
@@ -71,6 +82,12 @@ def test_every_ensemble_has_its_class_and_settings(task):
         params = ensemble.get_params(deep=False)
         assert {name: params[name] for name in SETTINGS[key]} == SETTINGS[key], key
         assert [name for name, _ in ensemble.estimators] == list(MEMBER_KEYS)
+    layers = ensembles["stacking-layers"].layers
+    assert [name for name, _ in layers[0]] == [f"{k}-2" for k in MEMBER_KEYS]
+    first = dict(ensembles["stacking-layers"].estimators)
+    for name, member in layers[0]:
+        assert member is not first[name[:-2]]
+        assert repr(member) == repr(first[name[:-2]])
 
 
 def test_mean_averages_the_members_probabilities():
