@@ -68,7 +68,8 @@ _STACKING_DOCS = {
         all the rows with the number of layers that scored best (the fewest
         on ties): ``n_layers_``, with each cut's score in
         ``holdout_scores_``. It costs one more fit of the whole stack on the
-        rows not held out. ``cv`` must split any rows (``None``, an int or a
+        rows not held out; without ``layers`` there is nothing to choose and
+        no row is held out. ``cv`` must split any rows (``None``, an int or a
         splitter); an iterable of splits or ``"prefit"`` raises a
         ``ValueError``.""",
 }
@@ -203,7 +204,7 @@ class StackingClassifier(
         stack).
 
     holdout_scores_ : ndarray of shape (1 + len(layers),)
-        With ``select_layers``: the held-out score of the stack cut after
+        With ``select_layers`` and ``layers``: the held-out score of the stack cut after
         each layer (``-log_loss``, or accuracy), greater is better.
 
     oof_predictions_ : dict of str to ndarray of shape (n_samples, ...)
@@ -475,7 +476,7 @@ class StackingRegressor(
         stack).
 
     holdout_scores_ : ndarray of shape (1 + len(layers),)
-        With ``select_layers``: the held-out score of the stack cut after
+        With ``select_layers`` and ``layers``: the held-out score of the stack cut after
         each layer (``-mean_squared_error``), greater is better.
 
     oof_predictions_ : dict of str to ndarray of shape (n_samples,)

@@ -428,6 +428,28 @@ def test_select_layers_keeps_the_fewest_on_ties_and_weights_the_held_out_rows(
     ]
 
 
+def test_select_layers_gives_the_same_stack_for_any_n_jobs(iris):
+    X, y, X_new = iris
+    one, two = (
+        _two_layer_classifier(select_layers=True, random_state=0, n_jobs=n_jobs)
+        for n_jobs in (1, 2)
+    )
+    one.fit(X, y)
+    assert_array_equal(one.predict_proba(X_new), two.fit(X, y).predict_proba(X_new))
+    assert_array_equal(one.holdout_scores_, two.holdout_scores_)
+
+
+def test_select_layers_without_layers_holds_nothing_out(iris):
+    X, y, X_new = iris
+    params = dict(cv=3, refit=False, random_state=0)
+    chosen = StackingClassifier(_classifiers(), select_layers=True, **params)
+    plain = StackingClassifier(_classifiers(), **params).fit(X, y)
+    assert_array_equal(
+        chosen.fit(X, y).predict_proba(X_new), plain.predict_proba(X_new)
+    )
+    assert chosen.n_layers_ == 1 and not hasattr(chosen, "holdout_scores_")
+
+
 def test_select_layers_holds_out_whole_groups():
     y = np.arange(60) % 2
     groups = np.arange(60) // 4
@@ -454,5 +476,7 @@ def test_select_layers_settings_that_cannot_apply(iris, cv, y_change, match):
     if y_change:
         y = y.copy()
         y[0] = 3
+    top = [[("top", LogisticRegression())]]
+    stack = StackingClassifier(members, layers=top, cv=cv, select_layers=True)
     with pytest.raises(ValueError, match=match):
-        StackingClassifier(members, cv=cv, select_layers=True).fit(X, y)
+        stack.fit(X, y)
