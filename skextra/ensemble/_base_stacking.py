@@ -552,6 +552,7 @@ class _BaseStacking(
     def _fit_stack(self, X, y, sample_weight=None, groups=None, **fit_params):
         _raise_for_params(fit_params, self, "fit")
         n_layers = None
+        vars(self).pop("holdout_scores_", None)
         if getattr(self, "select_layers", False) and len(self._layer_params()) > 1:
             n_layers = self._select_layers(X, y, sample_weight, groups, fit_params)
         fit = self._fit_layers(X, y, sample_weight, groups, fit_params, n_layers)

@@ -155,6 +155,9 @@ class BlendingClassifier(
     layers_stack_method_ : list of list of str
         ``[stack_method_]``.
 
+    n_layers_ : int
+        ``1``: one layer of members.
+
     final_estimator_ : estimator
         The classifier trained on the hold-out predictions.
 
@@ -335,6 +338,9 @@ class BlendingRegressor(_Blending, _StackRegressorMixin, RegressorMixin, _BaseSt
 
     layers_stack_method_ : list of list of str
         ``[stack_method_]``.
+
+    n_layers_ : int
+        ``1``: one layer of members.
 
     final_estimator_ : estimator
         The regressor trained on the hold-out predictions.

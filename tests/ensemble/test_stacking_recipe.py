@@ -450,6 +450,14 @@ def test_select_layers_without_layers_holds_nothing_out(iris):
     assert chosen.n_layers_ == 1 and not hasattr(chosen, "holdout_scores_")
 
 
+def test_refit_without_select_layers_drops_the_held_out_scores(iris):
+    X, y, _ = iris
+    stack = _two_layer_classifier(select_layers=True, random_state=0).fit(X, y)
+    assert stack.holdout_scores_.shape == (2,)
+    stack.set_params(select_layers=False).fit(X, y)
+    assert stack.n_layers_ == 2 and not hasattr(stack, "holdout_scores_")
+
+
 def test_select_layers_holds_out_whole_groups():
     y = np.arange(60) % 2
     groups = np.arange(60) // 4
