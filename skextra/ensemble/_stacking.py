@@ -25,6 +25,10 @@ _STACKING_CONSTRAINTS = {
 
 
 _STACKING_DOCS = {
+    "n_layers_": """n_layers_ : int
+        Number of layers fitted: all of them, or with ``select_layers`` the
+        number chosen (``layers_`` and the final layer are those of the cut
+        stack).""",
     "select_final": """select_final : bool, default=False
         Choose the final layer out of fold among three candidates: the
         ``final_estimator``; Caruana's weighted ensemble of the last layer's
@@ -198,10 +202,7 @@ class StackingClassifier(
         With ``select_final=True``: each candidate's out-of-fold score
         (``-log_loss``, or accuracy), greater is better.
 
-    n_layers_ : int
-        Number of layers fitted: all of them, or with ``select_layers`` the
-        number chosen (``layers_`` and the final layer are those of the cut
-        stack).
+    {{n_layers_}}
 
     holdout_scores_ : ndarray of shape (1 + len(layers),)
         With ``select_layers`` and ``layers``: the held-out score of the stack cut after
@@ -470,10 +471,7 @@ class StackingRegressor(
         With ``select_final=True``: each candidate's out-of-fold score
         (``-mean_squared_error``), greater is better.
 
-    n_layers_ : int
-        Number of layers fitted: all of them, or with ``select_layers`` the
-        number chosen (``layers_`` and the final layer are those of the cut
-        stack).
+    {{n_layers_}}
 
     holdout_scores_ : ndarray of shape (1 + len(layers),)
         With ``select_layers`` and ``layers``: the held-out score of the stack cut after

@@ -160,6 +160,17 @@ def test_repeats_and_bagging_give_the_same_stack_for_any_n_jobs(iris):
     assert len(one.estimators_[0].estimators_) == 6
 
 
+def _cv_and_members(cv, X, y):
+    """``cv`` as the stack takes it ("splits": a list of KFold's) and members
+    fitted already with "prefit"."""
+    members = _classifiers()
+    if cv == "splits":
+        cv = list(KFold(3).split(X))
+    if cv == "prefit":
+        members = [(name, clone(m).fit(X, y)) for name, m in members]
+    return cv, members
+
+
 @pytest.mark.parametrize(
     "cv, params, match",
     [
@@ -170,11 +181,7 @@ def test_repeats_and_bagging_give_the_same_stack_for_any_n_jobs(iris):
 )
 def test_settings_that_cannot_apply_are_value_errors(iris, cv, params, match):
     X, y, _ = iris
-    if cv == "splits":
-        cv = list(KFold(3).split(X))
-    members = _classifiers()
-    if cv == "prefit":
-        members = [(name, clone(m).fit(X, y)) for name, m in members]
+    cv, members = _cv_and_members(cv, X, y)
     with pytest.raises(ValueError, match=match):
         StackingClassifier(members, cv=cv, **params).fit(X, y)
 
@@ -476,11 +483,7 @@ def test_select_layers_holds_out_whole_groups():
 )
 def test_select_layers_settings_that_cannot_apply(iris, cv, y_change, match):
     X, y, _ = iris
-    if cv == "splits":
-        cv = list(KFold(3).split(X))
-    members = _classifiers()
-    if cv == "prefit":
-        members = [(name, clone(m).fit(X, y)) for name, m in members]
+    cv, members = _cv_and_members(cv, X, y)
     if y_change:
         y = y.copy()
         y[0] = 3
