@@ -205,8 +205,8 @@ class StackingClassifier(
     {{n_layers_}}
 
     holdout_scores_ : ndarray of shape (1 + len(layers),)
-        With ``select_layers`` and ``layers``: the held-out score of the stack cut after
-        each layer (``-log_loss``, or accuracy), greater is better.
+        With ``select_layers`` and ``layers``: the held-out score of the
+        stack cut after each layer (``-log_loss``, or accuracy), greater is better.
 
     oof_predictions_ : dict of str to ndarray of shape (n_samples, ...)
         Each member's out-of-fold predictions (what its stack method returned
@@ -474,8 +474,8 @@ class StackingRegressor(
     {{n_layers_}}
 
     holdout_scores_ : ndarray of shape (1 + len(layers),)
-        With ``select_layers`` and ``layers``: the held-out score of the stack cut after
-        each layer (``-mean_squared_error``), greater is better.
+        With ``select_layers`` and ``layers``: the held-out score of the
+        stack cut after each layer (``-mean_squared_error``), greater is better.
 
     oof_predictions_ : dict of str to ndarray of shape (n_samples,)
         Each member's out-of-fold predictions, rows in the order of ``X``.
