@@ -143,6 +143,15 @@ default=(0.0, 0.1, 0.3, 1.0)
     stack_method_ : list of str
         The method of each member whose output is blended.
 
+    layers_ : list of list of estimators
+        ``[estimators_]``.
+
+    layers_stack_method_ : list of list of str
+        ``[stack_method_]``.
+
+    n_layers_ : int
+        ``1``: one layer of members.
+
     oof_predictions_ : dict of str to ndarray of shape (n_samples, ...)
         Each member's out-of-fold predictions, rows in the order of ``X``.
 
