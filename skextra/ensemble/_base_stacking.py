@@ -1032,6 +1032,14 @@ class _StackRegressorMixin:
 
 
 STACKING_CV_DOCS = {
+    "one_layer_attributes": """layers_ : list of list of estimators
+        ``[estimators_]``.
+
+    layers_stack_method_ : list of list of str
+        ``[stack_method_]``.
+
+    n_layers_ : int
+        ``1``: one layer of members.""",
     "refit": """refit : bool, default=True
         Refit each member on all the training rows after the folds, and
         predict with that refit (scikit-learn's behaviour). ``False`` bags

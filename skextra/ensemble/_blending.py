@@ -11,6 +11,7 @@ from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 from ..utils._docstring import fill_doc
 from ._base import ENSEMBLE_DOCS
 from ._base_stacking import (
+    STACKING_CV_DOCS,
     _BaseStacking,
     _StackClassifierMixin,
     _StackRegressorMixin,
@@ -82,7 +83,7 @@ class _OneSplit:
         return 1
 
 
-@fill_doc(ENSEMBLE_DOCS)
+@fill_doc(ENSEMBLE_DOCS, STACKING_CV_DOCS)
 class BlendingClassifier(
     _Blending, _StackClassifierMixin, ClassifierMixin, _BaseStacking
 ):
@@ -146,17 +147,10 @@ class BlendingClassifier(
     named_estimators_ : :class:`~sklearn.utils.Bunch`
         The fitted members by name.
 
-    layers_ : list of list of estimators
-        ``[estimators_]``.
-
     stack_method_ : list of str
         The method used by each member.
 
-    layers_stack_method_ : list of list of str
-        ``[stack_method_]``.
-
-    n_layers_ : int
-        ``1``: one layer of members.
+    {{one_layer_attributes}}
 
     final_estimator_ : estimator
         The classifier trained on the hold-out predictions.
@@ -284,7 +278,7 @@ class BlendingClassifier(
         return self._fit_stack(X, y, sample_weight=sample_weight, **fit_params)
 
 
-@fill_doc(ENSEMBLE_DOCS)
+@fill_doc(ENSEMBLE_DOCS, STACKING_CV_DOCS)
 class BlendingRegressor(_Blending, _StackRegressorMixin, RegressorMixin, _BaseStacking):
     """Blend of regressors: a final regressor on hold-out predictions.
 
@@ -330,17 +324,10 @@ class BlendingRegressor(_Blending, _StackRegressorMixin, RegressorMixin, _BaseSt
     named_estimators_ : :class:`~sklearn.utils.Bunch`
         The fitted members by name.
 
-    layers_ : list of list of estimators
-        ``[estimators_]``.
-
     stack_method_ : list of str
         The method used by each member (``"predict"``).
 
-    layers_stack_method_ : list of list of str
-        ``[stack_method_]``.
-
-    n_layers_ : int
-        ``1``: one layer of members.
+    {{one_layer_attributes}}
 
     final_estimator_ : estimator
         The regressor trained on the hold-out predictions.

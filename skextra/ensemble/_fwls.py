@@ -143,15 +143,6 @@ default=(0.0, 0.1, 0.3, 1.0)
     stack_method_ : list of str
         The method of each member whose output is blended.
 
-    layers_ : list of list of estimators
-        ``[estimators_]``.
-
-    layers_stack_method_ : list of list of str
-        ``[stack_method_]``.
-
-    n_layers_ : int
-        ``1``: one layer of members.
-
     oof_predictions_ : dict of str to ndarray of shape (n_samples, ...)
         Each member's out-of-fold predictions, rows in the order of ``X``.
 
@@ -592,6 +583,8 @@ class FeatureWeightedStackingClassifier(
 
     {{fwls_attributes}}
 
+    {{one_layer_attributes}}
+
     See Also
     --------
     FeatureWeightedStackingRegressor : The same for regression.
@@ -777,6 +770,8 @@ class FeatureWeightedStackingRegressor(
         ``intercept_ + sum_ij weights_[i, j] g_i(x) f_j(x)``.
 
     {{fwls_attributes}}
+
+    {{one_layer_attributes}}
 
     See Also
     --------
