@@ -117,6 +117,9 @@ class _BaseStacking(
 ):
     """Layers of members fitted out of fold, and a final estimator on top."""
 
+    # Set only by select_final / select_layers: a fit without them drops them.
+    _SETTING_ATTRIBUTES = ("final_choice_", "final_scores_", "holdout_scores_")
+
     _parameter_constraints: dict = {
         "estimators": [list],
         "final_estimator": [None, HasMethods("fit")],
@@ -552,7 +555,8 @@ class _BaseStacking(
     def _fit_stack(self, X, y, sample_weight=None, groups=None, **fit_params):
         _raise_for_params(fit_params, self, "fit")
         n_layers = None
-        vars(self).pop("holdout_scores_", None)
+        for attribute in self._SETTING_ATTRIBUTES:
+            vars(self).pop(attribute, None)
         if getattr(self, "select_layers", False) and len(self._layer_params()) > 1:
             n_layers = self._select_layers(X, y, sample_weight, groups, fit_params)
         fit = self._fit_layers(X, y, sample_weight, groups, fit_params, n_layers)

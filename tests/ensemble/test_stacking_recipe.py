@@ -465,6 +465,15 @@ def test_refit_without_select_layers_drops_the_held_out_scores(iris):
     assert stack.n_layers_ == 2 and not hasattr(stack, "holdout_scores_")
 
 
+def test_refit_without_select_final_drops_the_final_choice(iris):
+    X, y, _ = iris
+    stack = StackingClassifier(_classifiers(), cv=3, select_final=True).fit(X, y)
+    assert stack.final_choice_ in stack.final_scores_
+    stack.set_params(select_final=False).fit(X, y)
+    assert not hasattr(stack, "final_choice_")
+    assert not hasattr(stack, "final_scores_")
+
+
 def test_select_layers_holds_out_whole_groups():
     y = np.arange(60) % 2
     groups = np.arange(60) // 4
