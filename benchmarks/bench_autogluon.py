@@ -51,7 +51,10 @@ forest of 200 trees, LightGBM with 200 rounds and XGBoost with 200 rounds
   ``select_layers=True``: the stack chooses one layer or two on a held-out
   ninth, as ``levels-holdout`` but inside the estimator, with one fit of the
   two layers on the rest; its one-layer cut keeps ``passthrough="all"``),
-  ``selection``
+  ``bagged-oob`` and ``bagged-layers-oob`` (``bagged`` and
+  ``bagged-layers`` with ``use_oob=True``: the random forests are fitted
+  once per layer, on all the rows, their out-of-bag outputs standing for
+  the out-of-fold ones, as AutoGluon's ``use_child_oof``), ``selection``
   (:class:`EnsembleSelectionClassifier` / ``Regressor``, defaults), ``fwls``
   (:class:`FeatureWeightedStackingClassifier` / ``Regressor``, defaults).
 
@@ -441,6 +444,15 @@ def skextra_ensembles(task):
             select_layers=True,
             **bagged,
         ),
+        "bagged-oob": stacking(base, use_oob=True, **bagged),
+        "bagged-layers-oob": stacking(
+            base,
+            layers=second_layer,
+            passthrough="all",
+            select_layers=True,
+            use_oob=True,
+            **bagged,
+        ),
         "select-l2all": stacking(
             base,
             layers=second_layer,
@@ -624,6 +636,8 @@ SK = [
     "select-l2all",
     "levels-holdout",
     "bagged-layers",
+    "bagged-oob",
+    "bagged-layers-oob",
     "selection",
     "fwls",
 ]

@@ -777,6 +777,7 @@ class _BaseStacking(
             refit=plan["refit"],
             require_partition=plan["require_partition"],
             keep_fold_estimators=not plan["refit"],
+            oob=plan.get("oob", False),
             n_jobs=self.n_jobs,
             verbose=self.verbose,
         )
@@ -786,7 +787,8 @@ class _BaseStacking(
         elif plan.get("bagged", False):
             n_classes = len(self.classes_) if is_classifier(self) else None
             fitted = [
-                _FoldAverage(folds, n_classes) for folds in result.fold_estimators
+                _FoldAverage(folds, n_classes) if est is None else est
+                for est, folds in zip(result.estimators, result.fold_estimators)
             ]
         else:
             fitted = [folds[0] for folds in result.fold_estimators]
@@ -1066,6 +1068,19 @@ STACKING_CV_DOCS = {
         :class:`~sklearn.model_selection.StratifiedKFold`, ...); an iterable
         of splits or ``"prefit"`` raises a ``ValueError``. 1 keeps ``cv`` as
         given.""",
+    "use_oob": """use_oob : bool, default=False
+        Fit the members that are bootstrap ensembles (a random forest, a
+        bagging ensemble with ``bootstrap=True``; stacked on
+        ``predict_proba`` for a classifier, ``predict`` for a regressor)
+        once, on all the training rows, with ``oob_score=True``, instead
+        of once per fold: their out-of-bag outputs are their out-of-fold
+        predictions (each row's from the trees that did not draw it), and
+        that one fit predicts new rows, whatever ``refit`` (AutoGluon's
+        ``use_child_oof``). It saves these members' fold fits, and with
+        ``refit=False`` they still see every row. A forest too small to
+        leave every row out of some tree is fitted on the folds as the
+        other members, with a warning. Not applied with a ``sampler`` or a
+        multi-output target.""",
     "random_state": """random_state : int, RandomState instance or None, default=None
         Seeds the shuffles of the repeated folds (``n_repeats > 1``); the
         same seed gives the same stack for any ``n_jobs`` and joblib
@@ -1108,6 +1123,7 @@ class _StackingCV:
         "cv": ["cv_object", StrOptions({"prefit"})],
         "refit": ["boolean"],
         "n_repeats": [Interval(Integral, 1, None, closed="left")],
+        "use_oob": ["boolean"],
         "random_state": ["random_state"],
     }
 
@@ -1127,6 +1143,11 @@ class _StackingCV:
                 raise ValueError(
                     "refit=False keeps the fold models, but cv='prefit' fits "
                     "no fold models. Use refit=True."
+                )
+            if self.use_oob:
+                raise ValueError(
+                    "use_oob=True fits the bootstrap ensembles on all the "
+                    "rows, but cv='prefit' fits no member. Use use_oob=False."
                 )
             return dict(cv="prefit", require_partition=True, refit=True, rows=None)
         cv = check_cv(self.cv, y=y, classifier=is_classifier(self))
@@ -1148,5 +1169,6 @@ class _StackingCV:
             require_partition=self.n_repeats == 1,
             refit=self.refit,
             bagged=not self.refit,
+            oob=self.use_oob,
             rows=None,
         )

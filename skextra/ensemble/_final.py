@@ -452,6 +452,8 @@ def _out_of_fold_score(candidate, X, y, splits, fit_params, use_proba):
     weight = (fit_params or {}).get("sample_weight")
     weight = None if weight is None else np.asarray(weight)
     if use_proba:
+        # float32 members (XGBoost) sum to one only to float32 precision.
+        pred = pred / pred.sum(axis=1, keepdims=True)
         return -log_loss(y, pred, sample_weight=weight, labels=np.unique(y))
     if is_classifier(candidate):
         return accuracy_score(y, pred, sample_weight=weight)

@@ -561,6 +561,8 @@ class FeatureWeightedStackingClassifier(
 
     {{n_repeats}}
 
+    {{use_oob}}
+
     {{random_state}}
 
     Attributes
@@ -652,6 +654,7 @@ class FeatureWeightedStackingClassifier(
         device=None,
         refit=True,
         n_repeats=1,
+        use_oob=False,
         random_state=None,
     ):
         self.estimators = estimators
@@ -668,6 +671,7 @@ class FeatureWeightedStackingClassifier(
         self.device = device
         self.refit = refit
         self.n_repeats = n_repeats
+        self.use_oob = use_oob
         self.random_state = random_state
 
     def _stack_method_param(self):
@@ -755,6 +759,8 @@ class FeatureWeightedStackingRegressor(
 
     {{n_repeats}}
 
+    {{use_oob}}
+
     {{random_state}}
 
     Attributes
@@ -831,6 +837,7 @@ class FeatureWeightedStackingRegressor(
         device=None,
         refit=True,
         n_repeats=1,
+        use_oob=False,
         random_state=None,
     ):
         self.estimators = estimators
@@ -846,6 +853,7 @@ class FeatureWeightedStackingRegressor(
         self.device = device
         self.refit = refit
         self.n_repeats = n_repeats
+        self.use_oob = use_oob
         self.random_state = random_state
 
     def _final_template(self):

@@ -154,6 +154,8 @@ class StackingClassifier(
 
     {{n_repeats}}
 
+    {{use_oob}}
+
     {{random_state}}
 
     {{select_final}}
@@ -311,6 +313,7 @@ class StackingClassifier(
         device=None,
         refit=True,
         n_repeats=1,
+        use_oob=False,
         random_state=None,
         select_final=False,
         select_layers=False,
@@ -330,6 +333,7 @@ class StackingClassifier(
         self.device = device
         self.refit = refit
         self.n_repeats = n_repeats
+        self.use_oob = use_oob
         self.random_state = random_state
         self.select_final = select_final
         self.select_layers = select_layers
@@ -433,6 +437,8 @@ class StackingRegressor(
     {{refit}}
 
     {{n_repeats}}
+
+    {{use_oob}}
 
     {{random_state}}
 
@@ -546,6 +552,7 @@ class StackingRegressor(
         device=None,
         refit=True,
         n_repeats=1,
+        use_oob=False,
         random_state=None,
         select_final=False,
         select_layers=False,
@@ -563,6 +570,7 @@ class StackingRegressor(
         self.device = device
         self.refit = refit
         self.n_repeats = n_repeats
+        self.use_oob = use_oob
         self.random_state = random_state
         self.select_final = select_final
         self.select_layers = select_layers

@@ -9,7 +9,7 @@ Stacking, blending, ensemble selection and the command line all call
 
 import inspect
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from sklearn.base import clone, is_classifier
@@ -386,6 +386,7 @@ class _Member:
     X: object
     y: object
     options: dict
+    oob: bool = False
 
     @property
     def stops_early(self):
@@ -413,8 +414,14 @@ def _members_to_fit(
     early_stopping_rounds,
     scoring,
     keep_fold_estimators,
+    oob,
 ):
-    """The members that are not dropped, with what each of their fits needs."""
+    """The members that are not dropped, with what each of their fits needs.
+
+    With ``oob``, the bootstrap ensembles among them (see
+    :func:`_has_out_of_bag`) are marked to be fitted once, with
+    ``oob_score=True``.
+    """
     if names is None:
         names = [f"estimator_{i}" for i in range(len(estimators))]
     if fit_params is None:
@@ -444,7 +451,10 @@ def _members_to_fit(
             keep=keep_fold_estimators,
         )
         X_i, y_i = (X, y) if inputs is None else inputs[i]
-        members.append(_Member(i, estimator, X_i, y_i, options))
+        bagged = oob and _has_out_of_bag(estimator, methods[i])
+        if bagged:
+            estimator = clone(estimator).set_params(oob_score=True)
+        members.append(_Member(i, estimator, X_i, y_i, options, bagged))
     if not_stopping:
         warnings.warn(
             f"early_stopping_rounds={early_stopping_rounds} is not applied to "
@@ -460,6 +470,11 @@ def _fold_and_refit_jobs(members, splits, n_samples, refit):
     """Every member x fold fit, and the full refits that need no fold result."""
     jobs, costs, keys = [], [], []
     for member in members:
+        if member.oob:
+            jobs.append(member.job(None, None, "on the full training data"))
+            costs.append(member.cost(n_samples))
+            keys.append((member.index, None))
+            continue
         for k, (train, test) in enumerate(splits):
             jobs.append(member.job(train, test, f"on fold {k} of {len(splits)}"))
             costs.append(member.cost(len(train)))
@@ -527,6 +542,113 @@ def _collect(keys, results, result):
     return result
 
 
+def _has_out_of_bag(estimator, method):
+    """Whether ``estimator`` is a bootstrap ensemble whose out-of-bag outputs
+    stand for ``method``: probabilities of a classifier, predictions of a
+    regressor (random forests, bagging with ``bootstrap=True``)."""
+    if isinstance(estimator, str):
+        return False
+    params = estimator.get_params(deep=False)
+    if "oob_score" not in params or not params.get("bootstrap", False):
+        return False
+    return method == ("predict_proba" if is_classifier(estimator) else "predict")
+
+
+def _out_of_bag(estimator, n_samples):
+    """The out-of-bag outputs of a bootstrap ensemble fitted on all the rows,
+    or ``None`` when some row was drawn by every one of its members."""
+    left_out = np.zeros(n_samples, dtype=bool)
+    for drawn in estimator.estimators_samples_:
+        in_bag = np.zeros(n_samples, dtype=bool)
+        in_bag[drawn] = True
+        left_out |= ~in_bag
+    pred = getattr(estimator, "oob_decision_function_", None)
+    if pred is None:
+        pred = estimator.oob_prediction_
+    pred = np.asarray(pred, dtype=float)
+    if not left_out.all() or not np.all(np.isfinite(pred)):
+        return None
+    return pred
+
+
+class _StoredOutputs:
+    """A fitted member that answers with given outputs (those of one fold),
+    so that a scorer scores out-of-bag outputs without predicting again."""
+
+    def __init__(self, estimator, method, pred):
+        self.estimator, self.method, self.pred = estimator, method, pred
+        self.classes_ = getattr(estimator, "classes_", None)
+
+    def __sklearn_tags__(self):
+        return self.estimator.__sklearn_tags__()
+
+    def predict_proba(self, X):
+        return self.pred
+
+    def predict(self, X):
+        if self.method == "predict":
+            return self.pred
+        return self.classes_[np.argmax(self.pred, axis=1)]
+
+
+def _use_out_of_bag(members, result):
+    """Fill the out-of-fold predictions and fold scores of the members fitted
+    once from their out-of-bag outputs; return those that have none."""
+    lacking = []
+    for member in members:
+        if not member.oob:
+            continue
+        i, est = member.index, result.estimators[member.index]
+        pred = _out_of_bag(est, result.predicted.shape[0])
+        if pred is None:
+            lacking.append(member)
+            continue
+        pred[~result.predicted] = np.nan
+        result.predictions[i] = pred
+        o = member.options
+        for k, (_, test) in enumerate(result.splits):
+            part = pred[test]
+            X_test, y_test = take_rows(member.X, test), take_rows(member.y, test)
+            scored = _StoredOutputs(est, o["method"], part)
+            result.fold_scores[i, k] = _score_fold(
+                scored, part, X_test, y_test, o["method"], o["scorer"], o["n_classes"]
+            )
+    return lacking
+
+
+def _fit_on_folds(members, result, refit, n_jobs, verbose):
+    """Fit ``members`` (fitted once, without out-of-bag outputs for every row)
+    on the folds after all, as the other members; ``refit=False`` drops
+    their fit on all the rows, as the others have none."""
+    names = [member.options["name"] for member in members]
+    warnings.warn(
+        f"members {names} left no out-of-bag prediction for some rows (too "
+        "few members in the bootstrap ensemble); they are fitted on the folds.",
+        UserWarning,
+    )
+    members = [replace(member, oob=False) for member in members]
+    n_samples = result.predicted.shape[0]
+    jobs, costs, keys = _fold_and_refit_jobs(members, result.splits, n_samples, False)
+    results = run_longest_first(jobs, costs, n_jobs=n_jobs, verbose=verbose)
+    n_members = len(result.predictions)
+    empty = _empty_result(
+        members,
+        n_members,
+        result.splits,
+        result.predicted,
+        result.fold_estimators is not None,
+    )
+    folds = _collect(keys, results, empty)
+    for member in members:
+        i = member.index
+        result.predictions[i] = folds.predictions[i]
+        result.fold_scores[i] = folds.fold_scores[i]
+        if result.fold_estimators is not None:
+            result.fold_estimators[i] = folds.fold_estimators[i]
+        if not refit:
+            result.estimators[i] = None
+
+
 def _refit_with_rounds_found(members, result, n_samples, n_jobs, verbose):
     """Refit the early-stopped members with the mean of their folds' rounds."""
     jobs, costs = [], []
@@ -557,6 +679,7 @@ def fit_members_oof(
     refit=True,
     require_partition=True,
     keep_fold_estimators=False,
+    oob=False,
     n_jobs=None,
     verbose=0,
 ):
@@ -613,6 +736,16 @@ def fit_members_oof(
         Demand that every row be in exactly one test fold.
     keep_fold_estimators : bool, default=False
         Keep the fold models in the result.
+    oob : bool, default=False
+        Fit the bootstrap ensembles among the members (random forests,
+        bagging with ``bootstrap=True``, stacked on ``predict_proba`` for a
+        classifier or ``predict`` for a regressor) once, on all the rows,
+        with ``oob_score=True``: their out-of-bag outputs are their
+        out-of-fold predictions (scored on each test fold) and that fit is
+        their entry in ``estimators`` whatever ``refit``. Such a member
+        that leaves some row in every bootstrap sample (too few trees) is
+        fitted on the folds after all, with a warning. Not applied with a
+        ``sampler`` or a multi-output ``y``.
     n_jobs : int, default=None
         Number of jobs run at once.
     verbose : int, default=0
@@ -649,6 +782,7 @@ def fit_members_oof(
         early_stopping_rounds=early_stopping_rounds,
         scoring=scoring,
         keep_fold_estimators=keep_fold_estimators,
+        oob=oob and sampler is None and y.ndim == 1,
     )
     jobs, costs, keys = _fold_and_refit_jobs(members, splits, n_samples, refit)
     results = run_longest_first(jobs, costs, n_jobs=n_jobs, verbose=verbose)
@@ -656,6 +790,9 @@ def fit_members_oof(
         members, len(estimators), splits, predicted, keep_fold_estimators
     )
     result = _collect(keys, results, empty)
+    lacking = _use_out_of_bag(members, result)
+    if lacking:
+        _fit_on_folds(lacking, result, refit, n_jobs, verbose)
     late = [member for member in members if refit and member.stops_early]
     if late:
         _refit_with_rounds_found(late, result, n_samples, n_jobs, verbose)

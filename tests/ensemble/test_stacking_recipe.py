@@ -7,6 +7,7 @@ from scipy.optimize import minimize_scalar
 from sklearn.base import clone
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris
 from sklearn.dummy import DummyClassifier, DummyRegressor
+from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.ensemble import StackingClassifier as SkStackingClassifier
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import log_loss
@@ -160,6 +161,46 @@ def test_repeats_and_bagging_give_the_same_stack_for_any_n_jobs(iris):
     assert len(one.estimators_[0].estimators_) == 6
 
 
+# ------------------------------------------------------------- out-of-bag members
+def _with_forest(classifier):
+    forest = RandomForestClassifier if classifier else RandomForestRegressor
+    members = _classifiers() if classifier else _regressors()
+    return members[:1] + [("forest", forest(30, max_depth=3, random_state=0))]
+
+
+@pytest.mark.parametrize("refit", [True, False])
+def test_oob_classifier_stacks_the_forest_out_of_bag(iris, refit):
+    X, y, X_new = iris
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    members = _with_forest(True)
+    stack = StackingClassifier(members, cv=cv, refit=refit, use_oob=True)
+    stack.fit(X, y)
+    forest = clone(members[1][1]).set_params(oob_score=True).fit(X, y)
+    assert_allclose(stack.oof_predictions_["forest"], forest.oob_decision_function_)
+    assert_allclose(stack.transform(X_new)[:, 3:], forest.predict_proba(X_new))
+    lr = members[0][1]
+    oof = cross_val_predict(lr, X, y, cv=cv, method="predict_proba")
+    assert_allclose(stack.oof_predictions_["lr"], oof)
+    meta = np.hstack([oof, forest.oob_decision_function_])
+    final = LogisticRegression().fit(meta, y)
+    assert_allclose(
+        stack.predict_proba(X_new), final.predict_proba(stack.transform(X_new))
+    )
+    assert isinstance(stack.named_estimators_["forest"], RandomForestClassifier)
+    assert hasattr(stack.estimators_[0], "estimators_") is not refit
+
+
+def test_oob_regressor_and_the_same_stack_for_any_n_jobs(diabetes):
+    X, y, X_new = diabetes
+    params = dict(cv=3, refit=False, use_oob=True, n_repeats=2, random_state=0)
+    one = StackingRegressor(_with_forest(False), n_jobs=1, **params).fit(X, y)
+    two = StackingRegressor(_with_forest(False), n_jobs=2, **params).fit(X, y)
+    assert_array_equal(one.predict(X_new), two.predict(X_new))
+    forest = _with_forest(False)[1][1].set_params(oob_score=True).fit(X, y)
+    assert_allclose(one.oof_predictions_["forest"], forest.oob_prediction_)
+    assert one.cv_scores_["forest"].shape == (6,)
+
+
 def _cv_and_members(cv, X, y):
     """``cv`` as the stack takes it ("splits": a list of KFold's) and members
     fitted already with "prefit"."""
@@ -177,6 +218,7 @@ def _cv_and_members(cv, X, y):
         ("splits", dict(n_repeats=2), "n_repeats=2 needs a cv splitter"),
         ("prefit", dict(n_repeats=2), "n_repeats=2 cannot repeat cv='prefit'"),
         ("prefit", dict(refit=False), "refit=False keeps the fold models"),
+        ("prefit", dict(use_oob=True), "use_oob=True fits the bootstrap"),
     ],
 )
 def test_settings_that_cannot_apply_are_value_errors(iris, cv, params, match):

@@ -1,9 +1,12 @@
 import numpy as np
 import pytest
+from imblearn.under_sampling import RandomUnderSampler
 from joblib import parallel_config
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.datasets import make_classification, make_regression
+from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.metrics import log_loss
 from sklearn.model_selection import (
     KFold,
     ShuffleSplit,
@@ -277,3 +280,77 @@ def test_each_member_is_fed_its_own_inputs(clf_data):
     )
     assert [est.dtype_ for est in result.estimators] == [np.float64, np.float32]
     assert [est.dtype_ for est in result.fold_estimators[1]] == [np.float32] * 3
+
+
+# ------------------------------------------------------------- out-of-bag members
+def _forest(n_estimators=40):
+    return RandomForestClassifier(n_estimators, max_depth=4, random_state=0)
+
+
+def test_oob_forest_is_fitted_once_and_its_out_of_bag_outputs_are_the_oof(clf_data):
+    X, y = clf_data
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    members = [LogisticRegression(max_iter=500), _forest()]
+    result = fit_members_oof(
+        members,
+        X,
+        y,
+        cv=cv,
+        methods=["predict_proba"] * 2,
+        scoring="neg_log_loss",
+        refit=False,
+        keep_fold_estimators=True,
+        oob=True,
+    )
+    reference = _forest().set_params(oob_score=True).fit(X, y)
+    np.testing.assert_allclose(result.predictions[1], reference.oob_decision_function_)
+    np.testing.assert_allclose(
+        result.estimators[1].predict_proba(X), reference.predict_proba(X)
+    )
+    assert result.estimators[0] is None
+    assert result.fold_estimators[1] == [None] * 3
+    expected_lr = cross_val_predict(members[0], X, y, cv=cv, method="predict_proba")
+    np.testing.assert_allclose(result.predictions[0], expected_lr)
+    for k, (_, test) in enumerate(cv.split(X, y)):
+        part = reference.oob_decision_function_[test]
+        assert result.fold_scores[1, k] == pytest.approx(-log_loss(y[test], part))
+
+
+def test_oob_needs_probabilities_and_no_sampler(clf_data):
+    X, y = clf_data
+    cv = KFold(3)
+    expected = cross_val_predict(_forest(), X, y, cv=cv)
+    on_labels = fit_members_oof([_forest()], X, y, cv=cv, methods=["predict"], oob=True)
+    np.testing.assert_array_equal(on_labels.predictions[0], expected)
+    sampled = fit_members_oof(
+        [_forest()],
+        X,
+        y,
+        cv=cv,
+        methods=["predict_proba"],
+        sampler=RandomUnderSampler(random_state=0),
+        oob=True,
+    )
+    assert not hasattr(sampled.estimators[0], "oob_decision_function_")
+
+
+@pytest.mark.filterwarnings("ignore:Some inputs do not have OOB scores")
+def test_oob_forest_that_leaves_rows_in_every_bag_is_fitted_on_the_folds(clf_data):
+    X, y = clf_data
+    cv = KFold(3)
+    with pytest.warns(UserWarning, match=r"members \['tiny'\] left no out-of-bag"):
+        result = fit_members_oof(
+            [_forest(n_estimators=1)],
+            X,
+            y,
+            cv=cv,
+            names=["tiny"],
+            methods=["predict_proba"],
+            refit=False,
+            keep_fold_estimators=True,
+            oob=True,
+        )
+    expected = cross_val_predict(_forest(1), X, y, cv=cv, method="predict_proba")
+    np.testing.assert_allclose(result.predictions[0], expected)
+    assert result.estimators[0] is None
+    assert len(result.fold_estimators[0]) == 3
