@@ -51,7 +51,8 @@ forest of 200 trees, LightGBM with 200 rounds and XGBoost with 200 rounds
   ``select_layers=True``: the stack chooses one layer or two on a held-out
   ninth, as ``levels-holdout`` but inside the estimator, with one fit of the
   two layers on the rest; its one-layer cut keeps ``passthrough="all"``),
-  ``bagged-oob`` and ``bagged-layers-oob`` (``bagged`` and
+  ``bagged-layers-fifth`` (``bagged-layers`` holding out a fifth,
+  ``select_layers=0.2``), ``bagged-oob`` and ``bagged-layers-oob`` (``bagged`` and
   ``bagged-layers`` with ``use_oob=True``: the random forests are fitted
   once per layer, on all the rows, their out-of-bag outputs standing for
   the out-of-fold ones, as AutoGluon's ``use_child_oof``), ``selection``
@@ -444,6 +445,13 @@ def skextra_ensembles(task):
             select_layers=True,
             **bagged,
         ),
+        "bagged-layers-fifth": stacking(
+            base,
+            layers=second_layer,
+            passthrough="all",
+            select_layers=0.2,
+            **bagged,
+        ),
         "bagged-oob": stacking(base, use_oob=True, **bagged),
         "bagged-layers-oob": stacking(
             base,
@@ -636,6 +644,7 @@ SK = [
     "select-l2all",
     "levels-holdout",
     "bagged-layers",
+    "bagged-layers-fifth",
     "bagged-oob",
     "bagged-layers-oob",
     "selection",

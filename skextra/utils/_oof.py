@@ -605,21 +605,26 @@ def _use_out_of_bag(members, result):
             continue
         pred[~result.predicted] = np.nan
         result.predictions[i] = pred
-        o = member.options
+        method, scorer = member.options["method"], member.options["scorer"]
         for k, (_, test) in enumerate(result.splits):
             part = pred[test]
             X_test, y_test = take_rows(member.X, test), take_rows(member.y, test)
-            scored = _StoredOutputs(est, o["method"], part)
             result.fold_scores[i, k] = _score_fold(
-                scored, part, X_test, y_test, o["method"], o["scorer"], o["n_classes"]
+                _StoredOutputs(est, method, part),
+                part,
+                X_test,
+                y_test,
+                method,
+                scorer,
+                member.options["n_classes"],
             )
     return lacking
 
 
 def _fit_on_folds(members, result, refit, n_jobs, verbose):
-    """Fit ``members`` (fitted once, without out-of-bag outputs for every row)
-    on the folds after all, as the other members; ``refit=False`` drops
-    their fit on all the rows, as the others have none."""
+    """Fit ``members``, whose one fit left rows without out-of-bag outputs, on
+    the folds as the other members; with ``refit=False`` their fit on all
+    the rows is dropped too, as the other members have none."""
     names = [member.options["name"] for member in members]
     warnings.warn(
         f"members {names} left no out-of-bag prediction for some rows (too "
