@@ -1,5 +1,6 @@
 """Common-check instances for stacking (also feature-weighted) and blending."""
 
+from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
@@ -54,6 +55,15 @@ INSTANCES = {
             select_layers=True,
             random_state=0,
         ),
+        StackingClassifier(
+            estimators=[
+                ("lr", LogisticRegression()),
+                ("forest", RandomForestClassifier(20, max_depth=3, random_state=0)),
+            ],
+            cv=3,
+            refit=False,
+            use_oob=True,
+        ),
     ],
     "StackingRegressor": [
         StackingRegressor(estimators=_regressors(), cv=3),
@@ -75,6 +85,14 @@ INSTANCES = {
             cv=3,
             select_layers=True,
             random_state=0,
+        ),
+        StackingRegressor(
+            estimators=[
+                ("ridge", Ridge()),
+                ("forest", RandomForestRegressor(20, max_depth=3, random_state=0)),
+            ],
+            cv=3,
+            use_oob=True,
         ),
     ],
     "BlendingClassifier": [
@@ -108,11 +126,21 @@ _SAMPLE_WEIGHT_CHECKS = (
 )
 
 
+_OOB_REASON = (
+    "use_oob: a forest's bootstrap draws rows, so a weight of 2 is not a "
+    "repeated row (scikit-learn's forests fail this check too)"
+)
+
+
 def _held_out_layers(estimator):
-    """A stack that chooses its layers on held-out rows fails what Blending fails."""
-    if not estimator.select_layers:
+    """A stack that chooses its layers on held-out rows fails what Blending
+    fails; one with out-of-bag members what their forests fail."""
+    if estimator.select_layers:
+        reason = f"select_layers: {_HOLDOUT_REASON}"
+    elif estimator.use_oob:
+        reason = _OOB_REASON
+    else:
         return {}
-    reason = f"select_layers: {_HOLDOUT_REASON}"
     return dict.fromkeys(_SAMPLE_WEIGHT_CHECKS, reason)
 
 
