@@ -135,7 +135,8 @@ default=(0.0, 0.1, 0.3, 1.0)
 
     estimators_ : list of estimators
         The members fitted on all the training rows (with ``refit=False``,
-        each bagged over its fold models).
+        each bagged over its fold models; with ``use_oob``, the bootstrap
+        ensembles fitted once on all the rows).
 
     named_estimators_ : :class:`~sklearn.utils.Bunch`
         The fitted members by name.

@@ -177,7 +177,8 @@ class StackingClassifier(
         The members of the first layer fitted on all the training data
         (``"drop"`` members left out). With ``cv="prefit"``, the given
         members. With ``refit=False``, each member bagged over its fold
-        models (kept in its ``estimators_``).
+        models (kept in its ``estimators_``); with ``use_oob``, the
+        bootstrap ensembles are their one fit on all the rows.
 
     named_estimators_ : :class:`~sklearn.utils.Bunch`
         Every fitted member of every layer, by name (``"drop"`` for dropped
@@ -451,7 +452,9 @@ class StackingRegressor(
     estimators_ : list of estimators
         The members of the first layer fitted on all the training data
         (``"drop"`` members left out). With ``refit=False``, each member
-        bagged over its fold models (kept in its ``estimators_``).
+        bagged over its fold models (kept in its ``estimators_``); with
+        ``use_oob``, the bootstrap ensembles are their one fit on all the
+        rows.
 
     named_estimators_ : :class:`~sklearn.utils.Bunch`
         Every fitted member of every layer, by name.
