@@ -6,6 +6,7 @@ import pytest
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.compose import make_column_transformer
 from sklearn.datasets import make_classification, make_regression
+from sklearn.ensemble import RandomForestRegressor
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
 from sklearn.metrics import accuracy_score, log_loss, r2_score
@@ -365,3 +366,17 @@ def test_meta_scale_zero_is_plain_linear_stacking():
     scores = chosen.meta_scale_scores_
     assert list(scores) == [0.0, 0.1, 0.3, 1.0]
     assert chosen.meta_scale_ == max(scores, key=scores.get)
+
+
+def test_use_oob_blends_the_forest_out_of_bag_outputs():
+    X, y = make_regression(n_samples=150, n_features=5, noise=5.0, random_state=0)
+    forest = RandomForestRegressor(30, max_depth=4, random_state=0)
+    fwls = FeatureWeightedStackingRegressor(
+        [("ridge", Ridge()), ("forest", forest)], cv=3, refit=False, use_oob=True
+    ).fit(X, y)
+    reference = clone(forest).set_params(oob_score=True).fit(X, y)
+    oof = fwls.oof_predictions_["forest"]
+    np.testing.assert_allclose(oof, reference.oob_prediction_)
+    np.testing.assert_allclose(
+        fwls.named_estimators_["forest"].predict(X), reference.predict(X)
+    )
