@@ -348,7 +348,10 @@ class ConvexWeightsClassifier(ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=np.float64)
-        return np.tensordot(self.weights_, self._blocks(X), axes=1)
+        proba = np.tensordot(self.weights_, self._blocks(X), axes=1)
+        # float32 members (XGBoost) sum to one only to float32 precision.
+        total = proba.sum(axis=1, keepdims=True)
+        return np.divide(proba, total, out=proba, where=total > 0)
 
     def decision_function(self, X):
         """Log-odds (binary) or log probabilities of the mixed probabilities.
@@ -452,8 +455,6 @@ def _out_of_fold_score(candidate, X, y, splits, fit_params, use_proba):
     weight = (fit_params or {}).get("sample_weight")
     weight = None if weight is None else np.asarray(weight)
     if use_proba:
-        # float32 members (XGBoost) sum to one only to float32 precision.
-        pred = pred / pred.sum(axis=1, keepdims=True)
         return -log_loss(y, pred, sample_weight=weight, labels=np.unique(y))
     if is_classifier(candidate):
         return accuracy_score(y, pred, sample_weight=weight)
