@@ -423,6 +423,7 @@ def skextra_ensembles(task):
     common = dict(cv=cv, n_jobs=2)
     bagged = dict(refit=False, select_final=True, random_state=SEED, **common)
     second_layer = [[(f"{name}-l2", est) for name, est in members(task)]]
+    l2all = dict(layers=second_layer, passthrough="all", **bagged)
     return {
         "stack": stacking(base, **common),
         "select": stacking(base, select_final=True, **common),
@@ -435,32 +436,11 @@ def skextra_ensembles(task):
             early_stopping_rounds=20,
             **bagged,
         ),
-        "bagged-l2all": stacking(
-            base, layers=second_layer, passthrough="all", **bagged
-        ),
-        "bagged-layers": stacking(
-            base,
-            layers=second_layer,
-            passthrough="all",
-            select_layers=True,
-            **bagged,
-        ),
-        "bagged-layers-fifth": stacking(
-            base,
-            layers=second_layer,
-            passthrough="all",
-            select_layers=0.2,
-            **bagged,
-        ),
+        "bagged-l2all": stacking(base, **l2all),
+        "bagged-layers": stacking(base, select_layers=True, **l2all),
+        "bagged-layers-fifth": stacking(base, select_layers=0.2, **l2all),
         "bagged-oob": stacking(base, use_oob=True, **bagged),
-        "bagged-layers-oob": stacking(
-            base,
-            layers=second_layer,
-            passthrough="all",
-            select_layers=True,
-            use_oob=True,
-            **bagged,
-        ),
+        "bagged-layers-oob": stacking(base, select_layers=True, use_oob=True, **l2all),
         "select-l2all": stacking(
             base,
             layers=second_layer,

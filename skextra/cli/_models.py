@@ -46,6 +46,14 @@ class EnsembleSpec:
         return self.class_for(task)(estimators=members, **chosen, **self.params)
 
 
+# stacking-layers: bagged members, two layers, one or two kept on held-out rows.
+_LAYERS = {
+    "refit": False,
+    "select_final": True,
+    "passthrough": "all",
+    "select_layers": True,
+}
+
 ENSEMBLES = (
     EnsembleSpec(
         "stacking",
@@ -72,12 +80,7 @@ ENSEMBLES = (
         "StackingClassifier",
         "StackingRegressor",
         ("cv", "n_jobs", "random_state"),
-        {
-            "refit": False,
-            "select_final": True,
-            "passthrough": "all",
-            "select_layers": True,
-        },
+        _LAYERS,
         second_layer=True,
     ),
     EnsembleSpec(
@@ -88,13 +91,7 @@ ENSEMBLES = (
         "StackingClassifier",
         "StackingRegressor",
         ("cv", "n_jobs", "random_state"),
-        {
-            "refit": False,
-            "select_final": True,
-            "passthrough": "all",
-            "select_layers": True,
-            "use_oob": True,
-        },
+        {**_LAYERS, "use_oob": True},
         second_layer=True,
     ),
     EnsembleSpec(

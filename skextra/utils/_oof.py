@@ -546,8 +546,6 @@ def _has_out_of_bag(estimator, method):
     """Whether ``estimator`` is a bootstrap ensemble whose out-of-bag outputs
     stand for ``method``: probabilities of a classifier, predictions of a
     regressor (random forests, bagging with ``bootstrap=True``)."""
-    if isinstance(estimator, str):
-        return False
     params = estimator.get_params(deep=False)
     if "oob_score" not in params or not params.get("bootstrap", False):
         return False

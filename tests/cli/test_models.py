@@ -67,21 +67,12 @@ SETTINGS = {
         "passthrough": "all",
         "select_layers": True,
     },
-    "stacking-oob": {
-        "cv": 4,
-        "n_jobs": 2,
-        "random_state": 7,
-        "refit": False,
-        "select_final": True,
-        "passthrough": "all",
-        "select_layers": True,
-        "use_oob": True,
-    },
     "stacking-fwls": {"cv": 4, "n_jobs": 2},
     "selection": {"cv": 4, "n_jobs": 2, "random_state": 7},
     "mean": {"n_jobs": 2, "rule": "mean"},
     "blending": {"n_jobs": 2, "random_state": 7},
 }
+SETTINGS["stacking-oob"] = {**SETTINGS["stacking-layers"], "use_oob": True}
 
 
 @pytest.mark.parametrize("task", ["classification", "regression"])
